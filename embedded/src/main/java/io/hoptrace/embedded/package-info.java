@@ -1,0 +1,2 @@
+/** A real single-node KRaft Kafka broker, started in-process. */
+package io.hoptrace.embedded;
