@@ -7,6 +7,12 @@ public final class LinkType {
 
   public static final int ETHERNET = 1;
 
+  /** PPP (RFC 1661), optionally with HDLC-like address/control bytes 0xFF03. */
+  public static final int PPP = 9;
+
+  /** PPP in HDLC-like framing (RFC 1662). */
+  public static final int PPP_HDLC = 50;
+
   /** Raw IP (v4 or v6, told by the version nibble). DLT_RAW is 12 or 14 on some systems. */
   public static final int RAW = 101;
 

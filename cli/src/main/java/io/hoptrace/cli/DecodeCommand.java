@@ -1,0 +1,126 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.capture.CaptureFileException;
+import io.hoptrace.capture.CaptureFileReader;
+import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.capture.HopContext;
+import io.hoptrace.decode.DecodeCounters;
+import io.hoptrace.decode.DecodeStatus;
+import io.hoptrace.decode.DecodedPacket;
+import io.hoptrace.decode.PacketDecoder;
+import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.schema.InterfaceRole;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hoptrace decode FILE...}: one JSON line per packet, as the sensor would publish it. */
+@Command(
+    name = "decode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Decodes pcap/pcapng files and writes one JSON line per packet to stdout: the innermost"
+          + " 5-tuple, the encapsulation stack (VXLAN on 4789 and 8472, Geneve, IP-in-IP, GRE),"
+          + " VLANs, TCP/ICMP/DNS fields, Community ID and packet fingerprint.",
+      "Per-file problems (garbage, empty or cut files) are reported on stderr; the exit code is"
+          + " non-zero only when a file could not be read at all."
+    })
+final class DecodeCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files")
+  List<Path> files;
+
+  @Mixin DecoderOptions decoderOptions;
+
+  @Option(
+      names = "--node",
+      defaultValue = "local",
+      description = "Node name recorded in each summary (default: ${DEFAULT-VALUE}).")
+  String node;
+
+  @Option(
+      names = "--iface",
+      description = "Interface name recorded in each summary (default: the file name).")
+  String iface;
+
+  @Option(
+      names = "--role",
+      defaultValue = "ANY",
+      description = "Interface role: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  InterfaceRole role;
+
+  @Option(names = "--stats", description = "Print per-file decode statistics to stderr.")
+  boolean stats;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PacketDecoder decoder = new PacketDecoder(decoderOptions.config());
+    DecodedPacket packet = new DecodedPacket();
+    OutputStream stdout = new BufferedOutputStream(System.out, 1 << 16);
+    int unreadable = 0;
+    try (SummaryJson json = new SummaryJson(stdout)) {
+      for (Path file : files) {
+        HopContext hop =
+            new HopContext(node, null, iface != null ? iface : file.getFileName().toString(), role);
+        try (CaptureFileReader reader = CaptureFileReader.open(file, hop)) {
+          DecodeCounters counters = decoder.counters();
+          counters.reset();
+          try {
+            reader.read(
+                (h, linkType, buffer, offset, capLen, wireLen, tsNanos) -> {
+                  decoder.decode(linkType, buffer, offset, capLen, wireLen, packet);
+                  try {
+                    json.write(SummaryMapper.toAvro(h, tsNanos, capLen, wireLen, packet));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+          } catch (UncheckedIOException e) {
+            throw e.getCause();
+          }
+          json.flush();
+          CaptureStats s = reader.stats();
+          if (s.truncatedAtEnd() || s.errorMessage() != null) {
+            err.printf(
+                "hoptrace decode: %s: %s (%d packets before it were decoded)%n",
+                file, s.errorMessage(), s.packets());
+          }
+          if (stats) {
+            err.printf("%s: %d packets; %s%n", file, s.packets(), statusSummary(counters));
+          }
+        } catch (CaptureFileException e) {
+          json.flush();
+          err.printf("hoptrace decode: %s: %s%n", file, e.getMessage());
+          unreadable++;
+        }
+      }
+    }
+    stdout.flush();
+    err.flush();
+    return unreadable == 0 ? 0 : 1;
+  }
+
+  static String statusSummary(DecodeCounters counters) {
+    StringBuilder sb = new StringBuilder();
+    for (DecodeStatus st : DecodeStatus.values()) {
+      long n = counters.count(st);
+      if (n > 0) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(st.name()).append(' ').append(n);
+      }
+    }
+    return sb.toString();
+  }
+}

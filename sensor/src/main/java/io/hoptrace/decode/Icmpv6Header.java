@@ -1,0 +1,81 @@
+package io.hoptrace.decode;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * ICMPv6 header flyweight (RFC 4443).
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |     Type      |     Code      |          Checksum             |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           Identifier          |        Sequence Number        |  echo 128/129
+ * |                              MTU                              |  packet too big (2)
+ * |                            Pointer                            |  parameter problem (4)
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  errors 1..4: as much of the invoking packet as fits the minimum MTU
+ * </pre>
+ */
+public final class Icmpv6Header {
+  public static final int TYPE_OFFSET = 0;
+  public static final int CODE_OFFSET = 1;
+  public static final int CHECKSUM_OFFSET = 2;
+  public static final int ID_OFFSET = 4;
+  public static final int SEQ_OFFSET = 6;
+  public static final int MTU_OFFSET = 4;
+  public static final int LENGTH = 8;
+
+  public static final int DEST_UNREACHABLE = 1;
+  public static final int PACKET_TOO_BIG = 2;
+  public static final int TIME_EXCEEDED = 3;
+  public static final int PARAMETER_PROBLEM = 4;
+  public static final int ECHO_REQUEST = 128;
+  public static final int ECHO_REPLY = 129;
+
+  private DirectBuffer buffer;
+  private int offset;
+  private int length;
+
+  public Icmpv6Header wrap(DirectBuffer buffer, int offset, int length) {
+    this.buffer = buffer;
+    this.offset = offset;
+    this.length = length;
+    return this;
+  }
+
+  public int capturedLength() {
+    return length;
+  }
+
+  public boolean isComplete() {
+    return length >= LENGTH;
+  }
+
+  public int type() {
+    return Bytes.u8(buffer, offset + TYPE_OFFSET);
+  }
+
+  public int code() {
+    return Bytes.u8(buffer, offset + CODE_OFFSET);
+  }
+
+  public int identifier() {
+    return Bytes.u16(buffer, offset + ID_OFFSET);
+  }
+
+  public int sequence() {
+    return Bytes.u16(buffer, offset + SEQ_OFFSET);
+  }
+
+  /** MTU of a packet-too-big message. */
+  public long mtu() {
+    return Bytes.u32(buffer, offset + MTU_OFFSET);
+  }
+
+  /** Error messages (type &lt; 128) that quote the invoking packet: 1..4. */
+  public static boolean isError(int type) {
+    return type >= 1 && type <= 4;
+  }
+}
