@@ -10,9 +10,7 @@ import io.hoptrace.decode.DecodedPacket;
 import io.hoptrace.decode.PacketDecoder;
 import io.hoptrace.decode.SummaryMapper;
 import io.hoptrace.schema.InterfaceRole;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -69,7 +67,7 @@ final class DecodeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PacketDecoder decoder = new PacketDecoder(decoderOptions.config());
     DecodedPacket packet = new DecodedPacket();
-    OutputStream stdout = new BufferedOutputStream(System.out, 1 << 16);
+    PrintWriter stdout = spec.commandLine().getOut();
     int unreadable = 0;
     try (SummaryJson json = new SummaryJson(stdout)) {
       for (Path file : files) {

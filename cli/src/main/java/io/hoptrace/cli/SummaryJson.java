@@ -9,7 +9,7 @@ import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.Writer;
 
 /**
  * Writes {@link PacketSummary} records as JSON lines (the {@code hoptrace decode} output). Keys:
@@ -22,7 +22,7 @@ final class SummaryJson implements AutoCloseable {
 
   private final JsonGenerator json;
 
-  SummaryJson(OutputStream out) throws IOException {
+  SummaryJson(Writer out) throws IOException {
     json = new JsonFactory().createGenerator(out);
     json.setRootValueSeparator(null);
   }

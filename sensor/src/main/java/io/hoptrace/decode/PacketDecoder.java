@@ -84,6 +84,10 @@ public final class PacketDecoder {
 
   private DirectBuffer buf;
   private DecodedPacket out;
+
+  /** MPLS Ethernet pseudowires and Cisco MetaData shims entered in the current packet. */
+  private int shims;
+
   private int wireEnd;
 
   public PacketDecoder() {
@@ -130,6 +134,7 @@ public final class PacketDecoder {
       DecodedPacket out) {
     out.reset();
     out.linkType = linkType;
+    shims = 0;
     this.buf = buffer;
     this.out = out;
     int cap = capturedLength;
@@ -309,6 +314,10 @@ public final class PacketDecoder {
       return ipv6(p, limit);
     }
     if (nibble == 0 && limit - p >= 4) {
+      // Ethernet pseudowire: a layer like any tunnel, bounded by maxEncapDepth (no recursion bomb).
+      if (++shims > maxDepth) {
+        return TOO_MANY_LAYERS;
+      }
       return ethernet(p + 4, limit, TRUNCATED_ENCAP);
     }
     return UNSUPPORTED_ETHERTYPE;
@@ -316,6 +325,9 @@ public final class PacketDecoder {
 
   /** Cisco MetaData: version, length, option type/length, SGT, then the next ethertype. */
   private DecodeStatus ciscoMetadata(int p, int limit) {
+    if (++shims > maxDepth) {
+      return TOO_MANY_LAYERS;
+    }
     if (limit - p < CISCO_METADATA_LENGTH) {
       return TRUNCATED_ENCAP;
     }

@@ -40,6 +40,62 @@ class DecoderRobustnessTest {
   }
 
   @Test
+  void deeplyNestedShimsStopAtTheLayerLimitInsteadOfRecursing() {
+    // 64 KiB of nested frames: Ethernet (MPLS 0x8847) + one label (bottom of stack) + a
+    // pseudowire control word, repeated; and Ethernet (Cisco MetaData 0x8909) + 8-byte shim
+    // announcing Cisco MetaData again, repeated. Unbounded, either would recurse thousands deep.
+    byte[] mpls =
+        repeat(
+            new byte[] {
+              0,
+              0,
+              0,
+              0,
+              0,
+              1,
+              0,
+              0,
+              0,
+              0,
+              0,
+              2,
+              (byte) 0x88,
+              0x47, // Ethernet, type MPLS unicast
+              0,
+              0,
+              0x11,
+              0x40, // label 0, S=1, TTL 64
+              0,
+              0,
+              0,
+              0 // pseudowire control word: Ethernet follows
+            },
+            65536);
+    byte[] cmd = new byte[65536];
+    System.arraycopy(
+        new byte[] {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, (byte) 0x89, 0x09}, 0, cmd, 0, 14);
+    for (int off = 14; off + 8 <= cmd.length; off += 8) {
+      // version 1, length 1, option 0x0001, SGT 0, next ethertype 0x8909 (another shim)
+      System.arraycopy(new byte[] {1, 1, 0, 1, 0, 0, (byte) 0x89, 0x09}, 0, cmd, off, 8);
+    }
+    PacketDecoder d = new PacketDecoder();
+    DecodedPacket p = new DecodedPacket();
+    for (byte[] frame : List.of(mpls, cmd)) {
+      DecodeStatus s =
+          d.decode(LinkType.ETHERNET, new UnsafeBuffer(frame), 0, frame.length, frame.length, p);
+      assertThat(s).isEqualTo(DecodeStatus.TOO_MANY_LAYERS);
+    }
+  }
+
+  private static byte[] repeat(byte[] unit, int length) {
+    byte[] out = new byte[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = unit[i % unit.length];
+    }
+    return out;
+  }
+
+  @Test
   void everyTruncationOfEveryCapturedPacketDecodesWithoutThrowing() throws IOException {
     PacketDecoder d = new PacketDecoder();
     DecodedPacket p = new DecodedPacket();
