@@ -1,7 +1,8 @@
-package io.hoptrace.metrics;
+package io.hoptrace.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.metrics.SensorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,0 +1,231 @@
+package io.hoptrace.schema;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka Serde for hoptrace's generated Avro records using Avro single-object encoding: {@code C3
+ * 01}, the writer schema's 8-byte CRC-64-AVRO fingerprint (little-endian), then the binary body. No
+ * registry is needed: readers resolve the writer schema from a {@link SchemaStore} loaded with
+ * {@link SchemaHistory} (every schema version hoptrace shipped), so records of older writers are
+ * read into the current classes (added fields take their defaults).
+ *
+ * <p>A record whose fingerprint no store knows fails with an {@link UnknownSchemaException} naming
+ * the fingerprint; malformed bytes fail with a {@link SerializationException}. {@code null} bytes
+ * (tombstones on the compacted nodes topic) decode to {@code null} and {@code null} records encode
+ * to {@code null}. Thread-safe: one instance may serve many threads.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  static {
+    AvroTrust.install();
+  }
+
+  /** Single-object encoding header: marker (2) + fingerprint (8). */
+  public static final int HEADER_LENGTH = 10;
+
+  private static final byte MAGIC_0 = (byte) 0xC3;
+  private static final byte MAGIC_1 = (byte) 0x01;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final long fingerprint;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+  private final Serializer<T> serializer = new AvroSerializer();
+  private final Deserializer<T> deserializer = new AvroDeserializer();
+
+  private AvroSerde(Class<T> type, SchemaStore store) {
+    AvroTrust.install();
+    this.type = Objects.requireNonNull(type, "type");
+    SpecificData model = SpecificData.getForClass(type);
+    this.schema = model.getSchema(type);
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder =
+        new BinaryMessageDecoder<>(model, schema, Objects.requireNonNull(store, "store"));
+  }
+
+  public static AvroSerde<PacketSummary> packetSummary() {
+    return of(PacketSummary.class);
+  }
+
+  public static AvroSerde<NodeInventory> nodeInventory() {
+    return of(NodeInventory.class);
+  }
+
+  public static AvroSerde<FlowRecord> flowRecord() {
+    return of(FlowRecord.class);
+  }
+
+  public static AvroSerde<Alert> alert() {
+    return of(Alert.class);
+  }
+
+  /** A serde for any generated class, resolving writers through the shipped schema history. */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+    return new AvroSerde<>(type, DefaultStore.STORE);
+  }
+
+  /**
+   * A serde resolving writer schemas through {@code store} (e.g. {@link SchemaHistory#newStore}).
+   */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaStore store) {
+    return new AvroSerde<>(type, store);
+  }
+
+  /** The generated class this serde reads and writes. */
+  public Class<T> type() {
+    return type;
+  }
+
+  /** The (reader and writer) schema of the generated class. */
+  public Schema schema() {
+    return schema;
+  }
+
+  /** The fingerprint this serde writes into every record. */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /** Encodes one record (header + body); {@code null} gives {@code null}. */
+  public byte[] encode(T record) {
+    if (record == null) {
+      return null;
+    }
+    try {
+      ByteBuffer buffer = encoder.encode(record);
+      if (buffer.hasArray()
+          && buffer.arrayOffset() == 0
+          && buffer.position() == 0
+          && buffer.remaining() == buffer.array().length) {
+        return buffer.array();
+      }
+      byte[] out = new byte[buffer.remaining()];
+      buffer.get(out);
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + " as Avro: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes one record; {@code null} gives {@code null}. */
+  public T decode(byte[] data) {
+    return decode(null, data);
+  }
+
+  /**
+   * Decodes one record read from {@code topic} (used in error messages; may be null).
+   *
+   * @throws UnknownSchemaException when the writer schema fingerprint is not in the store
+   * @throws SerializationException when the bytes are not a single-object-encoded record
+   */
+  public T decode(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    String where = topic == null ? "" : topic + ": ";
+    if (data.length < HEADER_LENGTH || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
+      throw new SerializationException(
+          where
+              + "not an Avro single-object encoded record ("
+              + data.length
+              + " bytes, header "
+              + hexPrefix(data)
+              + ", expected C3 01 + 8-byte fingerprint) for "
+              + type.getSimpleName());
+    }
+    try {
+      return decoder.decode(data);
+    } catch (MissingSchemaException e) {
+      long fp = readFingerprint(data);
+      throw new UnknownSchemaException(
+          String.format(
+              "%sunknown writer schema fingerprint 0x%016x: no %s schema with this fingerprint is"
+                  + " known to this reader (reader schema 0x%016x); the record was written by a"
+                  + " newer or foreign producer — ship its schema in"
+                  + " io/hoptrace/schema/history/%s/ to read it",
+              where, fp, type.getSimpleName(), fingerprint, type.getSimpleName()),
+          fp,
+          e);
+    } catch (BadHeaderException e) {
+      throw new SerializationException(where + "bad Avro single-object header: " + e.getMessage());
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      long fp = readFingerprint(data);
+      String known = SchemaHistory.describe(fp);
+      throw new SerializationException(
+          String.format(
+              "%scannot decode %s (%d bytes, writer schema 0x%016x%s): %s",
+              where, type.getSimpleName(), data.length, fp, known == null ? "" : " = " + known, e),
+          e);
+    }
+  }
+
+  /** The writer fingerprint of a single-object encoded record (no validation of the marker). */
+  public static long readFingerprint(byte[] data) {
+    long fp = 0;
+    for (int i = 9; i >= 2; i--) {
+      fp = (fp << 8) | (data[i] & 0xFFL);
+    }
+    return fp;
+  }
+
+  private static String hexPrefix(byte[] data) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(4, data.length); i++) {
+      sb.append(String.format("%02X ", data[i]));
+    }
+    return sb.length() == 0 ? "(empty)" : sb.toString().trim();
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return serializer;
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return deserializer;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("AvroSerde[%s 0x%016x]", type.getSimpleName(), fingerprint);
+  }
+
+  private final class AvroSerializer implements Serializer<T> {
+    @Override
+    public byte[] serialize(String topic, T data) {
+      return encode(data);
+    }
+  }
+
+  private final class AvroDeserializer implements Deserializer<T> {
+    @Override
+    public T deserialize(String topic, byte[] data) {
+      return decode(topic, data);
+    }
+  }
+
+  /** The store shared by serdes made without one: loaded once, on first use. */
+  private static final class DefaultStore {
+    static final SchemaStore STORE = SchemaHistory.newStore();
+  }
+}

@@ -1,0 +1,188 @@
+package io.hoptrace.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * The sensor's metrics, bound to a Micrometer registry. In Prometheus format they read {@code
+ * hoptrace_sensor_packets_captured_total}, {@code ..._decoded_total}, {@code ..._sent_total},
+ * {@code ..._send_failed_total}, {@code hoptrace_sensor_decode_status_total{reason=...}} and {@code
+ * hoptrace_sensor_capture_drops{iface=...}}.
+ *
+ * <p>Counts come in two ways: pushed ({@link #captured(long)}, {@link #decoded()}, {@link
+ * #decodeFailed(String)}, {@link #sent()}, ...) or pulled at scrape time from counters the hot path
+ * keeps itself ({@link #bindDecodeStatus(String, LongSupplier)}, {@link #bindCaptureDrops(String,
+ * LongSupplier)}); for decode statuses both add up. Thread-safe.
+ */
+public final class SensorMetrics {
+
+  public static final String CAPTURED = "hoptrace.sensor.packets.captured";
+  public static final String DECODED = "hoptrace.sensor.packets.decoded";
+  public static final String SENT = "hoptrace.sensor.packets.sent";
+  public static final String SEND_FAILED = "hoptrace.sensor.packets.send.failed";
+  public static final String DECODE_STATUS = "hoptrace.sensor.decode.status";
+  public static final String CAPTURE_DROPS = "hoptrace.sensor.capture.drops";
+  public static final String REASON_TAG = "reason";
+  public static final String IFACE_TAG = "iface";
+
+  private final MeterRegistry registry;
+  private final Counter captured;
+  private final Counter decoded;
+  private final Counter sent;
+  private final Counter sendFailed;
+  private final Map<String, ReasonCount> reasons = new ConcurrentHashMap<>();
+  private final List<LongSupplier> dropSources = new CopyOnWriteArrayList<>();
+
+  public SensorMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.captured =
+        Counter.builder(CAPTURED)
+            .description("Packets handed to the sensor by a capture source")
+            .baseUnit("packets")
+            .register(registry);
+    this.decoded =
+        Counter.builder(DECODED)
+            .description("Packets decoded into a summary (any status)")
+            .baseUnit("packets")
+            .register(registry);
+    this.sent =
+        Counter.builder(SENT)
+            .description("Packet summaries acknowledged by Kafka")
+            .baseUnit("packets")
+            .register(registry);
+    this.sendFailed =
+        Counter.builder(SEND_FAILED)
+            .description("Packet summaries that could not be sent (broker down, timeout, ...)")
+            .baseUnit("packets")
+            .register(registry);
+  }
+
+  /** Metrics going nowhere (a registry without backends), for tools and tests. */
+  public static SensorMetrics noop() {
+    return new SensorMetrics(new CompositeMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void captured(long packets) {
+    captured.increment(packets);
+  }
+
+  public void decoded() {
+    decoded.increment();
+  }
+
+  public void decoded(long packets) {
+    decoded.increment(packets);
+  }
+
+  /** Counts one packet whose decode ended with {@code reason} (a DecodeStatus name). */
+  public void decodeFailed(String reason) {
+    reason(reason).pushed.increment();
+  }
+
+  /**
+   * Reports {@code count} (read at scrape time, monotonic) as packets decoded with status {@code
+   * reason}. Several sources for one reason add up (e.g. one per decoder thread).
+   */
+  public void bindDecodeStatus(String reason, LongSupplier count) {
+    reason(reason).sources.add(Objects.requireNonNull(count, "count"));
+  }
+
+  /** {@link #bindDecodeStatus} for each reason, reading counts through {@code countOf}. */
+  public void bindDecodeStatuses(Collection<String> reasonNames, ToLongFunction<String> countOf) {
+    Objects.requireNonNull(countOf, "countOf");
+    for (String reason : reasonNames) {
+      bindDecodeStatus(reason, () -> countOf.applyAsLong(reason));
+    }
+  }
+
+  /** Reports a capture source's drop counter ({@code pcap_stats} ps_drop) for {@code iface}. */
+  public void bindCaptureDrops(String iface, LongSupplier drops) {
+    Objects.requireNonNull(drops, "drops");
+    dropSources.add(drops); // gauges hold their object weakly
+    Gauge.builder(CAPTURE_DROPS, drops, s -> (double) s.getAsLong())
+        .description("Packets dropped by the capture (kernel buffer full), per interface")
+        .tag(IFACE_TAG, iface)
+        .baseUnit("packets")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  public void sent() {
+    sent.increment();
+  }
+
+  public void sendFailed() {
+    sendFailed.increment();
+  }
+
+  public void sendFailed(long packets) {
+    sendFailed.increment(packets);
+  }
+
+  /** Current totals, e.g. for a progress line. */
+  public double capturedCount() {
+    return captured.count();
+  }
+
+  public double decodedCount() {
+    return decoded.count();
+  }
+
+  public double sentCount() {
+    return sent.count();
+  }
+
+  public double sendFailedCount() {
+    return sendFailed.count();
+  }
+
+  /** Packets with decode status {@code reason} so far (pushed plus bound sources). */
+  public long decodeStatusCount(String reason) {
+    ReasonCount r = reasons.get(reason);
+    return r == null ? 0 : r.value();
+  }
+
+  private ReasonCount reason(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return reasons.computeIfAbsent(
+        reason,
+        r -> {
+          ReasonCount count = new ReasonCount();
+          FunctionCounter.builder(DECODE_STATUS, count, c -> (double) c.value())
+              .description("Packets by decode status (OK, FRAGMENT, TRUNCATED_IPV4, ...)")
+              .tag(REASON_TAG, r)
+              .baseUnit("packets")
+              .register(registry);
+          return count;
+        });
+  }
+
+  private static final class ReasonCount {
+    final LongAdder pushed = new LongAdder();
+    final List<LongSupplier> sources = new CopyOnWriteArrayList<>();
+
+    long value() {
+      long n = pushed.sum();
+      for (LongSupplier s : sources) {
+        n += s.getAsLong();
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.hoptrace.publish;
+
+import io.hoptrace.capture.CaptureFileReader;
+import io.hoptrace.capture.HopContext;
+import io.hoptrace.capture.LiveCapture;
+import io.hoptrace.capture.LiveStats;
+import io.hoptrace.capture.PacketHandler;
+import io.hoptrace.decode.DecodeCounters;
+import io.hoptrace.decode.DecodeStatus;
+import io.hoptrace.decode.DecodedPacket;
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.decode.PacketDecoder;
+import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.metrics.SensorMetrics;
+import java.util.List;
+import java.util.Objects;
+import org.agrona.DirectBuffer;
+
+/**
+ * Capture → decode → publish. Each capture thread gets its own {@link Handler} (a decoder is
+ * single-threaded); all share one {@link SummaryPublisher} and one {@link SensorMetrics}. Every
+ * captured packet becomes one summary on the packets topic, whatever its decode status, keyed by
+ * {@link SummaryMapper#partitionKey} (an ICMP error by the flow it quotes).
+ *
+ * <pre>{@code
+ * SensorPipeline pipeline = new SensorPipeline(DecoderConfig.defaults(), publisher, metrics);
+ * try (LiveCapture capture = builder.start(hop -> pipeline.newHandler())) {
+ *   pipeline.bindCaptureDrops(capture);
+ *   ...
+ * }
+ * // or, for a file:
+ * pipeline.replay(CaptureFileReader.open(file, hop));
+ * }</pre>
+ */
+public final class SensorPipeline {
+
+  private final DecoderConfig decoderConfig;
+  private final SummaryPublisher publisher;
+  private final SensorMetrics metrics;
+
+  public SensorPipeline(
+      DecoderConfig decoderConfig, SummaryPublisher publisher, SensorMetrics metrics) {
+    this.decoderConfig = Objects.requireNonNull(decoderConfig, "decoderConfig");
+    this.publisher = Objects.requireNonNull(publisher, "publisher");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** A handler for one capture thread, its decode statuses reported through the metrics. */
+  public Handler newHandler() {
+    Handler handler = new Handler(new PacketDecoder(decoderConfig));
+    DecodeCounters counters = handler.counters();
+    for (DecodeStatus status : DecodeStatus.values()) {
+      metrics.bindDecodeStatus(status.name(), () -> counters.count(status));
+    }
+    return handler;
+  }
+
+  /**
+   * Reads the whole file through a new handler and flushes the publisher.
+   *
+   * @return the packets read
+   */
+  public long replay(CaptureFileReader reader) {
+    long packets = reader.read(newHandler());
+    publisher.flush();
+    return packets;
+  }
+
+  /** Reports each live source's kernel drop counter ({@code ps_drop}) per hop. */
+  public void bindCaptureDrops(LiveCapture capture) {
+    List<HopContext> hops = capture.hops();
+    for (int i = 0; i < hops.size(); i++) {
+      int index = i;
+      metrics.bindCaptureDrops(
+          hops.get(i).id(),
+          () -> {
+            LiveStats s = capture.stats().get(index);
+            return Math.max(0, s.dropped());
+          });
+    }
+  }
+
+  public SummaryPublisher publisher() {
+    return publisher;
+  }
+
+  public SensorMetrics metrics() {
+    return metrics;
+  }
+
+  /** Decodes and publishes the packets of one capture thread. Not thread-safe. */
+  public final class Handler implements PacketHandler {
+    private final PacketDecoder decoder;
+    private final DecodedPacket packet = new DecodedPacket();
+
+    private Handler(PacketDecoder decoder) {
+      this.decoder = decoder;
+    }
+
+    @Override
+    public void onPacket(
+        HopContext hop,
+        int linkType,
+        DirectBuffer buffer,
+        int offset,
+        int capturedLength,
+        int wireLength,
+        long tsNanos) {
+      metrics.captured(1);
+      decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
+      metrics.decoded();
+      publisher.publish(
+          SummaryMapper.partitionKey(packet),
+          SummaryMapper.toAvro(hop, tsNanos, capturedLength, wireLength, packet));
+    }
+
+    /** This handler's decode statuses (single writer: its capture thread). */
+    public DecodeCounters counters() {
+      return decoder.counters();
+    }
+  }
+}

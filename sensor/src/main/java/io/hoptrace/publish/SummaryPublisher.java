@@ -1,0 +1,289 @@
+package io.hoptrace.publish;
+
+import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes packet summaries to the packets topic, keyed by the canonical flow key so every hop of
+ * a flow lands in one partition, and node inventories to the compacted nodes topic, keyed by node
+ * name. Values are Avro single-object encoded ({@link AvroSerde}).
+ *
+ * <p>Sends are asynchronous; a callback counts acknowledged and failed summaries ({@link
+ * SensorMetrics}, {@link #sent()}, {@link #failed()}). A broker outage never stalls the caller for
+ * long and never throws per packet: a send waits at most {@code max.block.ms}, after such a timeout
+ * summaries are dropped and counted for {@code outage.backoff.ms}, and failures are logged at most
+ * once per {@code failure.log.interval.ms}. One publisher may be shared by several threads.
+ */
+public final class SummaryPublisher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SummaryPublisher.class);
+
+  private final PublisherConfig config;
+  private final Topics topics;
+  private final SensorMetrics metrics;
+  private final Producer<String, byte[]> producer;
+  private final AvroSerde<PacketSummary> summaries = AvroSerde.packetSummary();
+  private final AvroSerde<NodeInventory> inventories = AvroSerde.nodeInventory();
+  private final LongSupplier nanoClock;
+  private final long backoffNanos;
+  private final FailureLog failureLog;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder inventoriesSent = new LongAdder();
+  private final Callback summaryCallback = this::onSummaryCompletion;
+  private volatile long suspendedUntil;
+  private volatile boolean closed;
+
+  /**
+   * Connects to Kafka and, when {@code topic.create} is set, creates the packets and nodes topics
+   * if they are missing (waiting at most {@code admin.timeout.ms}; a broker that cannot be reached
+   * then is logged, not thrown: sends are counted as failed until it comes).
+   */
+  public SummaryPublisher(PublisherConfig config, SensorMetrics metrics) {
+    this(
+        config,
+        metrics,
+        new KafkaProducer<>(
+            config.producerProperties(), new StringSerializer(), new ByteArraySerializer()),
+        System::nanoTime);
+    if (config.createTopics()) {
+      ensureTopics(config);
+    }
+  }
+
+  /** For tests: an own producer (e.g. a MockProducer) and clock; creates no topics. */
+  SummaryPublisher(
+      PublisherConfig config,
+      SensorMetrics metrics,
+      Producer<String, byte[]> producer,
+      LongSupplier nanoClock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.topics = config.topics();
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.producer = Objects.requireNonNull(producer, "producer");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.backoffNanos = TimeUnit.MILLISECONDS.toNanos(config.outageBackoffMs());
+    this.failureLog =
+        new FailureLog(LOG, "packet summary sends", config.failureLogIntervalMs(), nanoClock);
+  }
+
+  /**
+   * Sends one summary keyed by {@code key} (the canonical flow key; null spreads keyless summaries
+   * over partitions). Returns at once, or after at most {@code max.block.ms} when the producer's
+   * buffer is full or the broker unknown; failures are counted, never thrown.
+   */
+  public void publish(String key, PacketSummary summary) {
+    if (suspendedUntil != 0) {
+      if (nanoClock.getAsLong() - suspendedUntil < 0) {
+        countFailed(null);
+        return;
+      }
+      suspendedUntil = 0;
+    }
+    byte[] value;
+    try {
+      value = summaries.encode(summary);
+    } catch (KafkaException e) {
+      countFailed(e);
+      return;
+    }
+    Future<RecordMetadata> result;
+    try {
+      result = producer.send(new ProducerRecord<>(topics.packets(), key, value), summaryCallback);
+    } catch (TimeoutException e) {
+      suspend();
+      countFailed(e);
+      return;
+    } catch (KafkaException | IllegalStateException e) {
+      countFailed(e);
+      return;
+    }
+    if (result.isDone() && timedOut(result)) {
+      // send() waited max.block.ms for metadata or buffer space and failed through the callback
+      // (counted there): the broker is unreachable or too slow, drop without waiting for a while
+      suspend();
+    }
+  }
+
+  private void suspend() {
+    long until = nanoClock.getAsLong() + backoffNanos;
+    suspendedUntil = until == 0 ? 1 : until;
+  }
+
+  private static boolean timedOut(Future<RecordMetadata> done) {
+    try {
+      done.get();
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof TimeoutException;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Sends one summary keyed by its own {@code flowKey}. */
+  public void publish(PacketSummary summary) {
+    publish(summary.getFlowKey(), summary);
+  }
+
+  /**
+   * Sends a node's inventory to the compacted nodes topic, keyed by node name. Failures are logged
+   * (inventories are rare), not thrown.
+   */
+  public void publishInventory(NodeInventory inventory) {
+    String node = inventory.getNode();
+    try {
+      producer.send(
+          new ProducerRecord<>(topics.nodes(), node, inventories.encode(inventory)),
+          (metadata, error) -> {
+            if (error == null) {
+              inventoriesSent.increment();
+            } else {
+              LOG.warn("inventory of node {} not sent: {}", node, error.toString());
+            }
+          });
+    } catch (KafkaException | IllegalStateException e) {
+      LOG.warn("inventory of node {} not sent: {}", node, e.toString());
+    }
+  }
+
+  /** Waits until everything published so far is acknowledged or failed. */
+  public void flush() {
+    if (!closed) {
+      producer.flush();
+    }
+  }
+
+  /** Summaries acknowledged by Kafka so far. */
+  public long sent() {
+    return sent.sum();
+  }
+
+  /** Summaries that could not be sent so far (encoding, timeouts, broker errors, outage). */
+  public long failed() {
+    return failed.sum();
+  }
+
+  /** Inventories acknowledged by Kafka so far. */
+  public long inventoriesSent() {
+    return inventoriesSent.sum();
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public PublisherConfig config() {
+    return config;
+  }
+
+  /** Sends what is buffered (waiting at most {@code delivery.timeout.ms}) and disconnects. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    producer.close(Duration.ofMillis(config.getInt(PublisherConfig.DELIVERY_TIMEOUT_MS)));
+    LOG.info("publisher closed: {} summaries sent, {} failed", sent(), failed());
+  }
+
+  private void onSummaryCompletion(RecordMetadata metadata, Exception error) {
+    if (error == null) {
+      sent.increment();
+      metrics.sent();
+    } else {
+      countFailed(error);
+    }
+  }
+
+  private void countFailed(Exception error) {
+    failed.increment();
+    metrics.sendFailed();
+    if (error != null) {
+      failureLog.failed(1, error);
+    }
+  }
+
+  private static void ensureTopics(PublisherConfig config) {
+    Topics topics = config.topics();
+    Optional<Short> rf = config.replicationFactor();
+    NewTopic packets =
+        new NewTopic(topics.packets(), Optional.of(config.packetsPartitions()), rf)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+    NewTopic nodes =
+        new NewTopic(topics.nodes(), Optional.of(config.nodesPartitions()), rf)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.adminTimeoutMs());
+    Admin admin;
+    try {
+      admin = Admin.create(config.adminProperties());
+    } catch (KafkaException e) {
+      LOG.warn("cannot create topics: {}", e.toString());
+      return;
+    }
+    try {
+      var results = admin.createTopics(List.of(packets, nodes)).values();
+      for (var entry : results.entrySet()) {
+        long left = Math.max(1, deadline - System.nanoTime());
+        try {
+          entry.getValue().get(left, TimeUnit.NANOSECONDS);
+          int partitions =
+              entry.getKey().equals(topics.packets())
+                  ? config.packetsPartitions()
+                  : config.nodesPartitions();
+          if (TopicReadiness.await(admin, entry.getKey(), partitions, deadline)) {
+            LOG.info("created topic {} ({} partitions)", entry.getKey(), partitions);
+          } else {
+            LOG.warn("created topic {} but its partitions are not ready yet", entry.getKey());
+          }
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof TopicExistsException) {
+            LOG.debug("topic {} exists", entry.getKey());
+          } else {
+            LOG.warn("cannot create topic {}: {}", entry.getKey(), e.getCause().toString());
+          }
+        } catch (java.util.concurrent.TimeoutException e) {
+          LOG.warn(
+              "creating topic {} timed out after {} ms (is {} reachable?); going on without it",
+              entry.getKey(),
+              config.adminTimeoutMs(),
+              config.bootstrapServers());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      admin.close(Duration.ofSeconds(1));
+    }
+  }
+}

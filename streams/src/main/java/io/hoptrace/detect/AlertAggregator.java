@@ -1,0 +1,445 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.detect.state.StateStore;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.AlertType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Stage 2 of detection: per alert subject (the {@link Finding#key()}). Turns findings into
+ * deduplicated {@link Alert}s — one FIRING per type and subject while active, FIRING updates with
+ * new counts at most every {@code alert.update.interval.ms}, and a RESOLVED when the condition
+ * clears:
+ *
+ * <ul>
+ *   <li>per-flow conditions (ONE_WAY, MTU_BLACKHOLE) pass through, deduplicated;
+ *   <li>RETRANSMISSION_STORM is keyed by destination: fewer than {@code storm.aggregate.min.flows}
+ *       storming flows give one alert each, from then on ONE alert for the destination lists them
+ *       (new storming flows are folded into it);
+ *   <li>events (ICMP errors by reporter/target/code, DNS failures by resolver, VTEP mismatches)
+ *       fire when their count in the window reaches the threshold and resolve after a window
+ *       without any; state findings of the same subject (inventory VTEP conflicts) fire while
+ *       active.
+ * </ul>
+ */
+public final class AlertAggregator {
+  private static final int MAX_MEMBERS_LISTED = 20;
+
+  private final StateStore<String, Aggregate> store;
+  private final Consumer<Alert> out;
+  private final long updateNs;
+  private final long stormMinFlows;
+  private final long icmpNs;
+  private final long icmpMin;
+  private final long dnsNs;
+  private final long dnsMin;
+  private final long vtepNs;
+  private final long vtepMin;
+  private long now = Long.MIN_VALUE;
+
+  public AlertAggregator(
+      DetectionConfig cfg, StateStore<String, Aggregate> store, Consumer<Alert> out) {
+    this.store = store;
+    this.out = out;
+    this.updateNs = cfg.nanos(DetectionConfig.ALERT_UPDATE_INTERVAL_MS);
+    this.stormMinFlows = cfg.get(DetectionConfig.STORM_AGGREGATE_MIN_FLOWS);
+    this.icmpNs = cfg.nanos(DetectionConfig.ICMP_WINDOW_MS);
+    this.icmpMin = cfg.get(DetectionConfig.ICMP_MIN_COUNT);
+    this.dnsNs = cfg.nanos(DetectionConfig.DNS_WINDOW_MS);
+    this.dnsMin = cfg.get(DetectionConfig.DNS_MIN_FAILURES);
+    this.vtepNs = cfg.nanos(DetectionConfig.VTEP_WINDOW_MS);
+    this.vtepMin = cfg.get(DetectionConfig.VTEP_MIN_PACKETS);
+  }
+
+  public long now() {
+    return now;
+  }
+
+  private long windowOf(AlertType type) {
+    return switch (type) {
+      case ICMP_UNREACHABLE -> icmpNs;
+      case DNS_FAILURE -> dnsNs;
+      default -> vtepNs;
+    };
+  }
+
+  private long minOf(AlertType type) {
+    return switch (type) {
+      case ICMP_UNREACHABLE -> icmpMin;
+      case DNS_FAILURE -> dnsMin;
+      default -> vtepMin;
+    };
+  }
+
+  /** Processes one finding of stage 1. */
+  public void onFinding(Finding f) {
+    Alert a = f.alert();
+    long ts = a.getLastSeen();
+    if (ts > now) {
+      now = ts;
+    }
+    Aggregate agg = store.get(f.key());
+    if (agg == null) {
+      agg = new Aggregate();
+      agg.key = f.key();
+    }
+    AlertType type = a.getType();
+    if (f.kind() == Finding.Kind.STATE
+        && (type == AlertType.ONE_WAY
+            || type == AlertType.MTU_BLACKHOLE
+            || type == AlertType.RETRANSMISSION_STORM)) {
+      onMemberState(agg, f, ts);
+    } else {
+      onSubjectFinding(agg, f, ts);
+    }
+    if (agg.isIdle()) {
+      store.delete(agg.key);
+    } else {
+      store.put(agg.key, agg);
+    }
+  }
+
+  // ------------------------------------------------------------------ per-member alerts (+ storm)
+
+  private void onMemberState(Aggregate agg, Finding f, long ts) {
+    Alert a = f.alert();
+    boolean storm = a.getType() == AlertType.RETRANSMISSION_STORM;
+    Aggregate.Member m = agg.members.get(f.member());
+    if (a.getStatus() == AlertStatus.FIRING) {
+      if (m == null) {
+        m = new Aggregate.Member();
+        m.firstSeen = a.getFirstSeen();
+        agg.members.put(f.member(), m);
+      }
+      m.latest = a;
+      m.active = true;
+      m.text = a.getEvidence().getFacts().getOrDefault("flow", f.member());
+      if (storm && !agg.firing && activeMembers(agg) >= stormMinFlows) {
+        agg.firing = true;
+        agg.firstSeen = ts;
+        agg.lastSeen = ts;
+        emitStorm(agg, AlertStatus.FIRING, ts);
+        return;
+      }
+      if (storm && agg.firing) {
+        agg.lastSeen = Math.max(agg.lastSeen, ts);
+        if (updateDue(agg.lastEmitTs, ts) && stormCount(agg) != agg.emittedCount) {
+          emitStorm(agg, AlertStatus.FIRING, ts);
+        }
+        return;
+      }
+      if (!m.emitted) {
+        m.emitted = true;
+        m.lastEmitTs = ts;
+        m.emittedCount = a.getCount();
+        out.accept(withId(a, agg.key, f.member(), m.firstSeen, AlertStatus.FIRING));
+      } else if (updateDue(m.lastEmitTs, ts) && a.getCount() != m.emittedCount) {
+        m.lastEmitTs = ts;
+        m.emittedCount = a.getCount();
+        out.accept(withId(a, agg.key, f.member(), m.firstSeen, AlertStatus.FIRING));
+      }
+    } else {
+      if (m == null) {
+        return;
+      }
+      m.active = false;
+      if (m.emitted) {
+        Alert last = m.latest != null ? m.latest : a;
+        Alert r = withId(last, agg.key, f.member(), m.firstSeen, AlertStatus.RESOLVED);
+        r.setLastSeen(Math.max(a.getLastSeen(), last.getLastSeen()));
+        r.getEvidence().getFacts().putAll(a.getEvidence().getFacts());
+        out.accept(r);
+      }
+      agg.members.remove(f.member());
+      if (storm && agg.firing && activeMembers(agg) == 0) {
+        emitStorm(agg, AlertStatus.RESOLVED, ts);
+        agg.firing = false;
+        agg.total = 0;
+      }
+    }
+  }
+
+  private boolean updateDue(long last, long ts) {
+    return updateNs > 0 && ts - last >= updateNs;
+  }
+
+  private static long activeMembers(Aggregate agg) {
+    return agg.members.values().stream().filter(m -> m.active).count();
+  }
+
+  private static long stormCount(Aggregate agg) {
+    long n = 0;
+    for (Aggregate.Member m : agg.members.values()) {
+      if (m.active && m.latest != null) {
+        n += m.latest.getCount();
+      }
+    }
+    return n;
+  }
+
+  private void emitStorm(Aggregate agg, AlertStatus status, long ts) {
+    String dest = agg.key.substring(agg.key.indexOf('|') + 1);
+    List<String> flows = new ArrayList<>();
+    List<String> cids = new ArrayList<>();
+    long segments = 0;
+    for (Aggregate.Member m : agg.members.values()) {
+      if (m.active || status == AlertStatus.RESOLVED) {
+        if (flows.size() < MAX_MEMBERS_LISTED) {
+          flows.add(m.text);
+        }
+        if (m.latest != null) {
+          segments += m.latest.getEvidence().getCounts().getOrDefault("segments", 0L);
+          for (String c : m.latest.getCommunityIds()) {
+            if (!cids.contains(c) && cids.size() < MAX_MEMBERS_LISTED) {
+              cids.add(c);
+            }
+          }
+        }
+      }
+    }
+    long count = status == AlertStatus.RESOLVED ? agg.emittedCount : stormCount(agg);
+    long n = activeMembers(agg);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("flows", n);
+    counts.put("retransmissions", count);
+    counts.put("segments", segments);
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("destination", dest);
+    facts.put("flows", String.join("; ", flows));
+    Alert a =
+        Alerts.build(
+            AlertType.RETRANSMISSION_STORM,
+            status,
+            AlertSubject.newBuilder().setKind("DESTINATION").setDst(dest).build(),
+            null,
+            count,
+            n
+                + " flows to "
+                + dest
+                + " retransmit heavily ("
+                + count
+                + " retransmissions): the path to "
+                + dest
+                + " (or "
+                + dest
+                + " itself) drops packets",
+            agg.firstSeen,
+            Math.max(agg.lastSeen, ts),
+            List.of(),
+            List.of(),
+            counts,
+            facts,
+            cids);
+    a.setId(Alerts.id(agg.key, "*", agg.firstSeen));
+    agg.lastEmitTs = ts;
+    agg.emittedCount = count;
+    out.accept(a);
+  }
+
+  private static Alert withId(Alert a, String key, String member, long firstSeen, AlertStatus s) {
+    Alert c = Alerts.copy(a);
+    c.setId(Alerts.id(key, member, firstSeen));
+    c.setStatus(s);
+    c.setFirstSeen(firstSeen);
+    return c;
+  }
+
+  // ------------------------------------------------------------------ subject alerts (events)
+
+  private void onSubjectFinding(Aggregate agg, Finding f, long ts) {
+    Alert a = f.alert();
+    AlertType type = a.getType();
+    agg.template = a;
+    Aggregate.Member m = agg.members.get(f.member());
+    if (f.kind() == Finding.Kind.STATE) {
+      if (a.getStatus() == AlertStatus.FIRING) {
+        if (m == null) {
+          m = new Aggregate.Member();
+          m.firstSeen = a.getFirstSeen();
+          agg.members.put(f.member(), m);
+        }
+        m.active = true;
+        m.latest = a;
+      } else if (m != null) {
+        m.active = false;
+        if (m.events == 0) {
+          agg.members.remove(f.member());
+        }
+      }
+    } else {
+      long win = windowOf(type);
+      agg.events.add(ts, win, a.getCount());
+      agg.total += a.getCount();
+      if (m == null && agg.members.size() < 4 * MAX_MEMBERS_LISTED) {
+        m = new Aggregate.Member();
+        m.firstSeen = ts;
+        agg.members.put(f.member(), m);
+      }
+      if (m != null) {
+        m.events += a.getCount();
+        m.text = a.getEvidence().getFacts().getOrDefault("flow", f.member());
+        if (m.latest == null) {
+          m.latest = a;
+        }
+      }
+    }
+    agg.lastSeen = Math.max(agg.lastSeen, ts);
+    evaluateSubject(agg, ts);
+  }
+
+  private boolean subjectActive(Aggregate agg, long t) {
+    boolean state = agg.members.values().stream().anyMatch(m -> m.active);
+    AlertType type = agg.template.getType();
+    return state || agg.events.sum(t, windowOf(type)) >= minOf(type);
+  }
+
+  private void evaluateSubject(Aggregate agg, long t) {
+    if (agg.template == null) {
+      return;
+    }
+    boolean active = subjectActive(agg, t);
+    if (active && !agg.firing) {
+      agg.firing = true;
+      agg.firstSeen = t;
+      emitSubject(agg, AlertStatus.FIRING, t);
+    } else if (active && updateDue(agg.lastEmitTs, t) && agg.total != agg.emittedCount) {
+      emitSubject(agg, AlertStatus.FIRING, t);
+    } else if (!active && agg.firing) {
+      emitSubject(agg, AlertStatus.RESOLVED, t);
+      agg.firing = false;
+    }
+    if (!agg.firing && agg.events.sum(t, windowOf(agg.template.getType())) == 0) {
+      agg.total = 0;
+      agg.members.values().removeIf(m -> !m.active);
+      for (Aggregate.Member m : agg.members.values()) {
+        m.events = 0;
+      }
+    }
+  }
+
+  private void emitSubject(Aggregate agg, AlertStatus status, long t) {
+    Alert tpl = agg.template;
+    AlertType type = tpl.getType();
+    Alert a = Alerts.copy(tpl);
+    a.setStatus(status);
+    a.setFirstSeen(agg.firstSeen);
+    a.setLastSeen(Math.max(agg.lastSeen, agg.firstSeen));
+    a.setId(Alerts.id(agg.key, "*", agg.firstSeen));
+    Aggregate.Member stateMember = null;
+    for (Aggregate.Member m : agg.members.values()) {
+      if (m.active && m.latest != null) {
+        stateMember = m;
+      }
+    }
+    if (stateMember != null && agg.total == 0) {
+      Alert s = Alerts.copy(stateMember.latest);
+      a.setSubject(s.getSubject());
+      a.setHint(s.getHint());
+      a.setEvidence(s.getEvidence());
+      a.setCount(s.getCount());
+    } else {
+      a.setCount(agg.total);
+    }
+    List<String> members = new ArrayList<>();
+    List<String> cids = new ArrayList<>();
+    for (Map.Entry<String, Aggregate.Member> e : agg.members.entrySet()) {
+      Aggregate.Member m = e.getValue();
+      if (m.latest != null) {
+        for (String c : m.latest.getCommunityIds()) {
+          if (!cids.contains(c) && cids.size() < MAX_MEMBERS_LISTED) {
+            cids.add(c);
+          }
+        }
+      }
+      if (m.events > 0 && members.size() < MAX_MEMBERS_LISTED) {
+        members.add(m.text != null ? m.text : e.getKey());
+      }
+    }
+    Map<String, String> facts = new LinkedHashMap<>(a.getEvidence().getFacts());
+    Map<String, Long> evCounts = new LinkedHashMap<>(a.getEvidence().getCounts());
+    if (type == AlertType.DNS_FAILURE) {
+      Map<String, Long> byKind = new TreeMap<>();
+      List<String> clients = new ArrayList<>();
+      for (Map.Entry<String, Aggregate.Member> e : agg.members.entrySet()) {
+        Aggregate.Member m = e.getValue();
+        if (m.events > 0) {
+          clients.add(e.getKey() + " (" + m.events + ")");
+        }
+      }
+      facts.remove("client");
+      facts.remove("failure");
+      facts.put("clients", String.join(", ", clients));
+      evCounts.clear();
+      evCounts.put("failures", agg.total);
+      evCounts.put("clients", (long) clients.size());
+      byKind.forEach(evCounts::put);
+      String resolver = facts.getOrDefault("resolver", a.getSubject().getDst());
+      a.setHint(
+          "resolver "
+              + resolver
+              + " failed "
+              + agg.total
+              + " queries (unanswered within the timeout, SERVFAIL or REFUSED) from "
+              + String.join(", ", clients)
+              + ": check the resolver (e.g. CoreDNS) and its upstreams, and the path to it");
+    } else if (!members.isEmpty()) {
+      facts.put("flows", String.join("; ", members));
+      evCounts.put("events", agg.total);
+      evCounts.put("flows", (long) members.size());
+      facts.remove("flow");
+    }
+    a.getEvidence().setFacts(facts);
+    a.getEvidence().setCounts(evCounts);
+    if (!cids.isEmpty()) {
+      a.setCommunityIds(cids);
+    }
+    agg.lastEmitTs = t;
+    agg.emittedCount = agg.total;
+    out.accept(a);
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Advances event time and resolves subjects whose window passed without events. */
+  public void advanceTo(long nowNanos) {
+    if (nowNanos > now) {
+      now = nowNanos;
+    }
+    if (now == Long.MIN_VALUE) {
+      return;
+    }
+    List<String> keys = new ArrayList<>();
+    store.forEach(
+        (k, agg) -> {
+          if (agg.template != null && (agg.firing || agg.total > 0)) {
+            keys.add(k);
+          }
+        });
+    for (String k : keys) {
+      Aggregate agg = store.get(k);
+      long before = agg.lastEmitTs;
+      boolean wasFiring = agg.firing;
+      long total = agg.total;
+      evaluateSubject(agg, now);
+      if (agg.isIdle()) {
+        store.delete(k);
+      } else if (agg.firing != wasFiring || agg.lastEmitTs != before || agg.total != total) {
+        store.put(k, agg);
+      }
+    }
+  }
+
+  /** End of input: resolves every event subject. */
+  public void flush() {
+    if (now != Long.MIN_VALUE) {
+      advanceTo(now + 4 * Math.max(icmpNs, Math.max(dnsNs, vtepNs)));
+    }
+  }
+}

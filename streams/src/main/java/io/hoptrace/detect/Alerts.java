@@ -1,0 +1,108 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.Evidence;
+import io.hoptrace.schema.LostAt;
+import io.hoptrace.schema.Severity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Small helpers to build {@link Alert}s and their stable ids. */
+final class Alerts {
+  private Alerts() {}
+
+  static String id(String key, String member, long firstSeen) {
+    return UUID.nameUUIDFromBytes(
+            (key + "|" + member + "|" + firstSeen).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  static Severity severity(AlertType type) {
+    return switch (type) {
+      case ONE_WAY, VTEP_MISMATCH, MTU_BLACKHOLE -> Severity.CRITICAL;
+      default -> Severity.WARNING;
+    };
+  }
+
+  static AlertSubject flowSubject(Conversation c) {
+    TupleInfo t = c.first();
+    return AlertSubject.newBuilder()
+        .setKind("FLOW")
+        .setSrc(t.src)
+        .setDst(t.dst)
+        .setProto(t.proto)
+        .setSport(t.sport)
+        .setDport(t.dport)
+        .setConversationId(c.id)
+        .build();
+  }
+
+  static List<String> communityIds(Conversation c) {
+    List<String> out = new ArrayList<>();
+    for (TupleInfo t : c.tuples) {
+      if (t.communityId != null && !out.contains(t.communityId)) {
+        out.add(t.communityId);
+      }
+    }
+    return out;
+  }
+
+  static Alert build(
+      AlertType type,
+      AlertStatus status,
+      AlertSubject subject,
+      LostAt lostAt,
+      long count,
+      String hint,
+      long firstSeen,
+      long lastSeen,
+      List<String> hopsSeen,
+      List<String> hopsMissing,
+      Map<String, Long> counts,
+      Map<String, String> facts,
+      List<String> communityIds) {
+    return Alert.newBuilder()
+        .setId("")
+        .setType(type)
+        .setSeverity(severity(type))
+        .setStatus(status)
+        .setFirstSeen(firstSeen)
+        .setLastSeen(lastSeen)
+        .setSubject(subject)
+        .setLostAt(lostAt)
+        .setCount(count)
+        .setHint(hint == null ? "" : hint)
+        .setEvidence(
+            Evidence.newBuilder()
+                .setHopsSeen(new ArrayList<>(hopsSeen))
+                .setHopsMissing(new ArrayList<>(hopsMissing))
+                .setCounts(new LinkedHashMap<>(counts))
+                .setFacts(new LinkedHashMap<>(facts))
+                .setSamples(new ArrayList<>())
+                .build())
+        .setCommunityIds(new ArrayList<>(communityIds))
+        .build();
+  }
+
+  static LostAt lostAt(String after, String before, int d) {
+    if (after == null && before == null) {
+      return null;
+    }
+    return LostAt.newBuilder()
+        .setAfter(after)
+        .setBefore(before)
+        .setDirection(d == 0 ? "forward" : "reverse")
+        .build();
+  }
+
+  static Alert copy(Alert a) {
+    return Alert.newBuilder(a).build();
+  }
+}

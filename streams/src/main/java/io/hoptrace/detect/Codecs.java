@@ -1,0 +1,130 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.detect.state.ByteReader;
+import io.hoptrace.detect.state.ByteWriter;
+import io.hoptrace.detect.state.Codec;
+import io.hoptrace.schema.InterfaceRole;
+
+/** Byte codecs of every state and message type of the core, for host stores and topics. */
+public final class Codecs {
+  private static final Codec<Conversation> CONVERSATION = new ConversationCodec();
+  private static final Codec<Aggregate> AGGREGATE = new AggregateCodec();
+  private static final InterfaceRole[] ROLES = InterfaceRole.values();
+
+  private static final Codec<Finding> FINDING =
+      new Codec<>() {
+        @Override
+        public byte[] encode(Finding f) {
+          ByteWriter w = new ByteWriter(256);
+          w.u8(1).str(f.key()).u8(f.kind().ordinal()).str(f.member());
+          AlertCodec.write(w, f.alert());
+          return w.toBytes();
+        }
+
+        @Override
+        public Finding decode(byte[] bytes) {
+          ByteReader r = new ByteReader(bytes);
+          if (r.u8() != 1) {
+            throw new IllegalStateException("unknown finding version");
+          }
+          String key = r.str();
+          Finding.Kind kind = Finding.Kind.values()[r.u8()];
+          String member = r.str();
+          return new Finding(key, kind, member, AlertCodec.read(r));
+        }
+      };
+
+  private static final Codec<FingerprintEntry> FINGERPRINT =
+      new Codec<>() {
+        @Override
+        public byte[] encode(FingerprintEntry e) {
+          return new ByteWriter(64)
+              .str(e.flowKey())
+              .str(e.node())
+              .varLong(e.ts())
+              .bool(e.aToB())
+              .toBytes();
+        }
+
+        @Override
+        public FingerprintEntry decode(byte[] bytes) {
+          ByteReader r = new ByteReader(bytes);
+          return new FingerprintEntry(r.str(), r.str(), r.varLong(), r.bool());
+        }
+      };
+
+  private static final Codec<HopInfo> HOP =
+      new Codec<>() {
+        @Override
+        public byte[] encode(HopInfo h) {
+          return new ByteWriter(48)
+              .str(h.hop())
+              .str(h.node())
+              .str(h.pod())
+              .u8(h.role().ordinal())
+              .toBytes();
+        }
+
+        @Override
+        public HopInfo decode(byte[] bytes) {
+          ByteReader r = new ByteReader(bytes);
+          return new HopInfo(r.str(), r.str(), r.str(), ROLES[r.u8()]);
+        }
+      };
+
+  private static final Codec<String> STRING =
+      new Codec<>() {
+        @Override
+        public byte[] encode(String s) {
+          return new ByteWriter(s.length() + 2).str(s).toBytes();
+        }
+
+        @Override
+        public String decode(byte[] bytes) {
+          return new ByteReader(bytes).str();
+        }
+      };
+
+  private static final Codec<Long> LONG =
+      new Codec<>() {
+        @Override
+        public byte[] encode(Long v) {
+          return new ByteWriter(10).varLong(v).toBytes();
+        }
+
+        @Override
+        public Long decode(byte[] bytes) {
+          return new ByteReader(bytes).varLong();
+        }
+      };
+
+  private Codecs() {}
+
+  public static Codec<Conversation> conversation() {
+    return CONVERSATION;
+  }
+
+  public static Codec<Aggregate> aggregate() {
+    return AGGREGATE;
+  }
+
+  public static Codec<Finding> finding() {
+    return FINDING;
+  }
+
+  public static Codec<FingerprintEntry> fingerprintEntry() {
+    return FINGERPRINT;
+  }
+
+  public static Codec<HopInfo> hopInfo() {
+    return HOP;
+  }
+
+  public static Codec<String> string() {
+    return STRING;
+  }
+
+  public static Codec<Long> longValue() {
+    return LONG;
+  }
+}

@@ -1,0 +1,218 @@
+package io.hoptrace.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * State of one conversation: every 5-tuple it spans (NAT), per-hop and per-direction accounting,
+ * packets awaiting their hop match, and what the per-flow detectors last reported. Direction 0 is
+ * initiator to responder ("forward"), 1 the reverse. Held by the host in a {@code StateStore}
+ * through {@link Codecs#conversation()}.
+ */
+public final class Conversation {
+  static final int ONE_WAY = 0;
+  static final int STORM = 1;
+  static final int MTU = 2;
+
+  String id;
+  final List<TupleInfo> tuples = new ArrayList<>();
+  final List<HopSlot> slots = new ArrayList<>();
+  long firstSeen = -1;
+  long lastSeen = -1;
+  final long[] lastDirTs = {-1, -1};
+  final long[] firstUnanswered = {-1, -1};
+  final long[] unanswered = {0, 0};
+  final int[] tcpFlags = {0, 0};
+  String history = "";
+  boolean rejected;
+  String rejectReason;
+  boolean unreachable;
+  boolean requested;
+  long lastIcmpTs = -1;
+
+  /** Until when a specific cause (MTU black hole, misdirected encapsulation) explains losses. */
+  long explainedUntil = -1;
+
+  long closedTs = -1;
+  final List<Pending> pending = new ArrayList<>();
+  final DirLoss[] loss = {new DirLoss(), new DirLoss()};
+  final long[] icmpRing = new long[8];
+  int icmpPos;
+  long icmpErrors;
+  int icmpMtu = -1;
+  long icmpMtuTs = -1;
+  String icmpReporter;
+  boolean dnsFlow;
+  final List<DnsQuery> dns = new ArrayList<>();
+  final List<VtepNote> vtep = new ArrayList<>();
+  final FlowAlert[] alerts = {new FlowAlert(), new FlowAlert(), new FlowAlert()};
+  long lastFlowEmit = -1;
+  boolean dirty;
+  final int[] natIndexed = {0, 0};
+  long deadline = -1;
+
+  /** The conversation id (the first flow key seen). */
+  public String id() {
+    return id;
+  }
+
+  /** Number of 5-tuples the conversation spans. */
+  public int tupleCount() {
+    return tuples.size();
+  }
+
+  TupleInfo tuple(String key) {
+    for (TupleInfo t : tuples) {
+      if (t.key.equals(key)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  int tupleIndex(String key) {
+    for (int i = 0; i < tuples.size(); i++) {
+      if (tuples.get(i).key.equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  int slotIndex(String hop, int tuple) {
+    for (int i = 0; i < slots.size(); i++) {
+      HopSlot s = slots.get(i);
+      if (s.tuple == tuple && s.hop.equals(hop)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  TupleInfo first() {
+    return tuples.get(0);
+  }
+
+  /** Swaps initiator and responder (orientation learned late, or to match a NAT-linked peer). */
+  void flip() {
+    for (TupleInfo t : tuples) {
+      t.flip();
+    }
+    for (HopSlot s : slots) {
+      s.flip();
+    }
+    swap(lastDirTs);
+    swap(firstUnanswered);
+    swap(unanswered);
+    int f = tcpFlags[0];
+    tcpFlags[0] = tcpFlags[1];
+    tcpFlags[1] = f;
+    for (Pending p : pending) {
+      p.dir ^= 1;
+    }
+    DirLoss l = loss[0];
+    loss[0] = loss[1];
+    loss[1] = l;
+    int n = natIndexed[0];
+    natIndexed[0] = natIndexed[1];
+    natIndexed[1] = n;
+    StringBuilder h = new StringBuilder(history.length());
+    for (char c : history.toCharArray()) {
+      h.append(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+    }
+    history = h.toString();
+  }
+
+  /** Takes over another conversation's tuples, hops and counts (NAT link). Same orientation. */
+  void absorb(Conversation o, int maxHops) {
+    int tupleOffset = tuples.size();
+    tuples.addAll(o.tuples);
+    int[] slotMap = new int[o.slots.size()];
+    for (int i = 0; i < o.slots.size(); i++) {
+      HopSlot s = o.slots.get(i);
+      s.tuple += tupleOffset;
+      if (slots.size() < maxHops) {
+        slotMap[i] = slots.size();
+        slots.add(s);
+      } else {
+        slotMap[i] = -1;
+      }
+    }
+    for (Pending p : o.pending) {
+      long mask = 0;
+      for (int i = 0; i < slotMap.length; i++) {
+        if ((p.mask & (1L << i)) != 0 && slotMap[i] >= 0) {
+          mask |= 1L << slotMap[i];
+        }
+      }
+      Pending mine = null;
+      for (Pending q : pending) {
+        if (q.fp == p.fp && q.dir == p.dir) {
+          mine = q;
+          break;
+        }
+      }
+      if (mine == null) {
+        p.mask = mask;
+        pending.add(p);
+      } else {
+        mine.mask |= mask;
+        mine.firstTs = Math.min(mine.firstTs, p.firstTs);
+      }
+    }
+    firstSeen = minKnown(firstSeen, o.firstSeen);
+    lastSeen = Math.max(lastSeen, o.lastSeen);
+    for (int d = 0; d < 2; d++) {
+      lastDirTs[d] = Math.max(lastDirTs[d], o.lastDirTs[d]);
+      firstUnanswered[d] = minKnown(firstUnanswered[d], o.firstUnanswered[d]);
+      unanswered[d] += o.unanswered[d];
+      if (firstUnanswered[d] >= 0 && lastDirTs[1 - d] >= firstUnanswered[d]) {
+        firstUnanswered[d] = -1;
+        unanswered[d] = 0;
+      }
+      tcpFlags[d] |= o.tcpFlags[d];
+      loss[d].merge(o.loss[d]);
+      natIndexed[d] += o.natIndexed[d];
+    }
+    for (char c : o.history.toCharArray()) {
+      if (history.indexOf(c) < 0) {
+        history += c;
+      }
+    }
+    rejected |= o.rejected;
+    if (rejectReason == null) {
+      rejectReason = o.rejectReason;
+    }
+    unreachable |= o.unreachable;
+    requested |= o.requested;
+    lastIcmpTs = Math.max(lastIcmpTs, o.lastIcmpTs);
+    explainedUntil = Math.max(explainedUntil, o.explainedUntil);
+    closedTs = Math.max(closedTs, o.closedTs);
+    icmpErrors += o.icmpErrors;
+    if (o.icmpMtuTs > icmpMtuTs) {
+      icmpMtuTs = o.icmpMtuTs;
+      icmpMtu = o.icmpMtu;
+      icmpReporter = o.icmpReporter;
+    }
+    dnsFlow |= o.dnsFlow;
+    dns.addAll(o.dns);
+    vtep.addAll(o.vtep);
+    dirty = true;
+  }
+
+  private static void swap(long[] a) {
+    long t = a[0];
+    a[0] = a[1];
+    a[1] = t;
+  }
+
+  static long minKnown(long a, long b) {
+    if (a < 0) {
+      return b;
+    }
+    if (b < 0) {
+      return a;
+    }
+    return Math.min(a, b);
+  }
+}

@@ -1,0 +1,77 @@
+package io.hoptrace.detect;
+
+/** Accounting and TCP sequence analysis of one direction of a conversation on one hop. */
+final class HopDir {
+  static final int RING = 8;
+
+  long packets;
+  long bytes;
+  long firstTs = -1;
+  long lastTs = -1;
+  long retrans;
+  long fastRetrans;
+  long spurious;
+  final Win segWin = new Win();
+  final Win retransWin = new Win();
+  final Win largeDfRetransWin = new Win();
+  // TCP analysis, Wireshark style (sequence numbers as unsigned 32-bit values, -1 unknown)
+  long nextSeq = -1;
+  long lastAck = -1;
+  int lastWin = -1;
+  int dupAcks;
+  long lastAckTs = -1;
+  // recently seen fingerprints on this hop, to drop the second copy of a packet captured twice
+  final long[] ringFp = new long[RING];
+  final long[] ringTs = new long[RING];
+  int ringPos;
+  // outermost encapsulation seen in this direction on this hop
+  int encapType = -1;
+  String outerSrc;
+  String outerDst;
+  int outerDport = -1;
+
+  long retransTotal() {
+    return retrans + fastRetrans + spurious;
+  }
+
+  /** True if this fingerprint was seen within {@code windowNs} of ts (and records it if not). */
+  boolean duplicate(long fp, long ts, long windowNs) {
+    if (fp != 0 && windowNs > 0) {
+      for (int i = 0; i < RING; i++) {
+        if (ringFp[i] == fp && Math.abs(ts - ringTs[i]) <= windowNs) {
+          return true;
+        }
+      }
+    }
+    ringFp[ringPos] = fp;
+    ringTs[ringPos] = ts;
+    ringPos = (ringPos + 1) % RING;
+    return false;
+  }
+
+  void merge(HopDir o) {
+    packets += o.packets;
+    bytes += o.bytes;
+    firstTs = firstTs < 0 ? o.firstTs : (o.firstTs < 0 ? firstTs : Math.min(firstTs, o.firstTs));
+    lastTs = Math.max(lastTs, o.lastTs);
+    retrans += o.retrans;
+    fastRetrans += o.fastRetrans;
+    spurious += o.spurious;
+    segWin.merge(o.segWin);
+    retransWin.merge(o.retransWin);
+    largeDfRetransWin.merge(o.largeDfRetransWin);
+    if (nextSeq < 0) {
+      nextSeq = o.nextSeq;
+      lastAck = o.lastAck;
+      lastWin = o.lastWin;
+      dupAcks = o.dupAcks;
+      lastAckTs = o.lastAckTs;
+    }
+    if (encapType < 0) {
+      encapType = o.encapType;
+      outerSrc = o.outerSrc;
+      outerDst = o.outerDst;
+      outerDport = o.outerDport;
+    }
+  }
+}

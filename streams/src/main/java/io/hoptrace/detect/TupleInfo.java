@@ -1,0 +1,59 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.detect.net.FlowKeys;
+import io.hoptrace.schema.FiveTuple;
+
+/** One 5-tuple of a conversation, oriented initiator to responder. */
+final class TupleInfo {
+  String key;
+  int ipVersion;
+  int proto;
+  String src;
+  int sport;
+  String dst;
+  int dport;
+  long firstSeen;
+  String communityId;
+
+  /** Whether the initiator is the orientation was decided from a clear signal (SYN, echo). */
+  boolean certain;
+
+  void flip() {
+    String a = src;
+    src = dst;
+    dst = a;
+    int p = sport;
+    sport = dport;
+    dport = p;
+  }
+
+  /** 0 when a packet from (s, sp) goes initiator to responder, else 1. */
+  int dirOf(String s, int sp) {
+    return s.equals(src) && sp == sport ? 0 : 1;
+  }
+
+  boolean initiatorIsA() {
+    return FlowKeys.isAtoB(src, sport, dst, dport);
+  }
+
+  FiveTuple toFiveTuple() {
+    return FiveTuple.newBuilder()
+        .setIpVersion(ipVersion)
+        .setSrc(src)
+        .setDst(dst)
+        .setProto(proto)
+        .setSport(sport)
+        .setDport(dport)
+        .build();
+  }
+
+  String text() {
+    return FlowKeys.protoName(proto)
+        + " "
+        + src
+        + (sport >= 0 ? ":" + sport : "")
+        + " -> "
+        + dst
+        + (dport >= 0 ? ":" + dport : "");
+  }
+}

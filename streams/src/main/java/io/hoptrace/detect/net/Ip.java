@@ -1,0 +1,138 @@
+package io.hoptrace.detect.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** IP literal parsing, canonical text (RFC 5952 for IPv6) and ordering. Never resolves names. */
+public final class Ip {
+  private Ip() {}
+
+  /** Parses an IPv4 or IPv6 literal (an optional {@code /len} suffix is ignored); null if not. */
+  public static byte[] parse(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    int slash = text.indexOf('/');
+    String t = slash >= 0 ? text.substring(0, slash) : text;
+    if (t.indexOf(':') < 0) {
+      return parseV4(t);
+    }
+    int pct = t.indexOf('%');
+    if (pct >= 0) {
+      t = t.substring(0, pct);
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
+      if (!ok) {
+        return null;
+      }
+    }
+    try {
+      return InetAddress.getByName(t).getAddress(); // a literal only: checked above
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static byte[] parseV4(String t) {
+    byte[] out = new byte[4];
+    int part = 0;
+    int val = -1;
+    for (int i = 0; i <= t.length(); i++) {
+      char c = i < t.length() ? t.charAt(i) : '.';
+      if (c == '.') {
+        if (val < 0 || part > 3) {
+          return null;
+        }
+        out[part++] = (byte) val;
+        val = -1;
+      } else if (c >= '0' && c <= '9') {
+        val = (val < 0 ? 0 : val * 10) + (c - '0');
+        if (val > 255) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? out : null;
+  }
+
+  /** Canonical text of an address literal (the input itself if it does not parse). */
+  public static String canonical(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.indexOf(':') < 0 && text.indexOf('/') < 0) {
+      return text; // dotted quad is already canonical when it parses; keep hot path cheap
+    }
+    byte[] b = parse(text);
+    return b == null ? text : format(b);
+  }
+
+  /** Text of an address: dotted quad, or RFC 5952 IPv6. */
+  public static String format(byte[] b) {
+    if (b.length == 4) {
+      return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
+    }
+    int[] words = new int[8];
+    for (int i = 0; i < 8; i++) {
+      words[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (words[i] == 0) {
+        int j = i;
+        while (j < 8 && words[j] == 0) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(words[i]));
+    }
+    return sb.toString();
+  }
+
+  /** Unsigned byte-wise comparison; IPv4 sorts before IPv6; unparsable text compares as text. */
+  public static int compare(String a, String b) {
+    byte[] x = parse(a);
+    byte[] y = parse(b);
+    if (x == null || y == null) {
+      return String.valueOf(a).compareTo(String.valueOf(b));
+    }
+    if (x.length != y.length) {
+      return Integer.compare(x.length, y.length);
+    }
+    for (int i = 0; i < x.length; i++) {
+      int c = Integer.compare(x[i] & 0xFF, y[i] & 0xFF);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,2 @@
+/** Alerts as Elastic Common Schema (ECS) JSON for SIEMs. */
+package io.hoptrace.ecs;

@@ -1,0 +1,219 @@
+package io.hoptrace.streams;
+
+import io.hoptrace.detect.Codecs;
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.ecs.EcsAlertJson;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The Kafka Streams detection job: hosts the plain-Java core ({@link io.hoptrace.detect}) over the
+ * {@code packets} and {@code nodes} topics and writes {@code flows}, {@code alerts} and {@code
+ * alerts.ecs}.
+ *
+ * <p>Topology:
+ *
+ * <ol>
+ *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
+ *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
+ *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
+ *       persistent stores (conversations, aliases, fingerprints, deadlines, hops). Emits flow
+ *       records to {@code flows} and findings keyed by their alert subject.
+ *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
+ *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
+ *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
+ *       reporter/target/code, DNS per resolver, VTEP conflicts) and emits FIRING/RESOLVED alerts to
+ *       {@code alerts} (keyed by alert id) and as ECS JSON to {@code alerts.ecs}.
+ * </ol>
+ *
+ * <p>Time: event time (capture timestamps) with the core's lateness for late sensors. Both stages
+ * punctuate on stream time and on wall-clock time; the wall clock advances event time by the wall
+ * time elapsed since the largest event seen, so a flow that goes silent still alerts (an unanswered
+ * SYN within the one-way window) without further traffic.
+ *
+ * <p>End of input: a record with key {@link #FLUSH_KEY} (any value, e.g. null) on a packets
+ * partition ends every conversation of that partition's task and flushes every window; the marker
+ * is forwarded to every partition of stage 2. A replay tool sends it to every partition.
+ *
+ * <p>Design limit (NAT): stitching flow keys rewritten by NAT needs both keys on one task, since
+ * the fingerprint index and the conversations live in the task's stores. It works when the packets
+ * topic has one partition (the embedded default); with more partitions, keys of one NAT-ed
+ * conversation that hash to different partitions stay separate conversations (never wrongly
+ * merged). A later version can repartition by a NAT-invariant key first.
+ *
+ * <p>Other limits: the event-time extrapolation of the wall clock restarts from the first record
+ * after a restart; undecodable records are counted and skipped ({@link
+ * LogAndCountDeserializationHandler}); per-conversation state is bounded (hops, pending
+ * fingerprints, DNS queries) by {@link DetectionConfig}.
+ */
+public final class DetectionTopology {
+  /** Key of the end-of-input marker on the packets topic. */
+  public static final String FLUSH_KEY = "#flush";
+
+  public static final String NODES_STORE = "nodes";
+  public static final String CONVERSATIONS_STORE = "conversations";
+  public static final String ALIASES_STORE = "aliases";
+  public static final String FINGERPRINTS_STORE = "fingerprints";
+  public static final String DEADLINES_STORE = "deadlines";
+  public static final String HOPS_STORE = "hops";
+  public static final String AGGREGATES_STORE = "aggregates";
+
+  /** Default interval of both punctuations. */
+  public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
+
+  private final Topics topics;
+  private final DetectionConfig cfg;
+  private final Duration punctuateInterval;
+  private final Serde<PacketSummary> packetSerde;
+  private final Serde<NodeInventory> nodeSerde;
+  private final Serde<FlowRecord> flowSerde;
+  private final Serde<Alert> alertSerde;
+
+  /** Default topics, settings and Avro single-object serdes. */
+  public DetectionTopology() {
+    this(Topics.defaults(), DetectionConfig.defaults());
+  }
+
+  public DetectionTopology(Topics topics, DetectionConfig cfg) {
+    this(
+        topics,
+        cfg,
+        DEFAULT_PUNCTUATE_INTERVAL,
+        AvroSerde.packetSummary(),
+        AvroSerde.nodeInventory(),
+        AvroSerde.flowRecord(),
+        AvroSerde.alert());
+  }
+
+  public DetectionTopology(
+      Topics topics,
+      DetectionConfig cfg,
+      Duration punctuateInterval,
+      Serde<PacketSummary> packetSerde,
+      Serde<NodeInventory> nodeSerde,
+      Serde<FlowRecord> flowSerde,
+      Serde<Alert> alertSerde) {
+    this.topics = Objects.requireNonNull(topics);
+    this.cfg = Objects.requireNonNull(cfg);
+    if (punctuateInterval.isNegative() || punctuateInterval.isZero()) {
+      throw new IllegalArgumentException("punctuate interval must be > 0");
+    }
+    this.punctuateInterval = punctuateInterval;
+    this.packetSerde = packetSerde;
+    this.nodeSerde = nodeSerde;
+    this.flowSerde = flowSerde;
+    this.alertSerde = alertSerde;
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  /** The complete topology. */
+  public Topology build() {
+    StreamsBuilder b = new StreamsBuilder();
+    buildTopology(b);
+    return b.build();
+  }
+
+  private static <V> StoreBuilder<?> kv(String name, Serde<?> keySerde, Serde<V> valueSerde) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
+        .withCachingEnabled();
+  }
+
+  /** Adds the detection job to a builder. */
+  public void buildTopology(StreamsBuilder b) {
+    b.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(NODES_STORE), Serdes.String(), nodeSerde)
+            .withLoggingDisabled(),
+        topics.nodes(),
+        Consumed.with(Serdes.String(), nodeSerde).withName("nodes"),
+        NodesUpdater::new);
+    b.addStateStore(
+        kv(CONVERSATIONS_STORE, Serdes.String(), new CodecSerde<>(Codecs.conversation())));
+    b.addStateStore(kv(ALIASES_STORE, Serdes.String(), new CodecSerde<>(Codecs.string())));
+    b.addStateStore(
+        kv(FINGERPRINTS_STORE, Serdes.Long(), new CodecSerde<>(Codecs.fingerprintEntry())));
+    b.addStateStore(kv(DEADLINES_STORE, Serdes.String(), new CodecSerde<>(Codecs.longValue())));
+    b.addStateStore(kv(HOPS_STORE, Serdes.String(), new CodecSerde<>(Codecs.hopInfo())));
+    b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), new CodecSerde<>(Codecs.aggregate())));
+
+    KStream<String, PacketSummary> packets =
+        b.stream(
+            topics.packets(),
+            Consumed.with(Serdes.String(), packetSerde)
+                .withTimestampExtractor(new PacketTimestampExtractor())
+                .withName("packets"));
+    KStream<String, StageOne> one =
+        packets.process(
+            () -> new FlowDetectorProcessor(cfg, punctuateInterval),
+            Named.as("flow-detector"),
+            CONVERSATIONS_STORE,
+            ALIASES_STORE,
+            FINGERPRINTS_STORE,
+            DEADLINES_STORE,
+            HOPS_STORE);
+    one.filter((k, v) -> v.flow() != null, Named.as("flow-records"))
+        .mapValues(StageOne::flow, Named.as("flow-record"))
+        .to(topics.flows(), Produced.with(Serdes.String(), flowSerde).withName("flows"));
+    KStream<String, Alert> alerts =
+        one.filter((k, v) -> v.finding() != null, Named.as("findings"))
+            .mapValues(StageOne::finding, Named.as("finding"))
+            .repartition(
+                Repartitioned.with(Serdes.String(), new CodecSerde<>(Codecs.finding()))
+                    .withName("findings")
+                    .withStreamPartitioner(new FindingPartitioner()))
+            .process(
+                () -> new AlertAggregatorProcessor(cfg, punctuateInterval),
+                Named.as("alert-aggregator"),
+                AGGREGATES_STORE);
+    alerts.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+    alerts
+        .mapValues(EcsAlertJson::toJson, Named.as("ecs"))
+        .to(
+            topics.alertsEcs(),
+            Produced.with(Serdes.String(), Serdes.String()).withName("alerts-ecs"));
+  }
+
+  /**
+   * Streams properties for this job: exactly-once v2, undecodable records logged, counted and
+   * skipped, earliest offsets. Hosts may add or override entries.
+   */
+  public static Properties config(String bootstrapServers, String applicationId, Path stateDir) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndCountDeserializationHandler.class.getName());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+}

@@ -1,0 +1,131 @@
+package io.hoptrace.streams;
+
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionOutput;
+import io.hoptrace.detect.EventClock;
+import io.hoptrace.detect.Finding;
+import io.hoptrace.detect.FlowDetector;
+import io.hoptrace.detect.FlowStores;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Stage 1: hosts {@link FlowDetector} over the task's stores; one instance per task. */
+final class FlowDetectorProcessor implements Processor<String, PacketSummary, String, StageOne> {
+  private static final Logger LOG = LoggerFactory.getLogger(FlowDetectorProcessor.class);
+
+  private final DetectionConfig cfg;
+  private final Duration interval;
+  private final EventClock clock = new EventClock();
+  private ProcessorContext<String, StageOne> ctx;
+  private FlowDetector core;
+  private boolean inventoryTask;
+  private long errors;
+
+  FlowDetectorProcessor(DetectionConfig cfg, Duration interval) {
+    this.cfg = cfg;
+    this.interval = interval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, StageOne> context) {
+    this.ctx = context;
+    FlowStores stores =
+        new FlowStores(
+            new KafkaStateStore<>(context.getStateStore(DetectionTopology.CONVERSATIONS_STORE)),
+            new KafkaStateStore<>(context.getStateStore(DetectionTopology.ALIASES_STORE)),
+            new KafkaStateStore<>(context.getStateStore(DetectionTopology.FINGERPRINTS_STORE)),
+            new KafkaStateStore<>(context.getStateStore(DetectionTopology.DEADLINES_STORE)),
+            new KafkaStateStore<>(context.getStateStore(DetectionTopology.HOPS_STORE)));
+    KeyValueStore<String, NodeInventory> nodes =
+        context.getStateStore(DetectionTopology.NODES_STORE);
+    core =
+        new FlowDetector(
+            cfg,
+            stores,
+            () -> {
+              List<NodeInventory> all = new ArrayList<>();
+              try (KeyValueIterator<String, NodeInventory> it = nodes.all()) {
+                while (it.hasNext()) {
+                  KeyValue<String, NodeInventory> kv = it.next();
+                  if (kv.value != null) {
+                    all.add(kv.value);
+                  }
+                }
+              }
+              return all;
+            },
+            new DetectionOutput() {
+              @Override
+              public void flow(FlowRecord r) {
+                ctx.forward(
+                    new Record<>(
+                        r.getConversationId(), new StageOne(r, null), ms(r.getLastSeen())));
+              }
+
+              @Override
+              public void finding(Finding f) {
+                ctx.forward(
+                    new Record<>(f.key(), new StageOne(null, f), ms(f.alert().getLastSeen())));
+              }
+            });
+    inventoryTask = context.taskId().partition() == 0;
+    context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    context.schedule(interval, PunctuationType.STREAM_TIME, ts -> core.advanceTo(ts * 1_000_000L));
+  }
+
+  static long ms(long nanos) {
+    return Math.max(0, nanos / 1_000_000L);
+  }
+
+  private void onWallClock(long wallMs) {
+    long now = clock.now(wallMs * 1_000_000L);
+    if (now != Long.MIN_VALUE) {
+      core.advanceTo(now);
+    }
+    if (inventoryTask) {
+      core.checkInventory();
+    }
+  }
+
+  @Override
+  public void process(Record<String, PacketSummary> record) {
+    if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
+      core.flush();
+      ctx.forward(
+          new Record<>(
+              DetectionTopology.FLUSH_KEY, new StageOne(null, flushMarker()), record.timestamp()));
+      return;
+    }
+    PacketSummary p = record.value();
+    if (p == null) {
+      return;
+    }
+    clock.observe(p.getTsNanos(), ctx.currentSystemTimeMs() * 1_000_000L);
+    try {
+      core.onPacket(p);
+    } catch (RuntimeException e) {
+      errors++;
+      if (errors <= 10 || Long.bitCount(errors) == 1) {
+        LOG.warn(
+            "skipping packet summary that failed detection (#{}): {}", errors, e.toString(), e);
+      }
+    }
+  }
+
+  static Finding flushMarker() {
+    return Finding.marker(DetectionTopology.FLUSH_KEY);
+  }
+}

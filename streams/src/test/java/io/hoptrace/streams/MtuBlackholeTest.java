@@ -1,0 +1,76 @@
+package io.hoptrace.streams;
+
+import static io.hoptrace.lab.Lab.*;
+import static io.hoptrace.lab.Pkt.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoptrace.lab.Harness;
+import io.hoptrace.lab.Lab;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertType;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MtuBlackholeTest {
+  final Lab lab = new Lab();
+
+  static java.util.stream.Stream<?> harnesses() {
+    return io.hoptrace.lab.Harnesses.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void largeSegmentsLostWhileSmallPassGiveMtuBlackholeWithPathMtu(Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventory());
+      int sp = 40050;
+      h.send(lab.over(tcp(POD_A, sp, POD_B, 80, SYN, 100, 0, 0), sec(0), A_TO_B));
+      h.send(lab.over(tcp(POD_B, 80, POD_A, sp, SYN | ACK, 500, 101, 0), sec(0.001), B_TO_A));
+      h.send(lab.over(tcp(POD_A, sp, POD_B, 80, ACK, 101, 501, 0), sec(0.002), A_TO_B));
+      h.send(lab.over(tcp(POD_A, sp, POD_B, 80, ACK | PSH, 101, 501, 100), sec(0.003), A_TO_B));
+      h.send(lab.over(tcp(POD_B, 80, POD_A, sp, ACK, 501, 201, 0), sec(0.004), B_TO_A));
+      // full-size responses leave node-b's uplink but never arrive at node-a; they are
+      // retransmitted
+      List<Hop> lost = B_TO_A.subList(0, 5);
+      double[] at = {0.005, 0.3, 0.9, 2.1, 4.5};
+      for (double t : at) {
+        h.send(lab.over(tcp(POD_B, 80, POD_A, sp, ACK, 501, 201, 0).size(1500), sec(t), lost));
+      }
+      h.idle(8_000_000_000L);
+      List<Alert> mtu = h.firing(AlertType.MTU_BLACKHOLE);
+      assertThat(mtu).hasSize(1);
+      Alert a = mtu.get(0);
+      assertThat(a.getEvidence().getFacts()).containsEntry("pathMtu", "1450");
+      assertThat(a.getHint()).contains("path MTU is 1450");
+      assertThat(h.firing()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
+      h.finish();
+      assertThat(h.firing()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void fragmentationNeededReportsThePathMtu(Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventory());
+      int sp = 40051;
+      h.send(
+          lab.over(
+              tcp(POD_A, sp, POD_B, 80, ACK | PSH, 101, 501, 1448).size(1500),
+              sec(0),
+              A_TO_B.subList(0, 4)));
+      h.send(
+          List.of(
+              lab.at(
+                  icmpError(A_IP, 3, 4, tuple(6, POD_A, sp, POD_B, 80), null).icmpMtu(1450),
+                  sec(0.0001),
+                  A_VTEP)));
+      h.idle(3_000_000_000L);
+      List<Alert> mtu = h.firing(AlertType.MTU_BLACKHOLE);
+      assertThat(mtu).hasSize(1);
+      assertThat(mtu.get(0).getEvidence().getFacts()).containsEntry("pathMtu", "1450");
+    }
+  }
+}

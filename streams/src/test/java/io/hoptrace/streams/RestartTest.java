@@ -1,0 +1,101 @@
+package io.hoptrace.streams;
+
+import static io.hoptrace.lab.Lab.*;
+import static io.hoptrace.lab.Pkt.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoptrace.lab.CoreHarness;
+import io.hoptrace.lab.Lab;
+import io.hoptrace.lab.TopologyHarness;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.AlertType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestartTest {
+  final Lab lab = new Lab();
+
+  private void firstHalf(io.hoptrace.lab.Harness h) {
+    h.nodes(Lab.inventory());
+    for (double t : new double[] {0, 1, 3}) {
+      h.send(lab.over(tcp(POD_A, 40070, POD_B, 80, SYN, 100, 0, 0), sec(t), A_TO_B.subList(0, 5)));
+    }
+    h.idle(3_000_000_000L);
+  }
+
+  private void secondHalf(io.hoptrace.lab.Harness h) {
+    h.send(lab.over(tcp(POD_A, 40070, POD_B, 80, SYN, 100, 0, 0), sec(7), A_TO_B.subList(0, 5)));
+    h.idle(12_000_000_000L);
+  }
+
+  /**
+   * TopologyTestDriver wipes its state directory on close, so the "restart" reopens on a copy of
+   * the directory taken after the last commit: the restored RocksDB stores, as a restarted job
+   * finds them (or restores them from the changelogs).
+   */
+  @Test
+  void restartOnTheSameStateGivesNoDuplicateAlert(@TempDir Path dir) throws IOException {
+    Path first = dir.resolve("first");
+    Path copy = dir.resolve("copy");
+    List<Alert> all = new ArrayList<>();
+    try (TopologyHarness h = new TopologyHarness(first)) {
+      firstHalf(h);
+      assertThat(h.firing(AlertType.ONE_WAY)).hasSize(1);
+      copyTree(first, copy);
+      h.stop();
+      all.addAll(h.alerts());
+    }
+    try (TopologyHarness h = new TopologyHarness(copy)) {
+      secondHalf(h);
+      all.addAll(h.alerts());
+    }
+    assertThat(all)
+        .filteredOn(a -> a.getType() == AlertType.ONE_WAY)
+        .extracting(Alert::getStatus)
+        .containsExactly(AlertStatus.FIRING);
+  }
+
+  @Test
+  void coreStateIsEntirelyInItsStores() {
+    // one uninterrupted run, and a run where the detector objects are recreated mid-way over
+    // the same stores: identical alerts
+    List<Alert> straight;
+    try (CoreHarness h = new CoreHarness()) {
+      firstHalf(h);
+      secondHalf(h);
+      h.finish();
+      straight = h.alerts();
+    }
+    try (CoreHarness h = new CoreHarness()) {
+      firstHalf(h);
+      h.restart();
+      secondHalf(h);
+      h.finish();
+      assertThat(h.alerts()).isEqualTo(straight);
+    }
+    assertThat(straight)
+        .extracting(Alert::getStatus)
+        .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals(".lock")) {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}
