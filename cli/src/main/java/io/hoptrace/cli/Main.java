@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       DecodeCommand.class,
+      SensorCommand.class,
       BenchCommand.class,
       LabCommand.class
     })

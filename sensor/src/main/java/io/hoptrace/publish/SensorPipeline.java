@@ -14,6 +14,7 @@ import io.hoptrace.decode.SummaryMapper;
 import io.hoptrace.metrics.SensorMetrics;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.agrona.DirectBuffer;
 
 /**
@@ -38,21 +39,34 @@ public final class SensorPipeline {
   private final SummaryPublisher publisher;
   private final SensorMetrics metrics;
 
+  /** Every handler's counters; the decode-status meters sum over them. */
+  private final List<DecodeCounters> handlerCounters = new CopyOnWriteArrayList<>();
+
   public SensorPipeline(
       DecoderConfig decoderConfig, SummaryPublisher publisher, SensorMetrics metrics) {
     this.decoderConfig = Objects.requireNonNull(decoderConfig, "decoderConfig");
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    // Bound once: a meter id registers once, so per-handler bindings would export one thread only.
+    for (DecodeStatus status : DecodeStatus.values()) {
+      metrics.bindDecodeStatus(status.name(), () -> decodeCount(status));
+    }
   }
 
   /** A handler for one capture thread, its decode statuses reported through the metrics. */
   public Handler newHandler() {
     Handler handler = new Handler(new PacketDecoder(decoderConfig));
-    DecodeCounters counters = handler.counters();
-    for (DecodeStatus status : DecodeStatus.values()) {
-      metrics.bindDecodeStatus(status.name(), () -> counters.count(status));
-    }
+    handlerCounters.add(handler.counters());
     return handler;
+  }
+
+  /** Packets decoded with {@code status} by every handler of this pipeline. */
+  public long decodeCount(DecodeStatus status) {
+    long n = 0;
+    for (DecodeCounters c : handlerCounters) {
+      n += c.count(status);
+    }
+    return n;
   }
 
   /**

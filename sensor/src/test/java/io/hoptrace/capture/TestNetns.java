@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands for integration tests that build network namespaces (root only). */
-final class TestNetns {
+/**
+ * Runs commands for integration tests that build network namespaces (root only). Shared with other
+ * modules through the sensor test-jar.
+ */
+public final class TestNetns {
   private TestNetns() {}
 
-  record Result(int exit, String out) {}
+  public record Result(int exit, String out) {}
 
-  static Result run(String... cmd) {
+  public static Result run(String... cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
@@ -29,7 +32,7 @@ final class TestNetns {
     }
   }
 
-  static String must(String... cmd) {
+  public static String must(String... cmd) {
     Result r = run(cmd);
     if (r.exit() != 0) {
       throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.out());
@@ -38,7 +41,7 @@ final class TestNetns {
   }
 
   /** Why namespaces cannot be used here, or null when they can. */
-  static String unavailableReason() {
+  public static String unavailableReason() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return "needs root (ip netns, veth, live capture)";
     }
@@ -55,7 +58,7 @@ final class TestNetns {
   }
 
   /** Deletes namespaces and host links, ignoring what is already gone. */
-  static void cleanup(List<String> namespaces, List<String> links) {
+  public static void cleanup(List<String> namespaces, List<String> links) {
     for (String l : new ArrayList<>(links)) {
       run("ip", "link", "del", l);
     }

@@ -1,0 +1,350 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.capture.CaptureFileException;
+import io.hoptrace.capture.CaptureFileReader;
+import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.capture.HopContext;
+import io.hoptrace.capture.InterfaceRoles;
+import io.hoptrace.capture.LiveCapture;
+import io.hoptrace.capture.LiveCaptureConfig;
+import io.hoptrace.capture.LiveCaptureException;
+import io.hoptrace.capture.LiveStats;
+import io.hoptrace.capture.NetnsTarget;
+import io.hoptrace.inventory.InventoryCollector;
+import io.hoptrace.inventory.InventoryWatcher;
+import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.publish.PublisherConfig;
+import io.hoptrace.publish.SensorPipeline;
+import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.schema.InterfaceRole;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hoptrace sensor}: captures packet headers on a node's interfaces (or replays capture
+ * files), decodes them and publishes one summary per packet, keyed by the canonical inner flow key,
+ * plus the node's inventory.
+ */
+@Command(
+    name = "sensor",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Captures packet headers on this node's interfaces (live, libpcap; needs root or"
+          + " CAP_NET_RAW+CAP_NET_ADMIN) or replays capture files (--pcap), decodes every packet"
+          + " (VXLAN 4789/8472, Geneve, IP-in-IP, GRE inner packets included) and publishes a"
+          + " summary per packet to the packets topic, keyed by the canonical inner flow key, and"
+          + " the node inventory to the compacted nodes topic. No payload leaves the node"
+          + " (snaplen 256 by default; summaries hold headers only).",
+      "",
+      "Live:   hoptrace sensor --node node-a --iface flannel.1 --iface ens33 --bootstrap kafka:9092",
+      "Replay: hoptrace sensor --pcap a-ens33.pcap --node node-a --iface ens33 --bootstrap"
+          + " localhost:9092"
+    })
+final class SensorCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--node", required = true, description = "This node's name.")
+  String node;
+
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(
+      names = "--iface",
+      paramLabel = "IFACE",
+      description =
+          "Interface to capture on (repeatable). With --pcap: the interface name recorded for the"
+              + " files (one for all, or one per file in order).")
+  List<String> ifaces = new ArrayList<>();
+
+  @Option(
+      names = "--pod-iface",
+      paramLabel = "POD=NETNS:IFACE",
+      description =
+          "An interface inside a pod's network namespace (repeatable), captured through `ip netns"
+              + " exec NETNS tcpdump`; NETNS is a name under /var/run/netns or a /proc/PID/ns/net"
+              + " path. Its hop id is node/POD/IFACE and its role POD.")
+  List<String> podIfaces = new ArrayList<>();
+
+  @Option(
+      names = "--pcap",
+      paramLabel = "FILE",
+      description = "Replay these capture files instead of capturing live (repeatable).")
+  List<Path> pcaps = new ArrayList<>();
+
+  @Option(
+      names = "--role",
+      paramLabel = "IFACE=ROLE",
+      description =
+          "Override an interface's role (POD, VETH, BRIDGE, VTEP, TUNNEL, UPLINK, ANY);"
+              + " otherwise inferred from its name.")
+  List<String> roles = new ArrayList<>();
+
+  @Option(
+      names = "--filter",
+      paramLabel = "BPF",
+      description = "BPF filter for live capture (default: none).")
+  String filter;
+
+  @Option(
+      names = "--snaplen",
+      defaultValue = "" + LiveCaptureConfig.DEFAULT_SNAPLEN,
+      description = "Bytes captured per packet, live (default: ${DEFAULT-VALUE}: headers only).")
+  int snaplen;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = "hoptrace.",
+      description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--inventory-interval",
+      defaultValue = "30",
+      description =
+          "Seconds between inventory checks; the inventory is published at start and on change"
+              + " (default: ${DEFAULT-VALUE}).")
+  int inventorySeconds;
+
+  @Option(
+      names = "--no-inventory",
+      description = "Do not collect or publish the node inventory (e.g. on a non-Linux host).")
+  boolean noInventory;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description = "Live: stop after this many seconds (default: run until Ctrl-C).")
+  Integer durationSeconds;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus /metrics on this port (0: any free port; default: off).")
+  Integer metricsPort;
+
+  @ArgGroup(exclusive = false)
+  KafkaOptions kafka = new KafkaOptions();
+
+  @Mixin DecoderOptions decoderOptions;
+
+  /** Pass-through producer settings. */
+  static final class KafkaOptions {
+    @Option(
+        names = "--kafka",
+        paramLabel = "KEY=VALUE",
+        description = "Extra Kafka producer setting (repeatable), e.g. security.protocol=SSL.")
+    Map<String, String> settings = new HashMap<>();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "give --iface (live capture) or --pcap FILE (replay)");
+    }
+    if (!pcaps.isEmpty() && !podIfaces.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--pod-iface is for live capture only");
+    }
+    if (!pcaps.isEmpty() && ifaces.size() > 1 && ifaces.size() != pcaps.size()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "with --pcap give one --iface for all files or one per file ("
+              + pcaps.size()
+              + " files, "
+              + ifaces.size()
+              + " interfaces)");
+    }
+    InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+    SensorMetrics metrics = new SensorMetrics(registry);
+    Map<String, Object> publisherSettings = new HashMap<>();
+    publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrap);
+    publisherSettings.put(PublisherConfig.TOPIC_PREFIX, topicPrefix);
+    kafka.settings.forEach((k, v) -> publisherSettings.put("kafka." + k, v));
+    MetricsServer server =
+        metricsPort == null ? null : MetricsServer.start(registry, "0.0.0.0", metricsPort);
+    if (server != null) {
+      err().printf("metrics: http://0.0.0.0:%d/metrics%n", server.port());
+    }
+    try (SummaryPublisher publisher =
+        new SummaryPublisher(new PublisherConfig(publisherSettings), metrics)) {
+      SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
+      return pcaps.isEmpty()
+          ? live(pipeline, publisher, interfaceRoles)
+          : replay(pipeline, publisher, interfaceRoles);
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  private int replay(
+      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles) {
+    int unreadable = 0;
+    long total = 0;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < pcaps.size(); i++) {
+      Path file = pcaps.get(i);
+      String iface =
+          ifaces.isEmpty() ? file.getFileName().toString() : ifaces.get(ifaces.size() == 1 ? 0 : i);
+      HopContext hop = new HopContext(node, null, iface, interfaceRoles.roleOf(iface));
+      try (CaptureFileReader reader = CaptureFileReader.open(file, hop);
+          Progress progress = new Progress(err(), file.getFileName().toString(), reader)) {
+        long n = pipeline.replay(reader);
+        progress.finish(n);
+        total += n;
+        CaptureStats stats = reader.stats();
+        if (stats.errorMessage() != null) {
+          err()
+              .printf(
+                  "hoptrace sensor: %s: %s (%d packets before it were published)%n",
+                  file, stats.errorMessage(), n);
+        }
+      } catch (CaptureFileException e) {
+        err().printf("hoptrace sensor: %s: %s%n", file, e.getMessage());
+        unreadable++;
+      }
+    }
+    publisher.flush();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    err()
+        .printf(
+            "replayed %d packets in %.2f s (%.0f packets/s): %d sent, %d failed%n",
+            total, secs, total / Math.max(secs, 1e-9), publisher.sent(), publisher.failed());
+    return unreadable > 0 || publisher.failed() > 0 ? 1 : 0;
+  }
+
+  // ---------------------------------------------------------------- live
+
+  private int live(
+      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles)
+      throws LiveCaptureException, InterruptedException {
+    LiveCaptureConfig config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
+    if (filter != null) {
+      config = config.withFilter(filter);
+    }
+    LiveCapture.Builder builder = LiveCapture.builder(config);
+    for (String iface : ifaces) {
+      builder.iface(new HopContext(node, null, iface, interfaceRoles.roleOf(iface)));
+    }
+    for (String spec : podIfaces) {
+      builder.netnsIface(netnsOf(spec), podHop(spec));
+    }
+    InventoryWatcher watcher = null;
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    // Ctrl-C: let the capture stop and the publisher flush before the JVM exits.
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                done.await(15, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "hoptrace-sensor-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (LiveCapture capture = builder.start(hop -> pipeline.newHandler())) {
+      pipeline.bindCaptureDrops(capture);
+      if (!noInventory) {
+        InventoryCollector collector =
+            InventoryCollector.system(InventoryCollector.Target.node(node), interfaceRoles);
+        watcher =
+            new InventoryWatcher(
+                collector,
+                publisher::publishInventory,
+                Duration.ofSeconds(inventorySeconds),
+                InventoryWatcher.daemonScheduler());
+        watcher.start();
+      }
+      err().printf("capturing on %s (Ctrl-C to stop)%n", capture.hops());
+      long stopAt =
+          durationSeconds == null
+              ? Long.MAX_VALUE
+              : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
+      while (true) {
+        long wait = Math.min(TimeUnit.SECONDS.toNanos(10), stopAt - System.nanoTime());
+        if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        printLiveStats(capture, publisher);
+      }
+      capture.close();
+      publisher.flush();
+      printLiveStats(capture, publisher);
+      for (LiveStats s : capture.stats()) {
+        if (s.error() != null) {
+          err().printf("hoptrace sensor: %s: %s%n", s.hop().id(), s.error());
+        }
+      }
+    } finally {
+      if (watcher != null) {
+        watcher.close();
+      }
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it returns now that done is counted down
+      }
+    }
+    return 0;
+  }
+
+  private void printLiveStats(LiveCapture capture, SummaryPublisher publisher) {
+    StringBuilder sb = new StringBuilder();
+    for (LiveStats s : capture.stats()) {
+      sb.append(
+          String.format(" %s: %d pkts, %d dropped;", s.hop().id(), s.delivered(), s.dropped()));
+    }
+    err().printf("sent %d, failed %d;%s%n", publisher.sent(), publisher.failed(), sb);
+  }
+
+  private HopContext podHop(String spec) {
+    int eq = spec.indexOf('=');
+    int colon = spec.lastIndexOf(':');
+    if (eq <= 0 || colon <= eq + 1 || colon == spec.length() - 1) {
+      throw new ParameterException(
+          this.spec.commandLine(), "--pod-iface wants POD=NETNS:IFACE, got '" + spec + "'");
+    }
+    return new HopContext(
+        node, spec.substring(0, eq), spec.substring(colon + 1), InterfaceRole.POD);
+  }
+
+  private NetnsTarget netnsOf(String spec) {
+    int eq = spec.indexOf('=');
+    String ns = spec.substring(eq + 1, spec.lastIndexOf(':'));
+    return ns.startsWith("/") ? NetnsTarget.path(ns) : NetnsTarget.named(ns);
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}
