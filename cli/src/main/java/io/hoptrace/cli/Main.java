@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DecodeCommand.class,
       SensorCommand.class,
+      BrokerCommand.class,
       BenchCommand.class,
       LabCommand.class
     })

@@ -234,8 +234,14 @@ final class SensorCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - t0) / 1e9;
     err()
         .printf(
-            "replayed %d packets in %.2f s (%.0f packets/s): %d sent, %d failed%n",
-            total, secs, total / Math.max(secs, 1e-9), publisher.sent(), publisher.failed());
+            "replayed %d packets in %.2f s (%.0f packets/s): %d sent, %d failed, mean record %d"
+                + " bytes%n",
+            total,
+            secs,
+            total / Math.max(secs, 1e-9),
+            publisher.sent(),
+            publisher.failed(),
+            total == 0 ? 0 : publisher.valueBytes() / total);
     return unreadable > 0 || publisher.failed() > 0 ? 1 : 0;
   }
 

@@ -234,6 +234,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(60);
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
+    private int port;
+
     private Builder() {}
 
     /** Keep data in this directory (survives restarts); default: a temporary directory. */
@@ -249,6 +251,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Overrides or adds one broker setting (e.g. {@code log.retention.ms}). */
+    /** Serves clients on this port (default: a free port chosen at start). */
+    public Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1..65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
     public Builder brokerProperty(String key, String value) {
       overrides.put(key, value);
       return this;
@@ -278,7 +289,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logDir = dir.resolve("kafka-logs").toAbsolutePath();
       RuntimeException last = null;
       for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-        int brokerPort = freePort();
+        int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
         props.putAll(overrides);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -13,6 +14,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,28 @@ class AvroSerdeTest {
     assertRoundTrip(AvroSerde.nodeInventory(), Fixtures.inventory());
     assertRoundTrip(AvroSerde.flowRecord(), Fixtures.flow());
     assertRoundTrip(AvroSerde.alert(), Fixtures.alert());
+  }
+
+  @Test
+  void encodingIsByteIdenticalToAvrosOwnSingleObjectEncoder() throws IOException {
+    assertSameBytesAsAvro(AvroSerde.packetSummary(), Fixtures.vxlanTcpSummary());
+    assertSameBytesAsAvro(AvroSerde.packetSummary(), Fixtures.icmpFragNeeded());
+    assertSameBytesAsAvro(AvroSerde.packetSummary(), Fixtures.dnsResponse());
+    assertSameBytesAsAvro(AvroSerde.nodeInventory(), Fixtures.inventory());
+    assertSameBytesAsAvro(AvroSerde.flowRecord(), Fixtures.flow());
+    assertSameBytesAsAvro(AvroSerde.alert(), Fixtures.alert());
+  }
+
+  private static <T extends SpecificRecord> void assertSameBytesAsAvro(AvroSerde<T> serde, T record)
+      throws IOException {
+    BinaryMessageEncoder<T> avro =
+        new BinaryMessageEncoder<>(SpecificData.getForClass(serde.type()), serde.schema());
+    ByteBuffer expected = avro.encode(record);
+    byte[] want = new byte[expected.remaining()];
+    expected.get(want);
+    // twice: the second call reuses the thread's buffer and encoder
+    assertThat(serde.encode(record)).isEqualTo(want);
+    assertThat(serde.encode(record)).isEqualTo(want);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.hoptrace.decode;
 
+import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -55,14 +56,14 @@ public final class Fingerprint {
       if (p.payloadLength >= 0) {
         n = Math.min(n, p.payloadLength);
       }
-      long word = 0;
       int off = p.payloadOffset;
-      for (int i = 0; i < n; i++) {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        h = mix(h, buffer.getLong(off + i, ByteOrder.BIG_ENDIAN));
+      }
+      long word = 0;
+      for (; i < n; i++) {
         word = (word << 8) | (buffer.getByte(off + i) & 0xFF);
-        if ((i & 7) == 7) {
-          h = mix(h, word);
-          word = 0;
-        }
       }
       h = mix(h, word);
       h = mix(h, n);

@@ -22,116 +22,122 @@ public final class SummaryMapper {
 
   private SummaryMapper() {}
 
-  /** The Avro record for one packet on one hop. */
+  /**
+   * The Avro record for one packet on one hop. Records are constructed directly with every field
+   * set (Avro's builders deep-copy schema defaults for each record, which cost more than the rest
+   * of the mapping).
+   */
   public static PacketSummary toAvro(
       HopContext hop, long tsNanos, int capturedLength, int wireLength, DecodedPacket p) {
-    PacketSummary.Builder b =
-        PacketSummary.newBuilder()
-            .setNode(hop.node())
-            .setIface(hop.iface())
-            .setPod(hop.pod())
-            .setRole(hop.role())
-            .setDirection(p.captureDirection())
-            .setIfIndex(p.ifIndex())
-            .setTsNanos(tsNanos)
-            .setWireLength(wireLength)
-            .setCapturedLength(capturedLength)
-            .setStatus(p.status().name());
+    PacketSummary s = new PacketSummary();
+    s.setNode(hop.node());
+    s.setIface(hop.iface());
+    s.setPod(hop.pod());
+    s.setRole(hop.role());
+    s.setDirection(p.captureDirection());
+    s.setIfIndex(p.ifIndex());
+    s.setTsNanos(tsNanos);
+    s.setWireLength(wireLength);
+    s.setCapturedLength(capturedLength);
+    s.setStatus(p.status().name());
     List<Integer> vlans = new ArrayList<>(p.vlanCount());
     for (int i = 0; i < p.vlanCount(); i++) {
       vlans.add(p.vlan(i));
     }
-    b.setVlans(vlans);
+    s.setVlans(vlans);
     List<EncapLayer> encap = new ArrayList<>(p.encapDepth());
     for (int i = 0; i < p.encapDepth(); i++) {
       EncapInfo e = p.encap(i);
-      encap.add(
-          EncapLayer.newBuilder()
-              .setType(e.type())
-              .setOuterSrc(e.outerSrc().toString())
-              .setOuterDst(e.outerDst().toString())
-              .setOuterSport(e.outerSport())
-              .setOuterDport(e.outerDport())
-              .setVni(e.vni())
-              .setOuterTtl(e.outerTtl())
-              .setOuterDf(e.outerDf())
-              .setOuterLength(e.outerLength())
-              .build());
+      EncapLayer l = new EncapLayer();
+      l.setType(e.type());
+      l.setOuterSrc(e.outerSrc().toString());
+      l.setOuterDst(e.outerDst().toString());
+      l.setOuterSport(e.outerSport());
+      l.setOuterDport(e.outerDport());
+      l.setVni(e.vni());
+      l.setOuterTtl(e.outerTtl());
+      l.setOuterDf(e.outerDf());
+      l.setOuterLength(e.outerLength());
+      encap.add(l);
     }
-    b.setEncap(encap);
-    b.setIpVersion(p.ipVersion())
-        .setFingerprint(p.fingerprint())
-        .setFlowDirection(p.flowForward() ? FlowDirection.A_TO_B : FlowDirection.B_TO_A);
+    s.setEncap(encap);
+    s.setIpVersion(p.ipVersion());
+    s.setFingerprint(p.fingerprint());
+    s.setFlowDirection(p.flowForward() ? FlowDirection.A_TO_B : FlowDirection.B_TO_A);
     if (!p.hasIp()) {
-      return b.build();
+      s.setProto(-1);
+      s.setSport(-1);
+      s.setDport(-1);
+      s.setTtl(-1);
+      s.setIpId(-1L);
+      s.setIpLength(-1);
+      s.setPayloadLength(-1);
+      return s;
     }
-    b.setSrc(p.src().toString())
-        .setDst(p.dst().toString())
-        .setProto(p.proto())
-        .setSport(p.sport())
-        .setDport(p.dport())
-        .setTtl(p.ttl())
-        .setIpId(p.ipId())
-        .setDf(p.df())
-        .setMf(p.mf())
-        .setFragOffset(p.fragOffset())
-        .setIpLength(p.ipLength())
-        .setPayloadLength(p.payloadLength())
-        .setFlowKey(FlowKeys.key(p))
-        .setCommunityId(COMMUNITY_ID.get().of(p));
+    s.setSrc(p.src().toString());
+    s.setDst(p.dst().toString());
+    s.setProto(p.proto());
+    s.setSport(p.sport());
+    s.setDport(p.dport());
+    s.setTtl(p.ttl());
+    s.setIpId(p.ipId());
+    s.setDf(p.df());
+    s.setMf(p.mf());
+    s.setFragOffset(p.fragOffset());
+    s.setIpLength(p.ipLength());
+    s.setPayloadLength(p.payloadLength());
+    s.setFlowKey(FlowKeys.key(p));
+    s.setCommunityId(COMMUNITY_ID.get().of(p));
     if (p.hasTcp()) {
-      b.setTcp(
-          TcpInfo.newBuilder()
-              .setFlags(p.tcpFlags())
-              .setSeq(p.tcpSeq())
-              .setAck(p.tcpAck())
-              .setWindow(p.tcpWindow())
-              .setMss(p.tcpMss())
-              .setWscale(p.tcpWscale())
-              .setSackPermitted(p.tcpSackPermitted())
-              .setSackBlocks(p.tcpSackBlocks())
-              .setTsVal(p.tcpTsVal())
-              .setTsEcr(p.tcpTsEcr())
-              .build());
+      TcpInfo t = new TcpInfo();
+      t.setFlags(p.tcpFlags());
+      t.setSeq(p.tcpSeq());
+      t.setAck(p.tcpAck());
+      t.setWindow(p.tcpWindow());
+      t.setMss(p.tcpMss());
+      t.setWscale(p.tcpWscale());
+      t.setSackPermitted(p.tcpSackPermitted());
+      t.setSackBlocks(p.tcpSackBlocks());
+      t.setTsVal(p.tcpTsVal());
+      t.setTsEcr(p.tcpTsEcr());
+      s.setTcp(t);
     }
     if (p.hasIcmp()) {
-      b.setIcmp(
-          IcmpInfo.newBuilder()
-              .setType(p.icmpType())
-              .setCode(p.icmpCode())
-              .setId(p.icmpId())
-              .setSeq(p.icmpSeq())
-              .setMtu(p.icmpMtu())
-              .setQuoted(p.hasQuoted() ? fiveTuple(p.quoted()) : null)
-              .setQuotedInner(p.hasQuotedInner() ? fiveTuple(p.quotedInner()) : null)
-              .setQuotedIpId(p.quotedIpId())
-              .setQuotedLength(p.quotedLength())
-              .build());
+      IcmpInfo i = new IcmpInfo();
+      i.setType(p.icmpType());
+      i.setCode(p.icmpCode());
+      i.setId(p.icmpId());
+      i.setSeq(p.icmpSeq());
+      i.setMtu(p.icmpMtu());
+      i.setQuoted(p.hasQuoted() ? fiveTuple(p.quoted()) : null);
+      i.setQuotedInner(p.hasQuotedInner() ? fiveTuple(p.quotedInner()) : null);
+      i.setQuotedIpId(p.quotedIpId());
+      i.setQuotedLength(p.quotedLength());
+      s.setIcmp(i);
     }
     if (p.hasDns()) {
-      b.setDns(
-          DnsInfo.newBuilder()
-              .setId(p.dnsId())
-              .setQr(p.dnsQr())
-              .setOpcode(p.dnsOpcode())
-              .setRcode(p.dnsRcode())
-              .setQdcount(p.dnsQdcount())
-              .setAncount(p.dnsAncount())
-              .build());
+      DnsInfo d = new DnsInfo();
+      d.setId(p.dnsId());
+      d.setQr(p.dnsQr());
+      d.setOpcode(p.dnsOpcode());
+      d.setRcode(p.dnsRcode());
+      d.setQdcount(p.dnsQdcount());
+      d.setAncount(p.dnsAncount());
+      s.setDns(d);
     }
-    return b.build();
+    return s;
   }
 
   /** An Avro 5-tuple from a decoded one. */
   public static FiveTuple fiveTuple(Tuple t) {
-    return FiveTuple.newBuilder()
-        .setIpVersion(t.ipVersion())
-        .setSrc(t.src().toString())
-        .setDst(t.dst().toString())
-        .setProto(t.proto())
-        .setSport(t.sport())
-        .setDport(t.dport())
-        .build();
+    FiveTuple f = new FiveTuple();
+    f.setIpVersion(t.ipVersion());
+    f.setSrc(t.src().toString());
+    f.setDst(t.dst().toString());
+    f.setProto(t.proto());
+    f.setSport(t.sport());
+    f.setDport(t.dport());
+    return f;
   }
 
   /** The canonical flow key of an Avro 5-tuple (see {@link FlowKeys}). */
@@ -149,5 +155,16 @@ public final class SummaryMapper {
       return FlowKeys.key(p.quoted());
     }
     return FlowKeys.key(p);
+  }
+
+  /**
+   * {@link #partitionKey(DecodedPacket)} for a packet already mapped to {@code summary}: reuses the
+   * summary's flow key instead of building it again.
+   */
+  public static String partitionKey(DecodedPacket p, PacketSummary summary) {
+    if (p.hasIcmp() && p.hasQuoted()) {
+      return FlowKeys.key(p.quoted());
+    }
+    return summary.getFlowKey();
   }
 }

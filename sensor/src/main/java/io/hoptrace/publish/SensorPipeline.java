@@ -12,6 +12,7 @@ import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketDecoder;
 import io.hoptrace.decode.SummaryMapper;
 import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.schema.PacketSummary;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,9 +124,9 @@ public final class SensorPipeline {
       metrics.captured(1);
       decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
       metrics.decoded();
-      publisher.publish(
-          SummaryMapper.partitionKey(packet),
-          SummaryMapper.toAvro(hop, tsNanos, capturedLength, wireLength, packet));
+      PacketSummary summary =
+          SummaryMapper.toAvro(hop, tsNanos, capturedLength, wireLength, packet);
+      publisher.publish(SummaryMapper.partitionKey(packet, summary), summary);
     }
 
     /** This handler's decode statuses (single writer: its capture thread). */

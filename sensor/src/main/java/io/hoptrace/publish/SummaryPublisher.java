@@ -95,6 +95,8 @@ public final class SummaryPublisher implements AutoCloseable {
         new FailureLog(LOG, "packet summary sends", config.failureLogIntervalMs(), nanoClock);
   }
 
+  private long valueBytes;
+
   /**
    * Sends one summary keyed by {@code key} (the canonical flow key; null spreads keyless summaries
    * over partitions). Returns at once, or after at most {@code max.block.ms} when the producer's
@@ -115,6 +117,7 @@ public final class SummaryPublisher implements AutoCloseable {
       countFailed(e);
       return;
     }
+    valueBytes += value.length;
     Future<RecordMetadata> result;
     try {
       result = producer.send(new ProducerRecord<>(topics.packets(), key, value), summaryCallback);
@@ -148,6 +151,14 @@ public final class SummaryPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Bytes of encoded summary values handed to the producer so far (for the mean record size in
+   * throughput reports). Read by the publishing thread.
+   */
+  public long valueBytes() {
+    return valueBytes;
   }
 
   /** Sends one summary keyed by its own {@code flowKey}. */
