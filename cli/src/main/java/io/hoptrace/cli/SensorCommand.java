@@ -79,6 +79,16 @@ final class SensorCommand implements Callable<Integer> {
   List<String> ifaces = new ArrayList<>();
 
   @Option(
+      names = "--netns",
+      paramLabel = "NETNS",
+      description =
+          "Live: the node's interfaces (--iface) live in this named network namespace (e.g. a"
+              + " lab node, or a sensor container without host networking); they are captured"
+              + " through `ip netns exec NETNS tcpdump` and the inventory is read with `ip -n"
+              + " NETNS`.")
+  String netns;
+
+  @Option(
       names = "--pod-iface",
       paramLabel = "POD=NETNS:IFACE",
       description =
@@ -164,8 +174,9 @@ final class SensorCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "give --iface (live capture) or --pcap FILE (replay)");
     }
-    if (!pcaps.isEmpty() && !podIfaces.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--pod-iface is for live capture only");
+    if (!pcaps.isEmpty() && (!podIfaces.isEmpty() || netns != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--pod-iface and --netns are for live capture only");
     }
     if (!pcaps.isEmpty() && ifaces.size() > 1 && ifaces.size() != pcaps.size()) {
       throw new ParameterException(
@@ -256,7 +267,12 @@ final class SensorCommand implements Callable<Integer> {
     }
     LiveCapture.Builder builder = LiveCapture.builder(config);
     for (String iface : ifaces) {
-      builder.iface(new HopContext(node, null, iface, interfaceRoles.roleOf(iface)));
+      HopContext hop = new HopContext(node, null, iface, interfaceRoles.roleOf(iface));
+      if (netns == null) {
+        builder.iface(hop);
+      } else {
+        builder.netnsIface(NetnsTarget.named(netns), hop);
+      }
     }
     for (String spec : podIfaces) {
       builder.netnsIface(netnsOf(spec), podHop(spec));
@@ -281,7 +297,8 @@ final class SensorCommand implements Callable<Integer> {
       pipeline.bindCaptureDrops(capture);
       if (!noInventory) {
         InventoryCollector collector =
-            InventoryCollector.system(InventoryCollector.Target.node(node), interfaceRoles);
+            InventoryCollector.system(
+                new InventoryCollector.Target(node, netns, null, null), interfaceRoles);
         watcher =
             new InventoryWatcher(
                 collector,
@@ -290,7 +307,10 @@ final class SensorCommand implements Callable<Integer> {
                 InventoryWatcher.daemonScheduler());
         watcher.start();
       }
-      err().printf("capturing on %s (Ctrl-C to stop)%n", capture.hops());
+      err()
+          .printf(
+              "capturing on %s (Ctrl-C to stop)%n",
+              capture.hops().stream().map(HopContext::id).toList());
       long stopAt =
           durationSeconds == null
               ? Long.MAX_VALUE
@@ -328,7 +348,9 @@ final class SensorCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     for (LiveStats s : capture.stats()) {
       sb.append(
-          String.format(" %s: %d pkts, %d dropped;", s.hop().id(), s.delivered(), s.dropped()));
+          String.format(
+              " %s: %d pkts, %s dropped;",
+              s.hop().id(), s.delivered(), s.dropped() < 0 ? "n/a" : Long.toString(s.dropped())));
     }
     err().printf("sent %d, failed %d;%s%n", publisher.sent(), publisher.failed(), sb);
   }
