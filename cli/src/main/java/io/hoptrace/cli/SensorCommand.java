@@ -58,6 +58,9 @@ import picocli.CommandLine.Spec;
     })
 final class SensorCommand implements Callable<Integer> {
 
+  /** Replay blocks up to this long on a full producer buffer before counting a failure. */
+  static final long REPLAY_MAX_BLOCK_MS = 120_000;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--node", required = true, description = "This node's name.")
@@ -193,6 +196,11 @@ final class SensorCommand implements Callable<Integer> {
     Map<String, Object> publisherSettings = new HashMap<>();
     publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrap);
     publisherSettings.put(PublisherConfig.TOPIC_PREFIX, topicPrefix);
+    if (!pcaps.isEmpty()) {
+      // A file can wait for the broker: block on backpressure rather than drop (live capture
+      // cannot wait, so it keeps the short default and counts what it drops).
+      publisherSettings.put(PublisherConfig.MAX_BLOCK_MS, REPLAY_MAX_BLOCK_MS);
+    }
     kafka.settings.forEach((k, v) -> publisherSettings.put("kafka." + k, v));
     MetricsServer server =
         metricsPort == null ? null : MetricsServer.start(registry, "0.0.0.0", metricsPort);

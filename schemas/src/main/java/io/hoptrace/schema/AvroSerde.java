@@ -59,6 +59,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     AvroTrust.install();
     this.type = Objects.requireNonNull(type, "type");
     SpecificData model = SpecificData.getForClass(type);
+    // The generated classes carry customEncode/customDecode (straight-line code per field); Avro
+    // uses them only when asked. Same bytes, without the generic per-field schema walk.
+    model.setCustomCoders(true);
     this.schema = model.getSchema(type);
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     this.writers = ThreadLocal.withInitial(() -> new Writer<>(model, schema, fingerprint));
