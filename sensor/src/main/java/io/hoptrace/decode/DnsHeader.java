@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * DNS message header flyweight (RFC 1035 section 4.1.1). Over TCP the message is preceded by a
  * 2-byte length, which the caller skips.
@@ -19,7 +17,7 @@ import org.agrona.DirectBuffer;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class DnsHeader {
+public final class DnsHeader extends HeaderFlyweight<DnsHeader> {
   public static final int ID_OFFSET = 0;
   public static final int FLAGS_OFFSET = 2;
   public static final int QDCOUNT_OFFSET = 4;
@@ -28,17 +26,6 @@ public final class DnsHeader {
   public static final int ARCOUNT_OFFSET = 10;
   public static final int LENGTH = 12;
   public static final int PORT = 53;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public DnsHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

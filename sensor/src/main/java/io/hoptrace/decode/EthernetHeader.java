@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * Ethernet II header flyweight (IEEE 802.3). VLAN tags that may follow are read with {@link
  * VlanTag}.
@@ -22,7 +20,7 @@ import org.agrona.DirectBuffer;
  *
  * EtherType values below 0x0600 are 802.3 length fields (LLC follows), not types.
  */
-public final class EthernetHeader {
+public final class EthernetHeader extends HeaderFlyweight<EthernetHeader> {
   public static final int DST_OFFSET = 0;
   public static final int SRC_OFFSET = 6;
   public static final int ETHERTYPE_OFFSET = 12;
@@ -38,17 +36,6 @@ public final class EthernetHeader {
 
   /** Cisco MetaData (CMD): 8-byte shim carrying an SGT, next ethertype in its last two bytes. */
   public static final int TYPE_CISCO_METADATA = 0x8909;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public EthernetHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   /** Captured bytes available from the start of the header. */
   public int capturedLength() {

@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * ICMPv4 header flyweight (RFC 792, RFC 1191 for the next-hop MTU).
  *
@@ -18,7 +16,7 @@ import org.agrona.DirectBuffer;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-
  * </pre>
  */
-public final class IcmpHeader {
+public final class IcmpHeader extends HeaderFlyweight<IcmpHeader> {
   public static final int TYPE_OFFSET = 0;
   public static final int CODE_OFFSET = 1;
   public static final int CHECKSUM_OFFSET = 2;
@@ -32,21 +30,6 @@ public final class IcmpHeader {
   public static final int ECHO_REQUEST = 8;
   public static final int TIME_EXCEEDED = 11;
   public static final int CODE_FRAG_NEEDED = 4;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public IcmpHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * ICMPv6 header flyweight (RFC 4443).
  *
@@ -18,7 +16,7 @@ import org.agrona.DirectBuffer;
  * |  errors 1..4: as much of the invoking packet as fits the minimum MTU
  * </pre>
  */
-public final class Icmpv6Header {
+public final class Icmpv6Header extends HeaderFlyweight<Icmpv6Header> {
   public static final int TYPE_OFFSET = 0;
   public static final int CODE_OFFSET = 1;
   public static final int CHECKSUM_OFFSET = 2;
@@ -33,21 +31,6 @@ public final class Icmpv6Header {
   public static final int PARAMETER_PROBLEM = 4;
   public static final int ECHO_REQUEST = 128;
   public static final int ECHO_REPLY = 129;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public Icmpv6Header wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

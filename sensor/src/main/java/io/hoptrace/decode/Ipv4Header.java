@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * IPv4 header flyweight (RFC 791).
  *
@@ -27,7 +25,7 @@ import org.agrona.DirectBuffer;
  * what Linux shows for GSO / BIG TCP super-packets: the length then comes from the capture.
  * Accessors read without checks: the caller checks {@link #capturedLength()} first.
  */
-public final class Ipv4Header {
+public final class Ipv4Header extends HeaderFlyweight<Ipv4Header> {
   public static final int VERSION_IHL_OFFSET = 0;
   public static final int TOS_OFFSET = 1;
   public static final int TOTAL_LENGTH_OFFSET = 2;
@@ -39,21 +37,6 @@ public final class Ipv4Header {
   public static final int SRC_OFFSET = 12;
   public static final int DST_OFFSET = 16;
   public static final int MIN_LENGTH = 20;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public Ipv4Header wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   /** True when the fixed 20 bytes are captured. */
   public boolean hasFixedHeader() {

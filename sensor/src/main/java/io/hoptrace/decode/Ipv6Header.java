@@ -33,7 +33,7 @@ import org.agrona.DirectBuffer;
  * fragment header and the hop-by-hop jumbo payload option (0xC2, RFC 2675) and stops at the first
  * upper-layer protocol (or no-next-header 59, or ESP 50).
  */
-public final class Ipv6Header {
+public final class Ipv6Header extends HeaderFlyweight<Ipv6Header> {
   public static final int VERSION_OFFSET = 0;
   public static final int PAYLOAD_LENGTH_OFFSET = 4;
   public static final int NEXT_HEADER_OFFSET = 6;
@@ -49,10 +49,6 @@ public final class Ipv6Header {
   public static final int WALK_TRUNCATED = 1;
   public static final int WALK_BAD = 2;
 
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
   private int upperProtocol;
   private int upperOffset;
   private boolean hasFragment;
@@ -61,10 +57,9 @@ public final class Ipv6Header {
   private long fragmentId;
   private long jumboLength;
 
+  @Override
   public Ipv6Header wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
+    super.wrap(buffer, offset, length);
     upperProtocol = -1;
     upperOffset = -1;
     hasFragment = false;
@@ -73,10 +68,6 @@ public final class Ipv6Header {
     fragmentId = -1;
     jumboLength = -1;
     return this;
-  }
-
-  public int capturedLength() {
-    return length;
   }
 
   public boolean hasFixedHeader() {

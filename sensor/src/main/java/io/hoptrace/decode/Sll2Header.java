@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * Linux "cooked" capture header v2 (LINKTYPE_LINUX_SLL2, 276), what {@code tcpdump -i any} writes
  * since libpcap 1.10. Carries the interface index.
@@ -24,7 +22,7 @@ import org.agrona.DirectBuffer;
  *
  * Packet types as in {@link SllHeader#direction(int)}.
  */
-public final class Sll2Header {
+public final class Sll2Header extends HeaderFlyweight<Sll2Header> {
   public static final int PROTOCOL_OFFSET = 0;
   public static final int IFINDEX_OFFSET = 4;
   public static final int HATYPE_OFFSET = 8;
@@ -32,17 +30,6 @@ public final class Sll2Header {
   public static final int ADDR_LEN_OFFSET = 11;
   public static final int ADDR_OFFSET = 12;
   public static final int LENGTH = 20;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public Sll2Header wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

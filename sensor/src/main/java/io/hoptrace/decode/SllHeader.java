@@ -1,7 +1,6 @@
 package io.hoptrace.decode;
 
 import io.hoptrace.schema.CaptureDirection;
-import org.agrona.DirectBuffer;
 
 /**
  * Linux "cooked" capture header v1 (LINKTYPE_LINUX_SLL, 113), what {@code tcpdump -i any} wrote
@@ -23,24 +22,13 @@ import org.agrona.DirectBuffer;
  *
  * Packet type: 0 to us (host), 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
  */
-public final class SllHeader {
+public final class SllHeader extends HeaderFlyweight<SllHeader> {
   public static final int PACKET_TYPE_OFFSET = 0;
   public static final int HATYPE_OFFSET = 2;
   public static final int ADDR_LEN_OFFSET = 4;
   public static final int ADDR_OFFSET = 6;
   public static final int PROTOCOL_OFFSET = 14;
   public static final int LENGTH = 16;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public SllHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

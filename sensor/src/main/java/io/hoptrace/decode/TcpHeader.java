@@ -29,7 +29,7 @@ import org.agrona.DirectBuffer;
  * After {@link #wrap}, call {@link #parseOptions()} to fill the option accessors from the captured
  * part of the options.
  */
-public final class TcpHeader {
+public final class TcpHeader extends HeaderFlyweight<TcpHeader> {
   public static final int SRC_PORT_OFFSET = 0;
   public static final int DST_PORT_OFFSET = 2;
   public static final int SEQ_OFFSET = 4;
@@ -50,10 +50,6 @@ public final class TcpHeader {
   public static final int ECE = 64;
   public static final int CWR = 128;
 
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
   private int mss;
   private int wscale;
   private boolean sackPermitted;
@@ -61,10 +57,9 @@ public final class TcpHeader {
   private long tsVal;
   private long tsEcr;
 
+  @Override
   public TcpHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
+    super.wrap(buffer, offset, length);
     mss = -1;
     wscale = -1;
     sackPermitted = false;
@@ -72,10 +67,6 @@ public final class TcpHeader {
     tsVal = -1;
     tsEcr = -1;
     return this;
-  }
-
-  public int capturedLength() {
-    return length;
   }
 
   public int srcPort() {

@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * UDP header flyweight (RFC 768).
  *
@@ -17,27 +15,12 @@ import org.agrona.DirectBuffer;
  *
  * Length 0 occurs for jumbograms and GSO: the IP length then gives the datagram size.
  */
-public final class UdpHeader {
+public final class UdpHeader extends HeaderFlyweight<UdpHeader> {
   public static final int SRC_PORT_OFFSET = 0;
   public static final int DST_PORT_OFFSET = 2;
   public static final int LENGTH_OFFSET = 4;
   public static final int CHECKSUM_OFFSET = 6;
   public static final int LENGTH = 8;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public UdpHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;

@@ -1,7 +1,5 @@
 package io.hoptrace.decode;
 
-import org.agrona.DirectBuffer;
-
 /**
  * One IEEE 802.1Q / 802.1ad tag body, i.e. the 4 bytes after a TPID (0x8100 C-tag, 0x88A8 S-tag,
  * 0x9100/0x9200 legacy QinQ). Stacked tags (QinQ) repeat: the "next type" of one tag is the TPID of
@@ -15,7 +13,7 @@ import org.agrona.DirectBuffer;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class VlanTag {
+public final class VlanTag extends HeaderFlyweight<VlanTag> {
   public static final int TCI_OFFSET = 0;
   public static final int NEXT_TYPE_OFFSET = 2;
   public static final int LENGTH = 4;
@@ -23,20 +21,9 @@ public final class VlanTag {
   /** Most stacked tags decoded per frame. */
   public static final int MAX_TAGS = 8;
 
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
   /** True for the TPIDs that introduce a tag: 0x8100, 0x88A8, 0x9100, 0x9200. */
   public static boolean isTpid(int etherType) {
     return etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100 || etherType == 0x9200;
-  }
-
-  public VlanTag wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
   }
 
   public boolean isComplete() {

@@ -1,7 +1,7 @@
 package io.hoptrace.decode.encap;
 
 import io.hoptrace.decode.Bytes;
-import org.agrona.DirectBuffer;
+import io.hoptrace.decode.HeaderFlyweight;
 
 /**
  * ERSPAN header flyweight (draft-foschiano-erspan), carried in GRE 0x88BE (type II; type I has no
@@ -17,25 +17,10 @@ import org.agrona.DirectBuffer;
  * |             SGT               |P|    FT   |   Hw ID   |D|Gra|O|
  * </pre>
  */
-public final class ErspanHeader {
+public final class ErspanHeader extends HeaderFlyweight<ErspanHeader> {
   public static final int TYPE2_LENGTH = 8;
   public static final int TYPE3_LENGTH = 12;
   public static final int TYPE3_SUBHEADER_LENGTH = 8;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public ErspanHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   /** 1 for type II, 2 for type III. */
   public int version() {

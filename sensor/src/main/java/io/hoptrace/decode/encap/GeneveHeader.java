@@ -1,7 +1,7 @@
 package io.hoptrace.decode.encap;
 
 import io.hoptrace.decode.Bytes;
-import org.agrona.DirectBuffer;
+import io.hoptrace.decode.HeaderFlyweight;
 
 /**
  * Geneve header flyweight (RFC 8926). Options are skipped by their total length; the protocol type
@@ -19,23 +19,12 @@ import org.agrona.DirectBuffer;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class GeneveHeader {
+public final class GeneveHeader extends HeaderFlyweight<GeneveHeader> {
   public static final int VER_OPTLEN_OFFSET = 0;
   public static final int FLAGS_OFFSET = 1;
   public static final int PROTOCOL_OFFSET = 2;
   public static final int VNI_OFFSET = 4;
   public static final int MIN_LENGTH = 8;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public GeneveHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   public boolean hasFixedHeader() {
     return length >= MIN_LENGTH;

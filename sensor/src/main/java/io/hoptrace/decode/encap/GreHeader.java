@@ -1,7 +1,7 @@
 package io.hoptrace.decode.encap;
 
 import io.hoptrace.decode.Bytes;
-import org.agrona.DirectBuffer;
+import io.hoptrace.decode.HeaderFlyweight;
 
 /**
  * GRE header flyweight: version 0 (RFC 2784 with the key and sequence number of RFC 2890) and
@@ -30,7 +30,7 @@ import org.agrona.DirectBuffer;
  * Protocol types decoded after it: 0x0800 IPv4, 0x86DD IPv6, 0x6558 transparent Ethernet bridging,
  * 0x880B PPP, 0x88BE ERSPAN type I/II, 0x22EB ERSPAN type III.
  */
-public final class GreHeader {
+public final class GreHeader extends HeaderFlyweight<GreHeader> {
   public static final int FLAGS_OFFSET = 0;
   public static final int PROTOCOL_OFFSET = 2;
   public static final int MIN_LENGTH = 4;
@@ -44,21 +44,6 @@ public final class GreHeader {
   public static final int PROTO_PPP = 0x880B;
   public static final int PROTO_ERSPAN_2 = 0x88BE;
   public static final int PROTO_ERSPAN_3 = 0x22EB;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public GreHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  public int capturedLength() {
-    return length;
-  }
 
   public boolean hasFixedHeader() {
     return length >= MIN_LENGTH;

@@ -1,7 +1,7 @@
 package io.hoptrace.decode.encap;
 
 import io.hoptrace.decode.Bytes;
-import org.agrona.DirectBuffer;
+import io.hoptrace.decode.HeaderFlyweight;
 
 /**
  * VXLAN header flyweight (RFC 7348); an Ethernet frame follows.
@@ -16,22 +16,11 @@ import org.agrona.DirectBuffer;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class VxlanHeader {
+public final class VxlanHeader extends HeaderFlyweight<VxlanHeader> {
   public static final int FLAGS_OFFSET = 0;
   public static final int VNI_OFFSET = 4;
   public static final int LENGTH = 8;
   public static final int FLAG_I = 0x08;
-
-  private DirectBuffer buffer;
-  private int offset;
-  private int length;
-
-  public VxlanHeader wrap(DirectBuffer buffer, int offset, int length) {
-    this.buffer = buffer;
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
 
   public boolean isComplete() {
     return length >= LENGTH;
