@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
       SensorCommand.class,
       BrokerCommand.class,
       BenchCommand.class,
-      LabCommand.class
+      LabCommand.class,
+      AnalyzeCommand.class,
+      RunCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
 

@@ -14,7 +14,6 @@ import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
-import io.hoptrace.schema.VtepInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -767,7 +766,7 @@ public final class FlowDetector {
     boolean udpTunnel = l.getType() == EncapType.VXLAN || l.getType() == EncapType.GENEVE;
     if (udpTunnel) {
       List<String> claim = inventory.vtepClaimants(oDst);
-      if (claim.isEmpty()) {
+      if (claim.isEmpty() && !inventory.isVtepNodeAddress(oDst)) {
         note(c, VtepNote.UNKNOWN_DST, oSrc, oDst, l.getOuterDport(), sender, null, "", hop, ts);
       } else if (claim.size() > 1) {
         note(
@@ -783,12 +782,9 @@ public final class FlowDetector {
             ts);
       }
       if (sender != null) {
-        List<VtepInfo> vteps = inventory.vteps(sender);
-        boolean registered = false;
-        for (VtepInfo v : vteps) {
-          registered |= oSrc.equals(Ip.canonical(v.getLocal()));
-        }
-        if (!vteps.isEmpty() && !registered) {
+        // the source the peers expect (their FDB entries for the sender), else its VTEP's local
+        List<String> registered = inventory.registeredVtepAddresses(sender);
+        if (!registered.isEmpty() && !registered.contains(oSrc)) {
           note(
               c,
               VtepNote.WRONG_SRC,
@@ -796,7 +792,7 @@ public final class FlowDetector {
               oDst,
               l.getOuterDport(),
               sender,
-              vteps.get(0).getLocal(),
+              registered.get(0),
               "",
               hop,
               ts);
@@ -923,12 +919,21 @@ public final class FlowDetector {
             .setNode(sender)
             .setVtep(vtepAddr)
             .build();
+    // packets sent to a wrong outer address: lost right after the hop that saw them leave
+    io.hoptrace.schema.LostAt lostAt = null;
+    for (int d = 0; d < 2 && n.kind != VtepNote.WRONG_SRC; d++) {
+      DirLoss dl = c.loss[d];
+      if (dl.lostBefore != null && n.hop.equals(dl.lostAfter)) {
+        lostAt = Alerts.lostAt(dl.lostAfter, dl.lostBefore, d);
+        break;
+      }
+    }
     Alert a =
         Alerts.build(
             AlertType.VTEP_MISMATCH,
             AlertStatus.FIRING,
             subject,
-            null,
+            lostAt,
             n.unreported,
             hint,
             n.firstTs,

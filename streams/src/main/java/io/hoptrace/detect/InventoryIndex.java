@@ -137,7 +137,50 @@ public final class InventoryIndex {
     return out;
   }
 
-  /** FDB entries that point to no node's VTEP address. */
+  /**
+   * Whether {@code addr} is an own (uplink) address of a node that has a VTEP: encapsulated packets
+   * sent there reach that node even when its VTEP's {@code local} is another of its addresses.
+   */
+  public boolean isVtepNodeAddress(String addr) {
+    if (addr == null) {
+      return false;
+    }
+    String owner = exactOwner.get(Ip.canonical(addr));
+    NodeInventory n = owner == null ? null : nodes.get(owner);
+    return n != null && !n.getVteps().isEmpty();
+  }
+
+  /**
+   * The outer addresses a node's peers expect its encapsulated packets from: the destinations of
+   * the other nodes' FDB entries that belong to this node (what the peers registered for it, e.g.
+   * flannel's public-ip), or, when no peer's FDB names it, its own VTEP {@code local} addresses.
+   */
+  public List<String> registeredVtepAddresses(String node) {
+    List<String> out = new ArrayList<>();
+    for (NodeInventory peer : nodes.values()) {
+      if (peer.getNode().equals(node)) {
+        continue;
+      }
+      for (VtepInfo v : peer.getVteps()) {
+        for (FdbEntry f : v.getFdb()) {
+          String dst = Ip.canonical(f.getDst());
+          if (node.equals(exactOwner.get(dst)) && !out.contains(dst)) {
+            out.add(dst);
+          }
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      for (VtepInfo v : vteps(node)) {
+        if (v.getLocal() != null && !out.contains(Ip.canonical(v.getLocal()))) {
+          out.add(Ip.canonical(v.getLocal()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** FDB entries that point to no node's VTEP address (nor to an address of a VTEP node). */
   public List<BadFdb> badFdbEntries() {
     List<BadFdb> out = new ArrayList<>();
     if (vtepClaims.isEmpty()) {
@@ -148,7 +191,7 @@ public final class InventoryIndex {
         for (FdbEntry f : v.getFdb()) {
           String dst = Ip.canonical(f.getDst());
           boolean multicastOrZero = dst.equals("0.0.0.0") || dst.startsWith("239.");
-          if (!multicastOrZero && !vtepClaims.containsKey(dst)) {
+          if (!multicastOrZero && !vtepClaims.containsKey(dst) && !isVtepNodeAddress(dst)) {
             out.add(new BadFdb(n.getNode(), v.getDevice(), f.getMac(), dst));
           }
         }

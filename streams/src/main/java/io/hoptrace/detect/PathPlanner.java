@@ -14,9 +14,9 @@ import java.util.function.Function;
  * The expected hop path of one direction of a conversation (SPEC section 4): per 5-tuple, the
  * sending node's hops (pod, veth, bridge, VTEP/tunnel, uplink), hops of transit nodes, then the
  * receiving node's hops in reverse; hops without a sensor are absent. Hops the conversation never
- * crossed are added from the hops known to have a sensor (or else the inventory) on the sending and
- * receiving nodes, so that "the first expected hop that did not see it" can be a hop of the far
- * node. Hops of role ANY ({@code -i any}) are not part of the path.
+ * crossed are added from the hops known to have a sensor and from the inventory's interfaces on the
+ * sending and receiving nodes, so that "the first expected hop that did not see it" can be a hop of
+ * the far node. Hops of role ANY ({@code -i any}) are not part of the path.
  */
 final class PathPlanner {
   /** One hop of a path: a slot index of the conversation, or -1 for an unobserved hop. */
@@ -170,19 +170,21 @@ final class PathPlanner {
         seenOnNode.add(h.hop);
       }
     }
+    // hops whose sensor has reported packets, plus the node's infrastructure interfaces from its
+    // inventory: a sensor on an interface that never saw a packet (e.g. the VTEP behind a host
+    // firewall that drops all VXLAN) reports nothing, yet is the hop where the packets are lost
     List<HopInfo> known = registry.apply(node);
     List<PathHop> cands = new ArrayList<>();
-    if (known != null && !known.isEmpty()) {
+    if (known != null) {
       for (HopInfo h : known) {
-        if (h.pod() == null && isInfra(h.role(), podEndpoint) && !seenOnNode.contains(h.hop())) {
+        if (h.pod() == null && isInfra(h.role(), podEndpoint) && seenOnNode.add(h.hop())) {
           cands.add(new PathHop(h.hop(), node, h.role(), -1));
         }
       }
-    } else {
-      for (InventoryIndex.InfraHop h : inventory.infraHops(node)) {
-        if (isInfra(h.role(), podEndpoint) && !seenOnNode.contains(h.hop())) {
-          cands.add(new PathHop(h.hop(), node, h.role(), -1));
-        }
+    }
+    for (InventoryIndex.InfraHop h : inventory.infraHops(node)) {
+      if (isInfra(h.role(), podEndpoint) && seenOnNode.add(h.hop())) {
+        cands.add(new PathHop(h.hop(), node, h.role(), -1));
       }
     }
     grp.addAll(cands);

@@ -1,0 +1,199 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.PacketSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hoptrace bench detect}: throughput of the Kafka Streams detection job on one stream
+ * thread, and first-packet-to-alert latency of a one-way flow, on the embedded broker.
+ */
+@Command(
+    name = "detect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "1. Throughput: pre-loads --summaries packet summaries into the packets topic (copies of"
+          + " the healthy lab recording, each copy later in time and with its own fingerprints),"
+          + " then starts the job (one stream thread, exactly-once) and times it from RUNNING"
+          + " until it has committed everything including the FLUSH.",
+      "2. Latency: with the job running (default settings), publishes one TCP SYN stamped now"
+          + " and measures the wall time until its ONE_WAY alert is readable on the alerts"
+          + " topic; --runs times, p50/p99 printed (the one-way window, 10 s by default, is part"
+          + " of it)."
+    })
+final class DetectBenchCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--summaries",
+      defaultValue = "1000000",
+      description = "Summaries for the throughput run (default: ${DEFAULT-VALUE}).")
+  long summaries;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description =
+          "One-way flows timed for the latency run, 0 to skip (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--template",
+      paramLabel = "MANIFEST",
+      description = "Recording to copy (default: the bundled healthy scenario).")
+  Path template;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path manifestFile =
+        template != null
+            ? template
+            : DemoCommand.locate(System.getenv(), Path.of(""))
+                .orElseThrow(() -> new IllegalArgumentException("no bundled recordings found"))
+                .resolve("healthy/manifest.json");
+    Manifest m = Manifest.read(manifestFile);
+    List<MergedCaptures.Item> items = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults());
+    if (summaries > 0) {
+      throughput(m, items, out);
+    }
+    if (runs > 0) {
+      latency(m, items, out);
+    }
+    return 0;
+  }
+
+  private void throughput(Manifest m, List<MergedCaptures.Item> items, PrintWriter out) {
+    long first = items.get(0).summary().getTsNanos();
+    long span = items.get(items.size() - 1).summary().getTsNanos() - first + 1_000_000_000L;
+    try (EmbeddedPipeline p = EmbeddedPipeline.builder().startJob(false).start()) {
+      p.publishInventory(m.inventories(first), Duration.ofSeconds(60));
+      long t0 = System.nanoTime();
+      long n = 0;
+      try (SummaryPublisher pub = p.newPublisher()) {
+        for (long copy = 0; n < summaries; copy++) {
+          for (MergedCaptures.Item it : items) {
+            if (n >= summaries) {
+              break;
+            }
+            PacketSummary s = PacketSummary.newBuilder(it.summary()).build();
+            s.setTsNanos(s.getTsNanos() + copy * span);
+            s.setFingerprint(s.getFingerprint() ^ (copy * 0x9E3779B97F4A7C15L));
+            pub.publish(it.key(), s);
+            n++;
+          }
+        }
+        pub.flush();
+      }
+      p.sendFlush();
+      double load = (System.nanoTime() - t0) / 1e9;
+      out.printf("pre-loaded %d summaries in %.1f s (%.0f/s)%n", n, load, n / load);
+      out.flush();
+      long s0 = System.nanoTime();
+      p.startJob();
+      long running = System.nanoTime();
+      p.awaitDrained(Duration.ofMinutes(30));
+      long end = System.nanoTime();
+      double secs = (end - running) / 1e9;
+      out.printf(
+          "detection job: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
+              + " %.0f summaries/s on one stream thread%n",
+          n, secs, (running - s0) / 1e9, n / secs);
+      out.flush();
+    }
+  }
+
+  private void latency(Manifest m, List<MergedCaptures.Item> items, PrintWriter out)
+      throws InterruptedException {
+    MergedCaptures.Item syn = null;
+    for (MergedCaptures.Item it : items) {
+      PacketSummary s = it.summary();
+      if (s.getTcp() != null && s.getTcp().getFlags() == 0x02) {
+        syn = it;
+        break;
+      }
+    }
+    if (syn == null) {
+      throw new IllegalArgumentException("the template has no TCP SYN");
+    }
+    long window = DetectionConfig.defaults().get(DetectionConfig.ONE_WAY_WINDOW_MS);
+    double[] ms = new double[runs];
+    try (EmbeddedPipeline p = EmbeddedPipeline.builder().start();
+        TopicTail<Alert> tail = p.tailAlerts()) {
+      p.publishInventory(
+          m.inventories(Analysis.nanos(InstantSource.system())), Duration.ofSeconds(60));
+      try (SummaryPublisher pub = p.newPublisher()) {
+        for (int r = 0; r < runs; r++) {
+          PacketSummary s = PacketSummary.newBuilder(syn.summary()).build();
+          int sport = 50000 + r;
+          s.setSport(sport);
+          s.setFlowKey(null);
+          String key = keyWithPort(syn, sport);
+          s.setFlowKey(key);
+          s.setFingerprint(s.getFingerprint() ^ (r + 1) * 0x9E3779B97F4A7C15L);
+          long t0 = System.nanoTime();
+          s.setTsNanos(Analysis.nanos(InstantSource.system()));
+          pub.publish(key, s);
+          pub.flush();
+          boolean seen = false;
+          while (!seen) {
+            for (var i : tail.poll(Duration.ofMillis(20))) {
+              Alert a = i.value();
+              seen |= a.getType() == AlertType.ONE_WAY && a.getSubject().getSport() == sport;
+            }
+            if (System.nanoTime() - t0 > Duration.ofMinutes(2).toNanos()) {
+              throw new IllegalStateException("no ONE_WAY alert within 2 minutes");
+            }
+          }
+          ms[r] = (System.nanoTime() - t0) / 1e6;
+          out.printf("run %d: SYN -> ONE_WAY alert %.0f ms%n", r + 1, ms[r]);
+          out.flush();
+        }
+      }
+    }
+    double[] sorted = ms.clone();
+    Arrays.sort(sorted);
+    out.printf(
+        "first-packet-to-alert (one-way window %d ms, lateness %d ms): p50 %.0f ms, p99 %.0f ms,"
+            + " max %.0f ms over %d runs%n",
+        window,
+        DetectionConfig.defaults().get(DetectionConfig.LATENESS_MS),
+        pct(sorted, 50),
+        pct(sorted, 99),
+        sorted[sorted.length - 1],
+        sorted.length);
+  }
+
+  /** The flow key of the template SYN with another client port. */
+  private static String keyWithPort(MergedCaptures.Item syn, int sport) {
+    PacketSummary s = syn.summary();
+    return io.hoptrace.decode.SummaryMapper.flowKeyOf(
+        io.hoptrace.schema.FiveTuple.newBuilder()
+            .setIpVersion(s.getIpVersion())
+            .setSrc(s.getSrc())
+            .setDst(s.getDst())
+            .setProto(s.getProto())
+            .setSport(sport)
+            .setDport(s.getDport())
+            .build());
+  }
+
+  private static double pct(double[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

@@ -1,0 +1,63 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.schema.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The topics of the detection job and how they are created: {@code packets} with a configurable
+ * partition count (default 1: stitching the flow keys of one NAT-ed conversation needs them on one
+ * task, see {@link io.hoptrace.streams.DetectionTopology}), {@code nodes} compacted (one inventory
+ * per node), {@code flows}, {@code alerts} and {@code alerts.ecs} with one partition each.
+ */
+public final class DetectionTopics {
+  /** Default partitions of the packets topic; 1 so that NAT stitching sees every flow key. */
+  public static final int DEFAULT_PACKETS_PARTITIONS = 1;
+
+  private DetectionTopics() {}
+
+  public static List<NewTopic> newTopics(
+      Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
+    if (packetsPartitions < 1) {
+      throw new IllegalArgumentException("packets partitions must be >= 1");
+    }
+    return List.of(
+        new NewTopic(topics.packets(), Optional.of(packetsPartitions), replicationFactor),
+        new NewTopic(topics.nodes(), Optional.of(1), replicationFactor)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(topics.flows(), Optional.of(1), replicationFactor),
+        new NewTopic(topics.alerts(), Optional.of(1), replicationFactor),
+        new NewTopic(topics.alertsEcs(), Optional.of(1), replicationFactor));
+  }
+
+  /** Creates the missing topics on an external cluster (existing ones are left as they are). */
+  public static void ensure(
+      Admin admin, Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
+    for (var e :
+        admin
+            .createTopics(newTopics(topics, packetsPartitions, replicationFactor))
+            .values()
+            .entrySet()) {
+      try {
+        e.getValue().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException ex) {
+        if (!(ex.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create topic " + e.getKey() + ": " + ex.getCause(), ex.getCause());
+        }
+      } catch (java.util.concurrent.TimeoutException ex) {
+        throw new IllegalStateException("creating topic " + e.getKey() + " timed out", ex);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", ex);
+      }
+    }
+  }
+}

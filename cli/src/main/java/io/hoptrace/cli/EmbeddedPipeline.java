@@ -1,0 +1,406 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.publish.PublisherConfig;
+import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.Topics;
+import io.hoptrace.streams.DetectionTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The whole detection pipeline in one JVM: a real single-node Kafka broker ({@link EmbeddedKafka}),
+ * hoptrace's topics, and the Kafka Streams detection job ({@link DetectionTopology}) on one stream
+ * thread, exactly-once. Used by {@code analyze}, {@code demo}, the benchmark and the ITs.
+ *
+ * <p>Topics: {@code packets} gets one partition by default ({@link
+ * DetectionTopics#DEFAULT_PACKETS_PARTITIONS}): NAT stitching links the flow keys of one
+ * conversation (Service DNAT, MASQUERADE, NodePort) through the fingerprint index of one task, so
+ * every key must land on the same task. {@code nodes} is compacted; {@code flows}, {@code alerts},
+ * {@code alerts.ecs} have one partition each.
+ *
+ * <p>Restart: with a fixed {@link Builder#applicationId} and {@link Builder#stateDir} (and a broker
+ * {@link Builder#brokerDataDir} that survives), {@link #stopJob()} / {@link #startJob()} or a new
+ * pipeline resume where the job's committed offsets left off.
+ *
+ * <pre>{@code
+ * try (EmbeddedPipeline p = EmbeddedPipeline.builder().start()) {
+ *   p.publishInventory(inventories);         // waits until the job's global store has them
+ *   try (SummaryPublisher pub = p.newPublisher()) { ... pub.publish(key, summary) ... }
+ *   p.endOfInput(Duration.ofMinutes(2));      // FLUSH on every partition, wait until drained
+ *   List<Alert> alerts = p.readAlerts();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+  /** Default application id (= consumer group and prefix of internal topics and state). */
+  public static final String DEFAULT_APP_ID = "hoptrace-detect";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final EmbeddedKafka kafka;
+  private final Topics topics;
+  private final DetectionConfig detection;
+  private final String applicationId;
+  private final Path stateDir;
+  private final boolean temporaryState;
+  private final Map<String, Object> streamsOverrides;
+  private final Duration punctuateInterval;
+  private DetectionJob job;
+  private TopicTail<Alert> alertTail;
+  private TopicTail<FlowRecord> flowTail;
+  private boolean closed;
+
+  private EmbeddedPipeline(Builder b, EmbeddedKafka kafka, Path stateDir, boolean temporaryState) {
+    this.kafka = kafka;
+    this.topics = b.topics;
+    this.detection = b.detection;
+    this.applicationId = b.applicationId;
+    this.stateDir = stateDir;
+    this.temporaryState = temporaryState;
+    this.streamsOverrides = Map.copyOf(b.streamsOverrides);
+    this.punctuateInterval = b.punctuateInterval;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public String applicationId() {
+    return applicationId;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** The running job, or null when stopped. */
+  public synchronized DetectionJob job() {
+    return job;
+  }
+
+  /** The Streams properties of the job (host-independent defaults plus the overrides). */
+  public Properties streamsConfig() {
+    Properties p = DetectionTopology.config(bootstrapServers(), applicationId, stateDir);
+    p.putAll(streamsOverrides);
+    return p;
+  }
+
+  /** Starts the job (no-op when running) and waits until it is RUNNING. */
+  public synchronized DetectionJob startJob() {
+    if (job == null) {
+      DetectionTopology topology =
+          new DetectionTopology(
+              topics,
+              detection,
+              punctuateInterval,
+              AvroSerde.packetSummary(),
+              AvroSerde.nodeInventory(),
+              AvroSerde.flowRecord(),
+              AvroSerde.alert());
+      DetectionJob j = new DetectionJob(topology, streamsConfig());
+      try {
+        j.start(START_TIMEOUT);
+      } catch (RuntimeException e) {
+        j.close(Duration.ofSeconds(10));
+        throw e;
+      }
+      job = j;
+    }
+    return job;
+  }
+
+  /** Stops the job cleanly (commits what it processed); {@link #startJob()} resumes it. */
+  public synchronized void stopJob() {
+    if (job != null) {
+      job.close(Duration.ofSeconds(30));
+      job = null;
+    }
+  }
+
+  /** A publisher to the packets and nodes topics (topics exist already; none are created). */
+  public SummaryPublisher newPublisher() {
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrapServers());
+    cfg.put(PublisherConfig.TOPIC_PREFIX, topics.prefix());
+    cfg.put(PublisherConfig.TOPIC_CREATE, false);
+    cfg.put(PublisherConfig.CLIENT_ID, "hoptrace-replay");
+    // a replay must not drop: wait for the (local) broker instead of counting drops
+    cfg.put(PublisherConfig.MAX_BLOCK_MS, 60_000L);
+    return new SummaryPublisher(new PublisherConfig(cfg), SensorMetrics.noop());
+  }
+
+  /**
+   * Publishes node inventories and, when the job is running, waits until its global store holds
+   * each of them (so no packet is processed with an older inventory).
+   */
+  public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
+    try (SummaryPublisher p = newPublisher()) {
+      inventories.forEach(p::publishInventory);
+      p.flush();
+      if (p.inventoriesSent() != inventories.size()) {
+        throw new IllegalStateException(
+            "only " + p.inventoriesSent() + " of " + inventories.size() + " inventories were sent");
+      }
+    }
+    DetectionJob j = job();
+    if (j == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (NodeInventory n : inventories) {
+      while (true) {
+        j.checkHealthy();
+        Optional<NodeInventory> seen = j.inventory(n.getNode());
+        if (seen.isPresent() && seen.get().getTsNanos() == n.getTsNanos()) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "inventory of "
+                  + n.getNode()
+                  + " not in the job's store after "
+                  + timeout.toSeconds()
+                  + " s");
+        }
+        DetectionJob.sleep(20);
+      }
+    }
+  }
+
+  /** Sends the end-of-input marker to every packets partition. */
+  public void sendFlush() {
+    EndOfInput.sendFlush(bootstrapServers(), topics, kafka.admin());
+  }
+
+  /** Waits until the job has committed everything published so far (see {@link EndOfInput}). */
+  public void awaitDrained(Duration timeout) {
+    DetectionJob j = job();
+    Runnable healthy = j == null ? () -> {} : j::checkHealthy;
+    EndOfInput.awaitDrained(
+        kafka.admin(), applicationId, topics, timeout, Duration.ofMillis(150), healthy);
+  }
+
+  /** {@link #sendFlush()} then {@link #awaitDrained}. */
+  public void endOfInput(Duration timeout) {
+    sendFlush();
+    awaitDrained(timeout);
+  }
+
+  /** A new reader of the alerts topic from its beginning (the caller closes it). */
+  public TopicTail<Alert> tailAlerts() {
+    return new TopicTail<>(bootstrapServers(), topics.alerts(), AvroSerde.alert()::decode);
+  }
+
+  /** A new reader of the flows topic from its beginning (the caller closes it). */
+  public TopicTail<FlowRecord> tailFlows() {
+    return new TopicTail<>(bootstrapServers(), topics.flows(), AvroSerde.flowRecord()::decode);
+  }
+
+  /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */
+  public synchronized List<Alert> readAlerts() {
+    if (alertTail == null) {
+      alertTail = tailAlerts();
+    }
+    List<Alert> out = new ArrayList<>();
+    alertTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
+    return out;
+  }
+
+  /** Every flow record committed so far (interim and final), in topic order. */
+  public synchronized List<FlowRecord> readFlows() {
+    if (flowTail == null) {
+      flowTail = tailFlows();
+    }
+    List<FlowRecord> out = new ArrayList<>();
+    flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
+    return out;
+  }
+
+  /** Stops the job, the readers and the broker; deletes temporary directories. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stopJob();
+    } finally {
+      if (alertTail != null) {
+        alertTail.close();
+      }
+      if (flowTail != null) {
+        flowTail.close();
+      }
+      kafka.close();
+      if (temporaryState) {
+        deleteRecursively(stateDir);
+      }
+    }
+  }
+
+  /** Options; every one has a default. */
+  public static final class Builder {
+    private Path brokerDataDir;
+    private Path stateDir;
+    private String applicationId = DEFAULT_APP_ID;
+    private Topics topics = Topics.defaults();
+    private DetectionConfig detection = DetectionConfig.defaults();
+    private int packetsPartitions = DetectionTopics.DEFAULT_PACKETS_PARTITIONS;
+    private final Map<String, Object> streamsOverrides = new LinkedHashMap<>();
+    private Duration punctuateInterval = DetectionTopology.DEFAULT_PUNCTUATE_INTERVAL;
+    private boolean startJob = true;
+
+    private Builder() {}
+
+    /** Broker data directory (kept); default a temporary one deleted on close. */
+    public Builder brokerDataDir(Path dir) {
+      this.brokerDataDir = Objects.requireNonNull(dir);
+      return this;
+    }
+
+    /** Streams state directory (kept); default a temporary one deleted on close. */
+    public Builder stateDir(Path dir) {
+      this.stateDir = Objects.requireNonNull(dir);
+      return this;
+    }
+
+    /** Streams application id (default {@value EmbeddedPipeline#DEFAULT_APP_ID}). */
+    public Builder applicationId(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("application id must not be blank");
+      }
+      this.applicationId = id;
+      return this;
+    }
+
+    public Builder topics(Topics t) {
+      this.topics = Objects.requireNonNull(t);
+      return this;
+    }
+
+    public Builder detection(DetectionConfig cfg) {
+      this.detection = Objects.requireNonNull(cfg);
+      return this;
+    }
+
+    /** Partitions of the packets topic (default 1: NAT stitching, see the class comment). */
+    public Builder packetsPartitions(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("packets partitions must be >= 1");
+      }
+      this.packetsPartitions = n;
+      return this;
+    }
+
+    /** Overrides one Kafka Streams property of the job. */
+    public Builder streamsProperty(String key, Object value) {
+      streamsOverrides.put(key, value);
+      return this;
+    }
+
+    /** Interval of the job's wall-clock and stream-time punctuations (default 1 s). */
+    public Builder punctuateInterval(Duration d) {
+      this.punctuateInterval = Objects.requireNonNull(d);
+      return this;
+    }
+
+    /** Whether {@link #start()} also starts the job (default true). */
+    public Builder startJob(boolean start) {
+      this.startJob = start;
+      return this;
+    }
+
+    /** Starts the broker, creates the topics and (unless disabled) starts the job. */
+    public EmbeddedPipeline start() {
+      boolean temporaryState = stateDir == null;
+      Path state;
+      try {
+        state = temporaryState ? Files.createTempDirectory("hoptrace-streams-") : stateDir;
+        Files.createDirectories(state);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the Streams state directory", e);
+      }
+      EmbeddedKafka.Builder broker =
+          EmbeddedKafka.builder()
+              // outputs carry capture (event) timestamps: a replay of captures stamped in the
+              // future (skewed sensor clocks, synthetic load) must not be rejected by the broker
+              // (default: at most 1 h ahead), which would stop the exactly-once job
+              .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
+      if (brokerDataDir != null) {
+        broker.dataDir(brokerDataDir);
+      }
+      EmbeddedKafka kafka = broker.start();
+      EmbeddedPipeline p = new EmbeddedPipeline(this, kafka, state, temporaryState);
+      try {
+        kafka.createTopics(
+            DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
+        if (startJob) {
+          p.startJob();
+        }
+        return p;
+      } catch (RuntimeException e) {
+        p.close();
+        throw e;
+      }
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              Files.deleteIfExists(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // best effort: a temporary directory left behind is not an error
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.capture.CaptureFileException;
+import io.hoptrace.capture.CaptureFileReader;
+import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.capture.HopContext;
+import io.hoptrace.capture.PacketHandler;
+import io.hoptrace.decode.DecodedPacket;
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.decode.PacketDecoder;
+import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.schema.PacketSummary;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import org.agrona.DirectBuffer;
+
+/**
+ * The packet summaries of several hops' captures, merged in capture-timestamp order (ties: the
+ * order of the hops), as the sensors of those hops would have published them live. Detection is
+ * event-time based, so a replay must not send one hop's whole file before the next.
+ *
+ * <p>Each packet is decoded and mapped exactly as {@link io.hoptrace.publish.SensorPipeline} does
+ * (every packet becomes a summary whatever its decode status, keyed by {@link
+ * SummaryMapper#partitionKey}); that class replays one file at a time, so the merge reads one
+ * packet ahead per file here. Memory: one pending summary per hop.
+ */
+public final class MergedCaptures implements Iterator<MergedCaptures.Item>, AutoCloseable {
+
+  /** One summary to publish: its partition key (null for non-IP packets) and the hop it is from. */
+  public record Item(String key, PacketSummary summary, HopContext hop) {}
+
+  private final List<Cursor> cursors = new ArrayList<>();
+  private final PriorityQueue<Cursor> queue =
+      new PriorityQueue<>(
+          (a, b) -> {
+            int c = Long.compare(a.nextTs, b.nextTs);
+            return c != 0 ? c : Integer.compare(a.index, b.index);
+          });
+
+  private MergedCaptures() {}
+
+  /**
+   * Opens every hop's capture.
+   *
+   * @throws CaptureFileException when a file cannot be opened (the others are closed)
+   */
+  public static MergedCaptures open(List<Manifest.Hop> hops, DecoderConfig config)
+      throws CaptureFileException {
+    MergedCaptures m = new MergedCaptures();
+    try {
+      for (Manifest.Hop h : hops) {
+        Cursor c = new Cursor(m.cursors.size(), h, config);
+        m.cursors.add(c);
+        if (c.advance()) {
+          m.queue.add(c);
+        }
+      }
+    } catch (CaptureFileException | RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    return m;
+  }
+
+  @Override
+  public boolean hasNext() {
+    return !queue.isEmpty();
+  }
+
+  @Override
+  public Item next() {
+    Cursor c = queue.poll();
+    if (c == null) {
+      throw new NoSuchElementException();
+    }
+    Item item = new Item(c.nextKey, c.next, c.hop.context());
+    if (c.advance()) {
+      queue.add(c);
+    }
+    return item;
+  }
+
+  /** Per hop id: what its reader read and skipped so far. */
+  public Map<String, CaptureStats> stats() {
+    Map<String, CaptureStats> out = new LinkedHashMap<>();
+    for (Cursor c : cursors) {
+      out.put(c.hop.id(), c.reader.stats());
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (Cursor c : cursors) {
+      c.reader.close();
+    }
+  }
+
+  private static final class Cursor implements PacketHandler {
+    final int index;
+    final Manifest.Hop hop;
+    final CaptureFileReader reader;
+    final PacketDecoder decoder;
+    final DecodedPacket packet = new DecodedPacket();
+    PacketSummary next;
+    String nextKey;
+    long nextTs;
+
+    Cursor(int index, Manifest.Hop hop, DecoderConfig config) throws CaptureFileException {
+      this.index = index;
+      this.hop = hop;
+      this.decoder = new PacketDecoder(config);
+      this.reader = CaptureFileReader.open(hop.file(), hop.context());
+    }
+
+    boolean advance() {
+      next = null;
+      reader.read(this, 1);
+      return next != null;
+    }
+
+    @Override
+    public void onPacket(
+        HopContext ctx,
+        int linkType,
+        DirectBuffer buffer,
+        int offset,
+        int capturedLength,
+        int wireLength,
+        long tsNanos) {
+      decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
+      next = SummaryMapper.toAvro(ctx, tsNanos, capturedLength, wireLength, packet);
+      nextKey = SummaryMapper.partitionKey(packet);
+      nextTs = tsNanos;
+    }
+  }
+
+  /** Reads every summary of {@code hops} into a list (small captures, tests). */
+  public static List<Item> readAll(List<Manifest.Hop> hops, DecoderConfig config)
+      throws CaptureFileException {
+    List<Item> out = new ArrayList<>();
+    try (MergedCaptures m = open(hops, config)) {
+      for (Iterator<Item> it = m; it.hasNext(); ) {
+        out.add(it.next());
+      }
+    }
+    return out;
+  }
+}

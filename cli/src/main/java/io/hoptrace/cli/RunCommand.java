@@ -1,0 +1,129 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.schema.Topics;
+import io.hoptrace.streams.DetectionTopology;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hoptrace run --bootstrap HOST:PORT}: the detection job against an external Kafka. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Kafka Streams detection job against an external Kafka until Ctrl-C: reads the"
+          + " packets and nodes topics, writes flows, alerts and alerts.ecs (exactly-once)."
+          + " Missing topics are created (packets with --packets-partitions).",
+      "Restarting with the same --app-id resumes from the job's committed offsets (its state"
+          + " is restored from Kafka; --state-dir keeps a local copy to restore faster)."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(
+      names = "--app-id",
+      defaultValue = EmbeddedPipeline.DEFAULT_APP_ID,
+      description = "Streams application id = consumer group (default: ${DEFAULT-VALUE}).")
+  String appId;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "${java.io.tmpdir}/hoptrace-streams",
+      description = "Local state directory (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "Prefix of hoptrace's topics (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--packets-partitions",
+      defaultValue = "1",
+      description =
+          "Partitions of the packets topic if it must be created (default: ${DEFAULT-VALUE}; NAT"
+              + " stitching needs every flow key of a conversation on one partition).")
+  int packetsPartitions;
+
+  @Option(
+      names = "--streams",
+      paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams/client property, e.g. num.stream.threads=2 (repeatable).")
+  Map<String, String> streamsProperties = new LinkedHashMap<>();
+
+  @Mixin DetectionOptions detectionOptions;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    Topics topics = Topics.withPrefix(topicPrefix);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
+    }
+    Properties props = DetectionTopology.config(bootstrap, appId, stateDir);
+    props.putAll(streamsProperties);
+    DetectionJob job =
+        new DetectionJob(new DetectionTopology(topics, detectionOptions.config()), props);
+    CountDownLatch stopped = new CountDownLatch(1);
+    job.streams()
+        .setStateListener(
+            (now, before) -> {
+              if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+              }
+            });
+    Thread hook =
+        new Thread(
+            () -> {
+              job.close(Duration.ofSeconds(30));
+              stopped.countDown();
+            },
+            "hoptrace-run-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    job.start(Duration.ofMinutes(5));
+    err.println(
+        "hoptrace run: detection job "
+            + appId
+            + " running on "
+            + bootstrap
+            + " ("
+            + topics.packets()
+            + " -> "
+            + topics.flows()
+            + ", "
+            + topics.alerts()
+            + ", "
+            + topics.alertsEcs()
+            + "); Ctrl-C to stop");
+    err.flush();
+    stopped.await();
+    if (job.failure().isPresent()) {
+      err.println("hoptrace run: job failed: " + job.failure().get());
+      return 1;
+    }
+    return 0;
+  }
+}

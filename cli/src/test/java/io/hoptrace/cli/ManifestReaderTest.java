@@ -1,0 +1,101 @@
+package io.hoptrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoptrace.schema.InterfaceRole;
+import io.hoptrace.schema.NodeInventory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestReaderTest {
+  @TempDir Path dir;
+
+  private Path manifest(String json) throws IOException {
+    Files.write(dir.resolve("a.pcap"), new byte[24]);
+    Path m = dir.resolve("manifest.json");
+    Files.writeString(m, json);
+    return m;
+  }
+
+  private static final String NODE =
+      "{\"name\": \"node-a\", \"addresses\": [\"192.168.232.128\"], \"podCidr\": \"10.244.0.0/24\","
+          + " \"vteps\": [{\"device\": \"flannel.1\", \"vni\": 1, \"local\": \"192.168.232.128\","
+          + " \"port\": 8472, \"fdb\": [{\"mac\": \"ca:fe:0a:f4:01:00\", \"dst\":"
+          + " \"192.168.232.130\"}]}]}";
+
+  @Test
+  void readsTheIssueFormatIntoHopsAndInventories() throws IOException {
+    Manifest m =
+        Manifest.read(
+            manifest(
+                "{\"nodes\": ["
+                    + NODE
+                    + "], \"hops\": [{\"node\": \"node-a\", \"pod\": \"pod-a1\", \"iface\": \"eth0\","
+                    + " \"role\": \"POD\", \"file\": \"a.pcap\"}, {\"node\": \"node-a\", \"iface\":"
+                    + " \"flannel.1\", \"file\": \"a.pcap\"}]}"));
+    assertThat(m.hops())
+        .extracting(Manifest.Hop::id)
+        .containsExactly("node-a/pod-a1/eth0", "node-a/flannel.1");
+    assertThat(m.hops().get(1).role()).isEqualTo(InterfaceRole.VTEP);
+    assertThat(m.hops().get(0).file()).isEqualTo(dir.resolve("a.pcap").toAbsolutePath());
+    List<NodeInventory> inv = m.inventories(42);
+    assertThat(inv).hasSize(1);
+    assertThat(inv.get(0).getVteps().get(0).getFdb().get(0).getDst()).isEqualTo("192.168.232.130");
+    assertThat(inv.get(0).getInterfaces())
+        .extracting(i -> i.getName())
+        .containsExactly("eth0", "flannel.1");
+  }
+
+  @Test
+  void unknownFieldIsNamedWithItsPath() throws IOException {
+    Path m =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"n\", \"iface\": \"eth0\", \"rol\": \"POD\","
+                + " \"file\": \"a.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(m))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("hops[0].rol")
+        .hasMessageContaining("unknown field");
+  }
+
+  @Test
+  void missingRequiredFieldIsNamed() throws IOException {
+    Path m =
+        manifest(
+            "{\"nodes\": [{\"name\": \"n\", \"addresses\": [], \"vteps\": [{\"device\": \"v\","
+                + " \"vni\": 1, \"port\": 8472}]}], \"hops\": [{\"node\": \"n\", \"iface\": \"e\","
+                + " \"file\": \"a.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(m))
+        .hasMessageContaining("nodes[0].vteps[0].local: missing field");
+  }
+
+  @Test
+  void missingCaptureFileAndBadRoleAreErrors() throws IOException {
+    Path m1 =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"n\", \"iface\": \"e\", \"file\": \"nope.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(m1))
+        .hasMessageContaining("hops[0].file")
+        .hasMessageContaining("does not exist");
+    Path m2 =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"n\", \"iface\": \"e\", \"role\": \"ROUTER\","
+                + " \"file\": \"a.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(m2))
+        .hasMessageContaining("hops[0].role")
+        .hasMessageContaining("ROUTER");
+  }
+
+  @Test
+  void notJsonIsAClearError() throws IOException {
+    Path m = manifest("{\"nodes\": [");
+    assertThatThrownBy(() -> Manifest.read(m))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+}
