@@ -4,6 +4,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
 import io.hoptrace.schema.LostAt;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
@@ -17,14 +18,21 @@ import java.time.format.DateTimeFormatter;
  */
 public final class AlertPrinter {
   private final DateTimeFormatter clock;
+  private final InstantSource wallClock;
 
+  /** Lines start with the wall-clock time the alert record arrived (replays move event time). */
   public AlertPrinter(ZoneId zone) {
+    this(zone, InstantSource.system());
+  }
+
+  AlertPrinter(ZoneId zone, InstantSource wallClock) {
     this.clock = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(zone);
+    this.wallClock = wallClock;
   }
 
   public String line(Alert a) {
     StringBuilder b = new StringBuilder();
-    b.append(clock.format(instant(a.getLastSeen()))).append(' ');
+    b.append(clock.format(wallClock.instant())).append(' ');
     b.append(pad(a.getStatus().name(), 8)).append(' ');
     b.append(pad(a.getType().name(), 20)).append(' ');
     b.append(pad(a.getSeverity().name(), 8)).append(' ');

@@ -23,7 +23,10 @@ final class QuietLogging {
           "state.change.logger", "warn",
           "org.apache.kafka.controller.QuorumController", "error",
           "org.apache.kafka.common.utils.AppInfoParser", "error",
-          "org.apache.kafka.clients.admin.AdminClientConfig", "error");
+          "org.apache.kafka.clients.admin.AdminClientConfig", "error",
+          // replays (demo, analyze) carry capture timestamps; the broker warns about each segment
+          "LogFutureTimestampLogger", "error",
+          "org.apache.kafka.clients.NetworkClient", "error");
 
   private QuietLogging() {}
 
