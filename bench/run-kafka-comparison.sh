@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Replay sensor -> embedded Kafka vs Kafka's own ProducerPerformance, same broker, same record size,
-# same producer settings (the sensor's defaults: acks=all, idempotence, linger 20 ms, batch 256 KiB, lz4).
+# same producer settings (the sensor's defaults: acks=all, idempotence, linger 20 ms, batch 256 KiB, lz4),
+# same partition count (6). ProducerPerformance sends random (incompressible) payloads without keys.
 #
 # Usage: bench/run-kafka-comparison.sh CAPTURE.pcap [RUNS]
 #   make one: java -cp sensor/target/classes io.hoptrace.synth.MixedCaptureGenerator /tmp/mix-1m.pcap 1000000 2
@@ -25,6 +26,9 @@ for r in $(seq "$runs"); do
   rate=$(sed -E 's/.*\(([0-9]+) packets\/s\).*/\1/' <<<"$out")
   size=$(sed -E 's/.*mean record ([0-9]+) bytes.*/\1/' <<<"$out")
   printf '%-28s %12s %10.1f %8s\n' "hoptrace sensor --pcap #$r" "$rate" "$(echo "$rate*$size/1000000" | bc -l)" "$size"
+  # same partition count as the sensor's packets topic (PublisherConfig topic.packets.partitions, 6)
+  java -cp "$here/bench/target/benchmarks.jar" org.apache.kafka.tools.TopicCommand --bootstrap-server \
+    "127.0.0.1:$port" --create --topic "pp$r" --partitions "${PARTITIONS:-6}" >/dev/null
   pp=$(java -cp "$here/bench/target/benchmarks.jar" org.apache.kafka.tools.ProducerPerformance \
     --topic "pp$r" --num-records "$packets" --record-size "$size" --throughput -1 \
     --producer-props "bootstrap.servers=127.0.0.1:$port" acks=all enable.idempotence=true \
