@@ -18,11 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The lab script for real: namespaces, veths, bridges, VXLAN. Needs root and {@code ip netns};
- * skipped with the reason otherwise. Each test leaves no {@code ht-*} namespace behind.
+ * skipped with the reason otherwise. Each test leaves no {@code ht-*} namespace behind. Never runs
+ * alongside {@link LiveOverlayIT} (same lab): both hold the {@value LiveOverlayIT#LAB} lock.
  */
+@ResourceLock(LiveOverlayIT.LAB)
 class LabScriptIT {
 
   private static final List<String> TOOLS =

@@ -1,0 +1,654 @@
+package io.hoptrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoptrace.capture.TestNetns;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole product live, end to end, in the overlay lab (deploy/lab): real kernel VXLAN, bridges,
+ * veths, iptables NAT in network namespaces. The lab goes up once; for every recorded scenario
+ * (deploy/lab/recordings/NAME, {@code healthy} first) a fresh embedded broker + Kafka Streams
+ * detection job ({@link EmbeddedPipeline}) is started, then one {@code ./hoptrace sensor} child
+ * process per lab node capturing live on every hop of that node that the recording's manifest lists
+ * (node interfaces through {@code --netns}, pod {@code eth0} through {@code --pod-iface}); once
+ * both capture and the job holds both inventories, {@code lab.sh scenario NAME} applies the fault,
+ * runs its bounded traffic and reverts. The test waits (at most {@link #ALERT_WAIT} from the
+ * traffic start) until every alert of the truth file has arrived on the alerts topic, stops the
+ * sensors with SIGTERM (they flush), sends the end-of-input marker and compares the alerts with
+ * truth.json by the rules of {@link TruthCheck} (those of {@link LabScenariosIT}); every expected
+ * alert must also have arrived live, before the sensors were stopped.
+ *
+ * <p>First-packet-to-alert latency: wall clock of an expected alert's arrival on the alerts topic
+ * ({@code read_committed}) minus the capture timestamp of the first packet summary the sensors
+ * published in that scenario (kernel timestamps; same host, same clock). Written with the alerts,
+ * lost-at segments and the verdict per scenario to {@code target/live-overlay-report.txt}; the logs
+ * of the sensors and of the lab per scenario go to {@code target/live-overlay/NAME/}.
+ *
+ * <p>Needs root, {@code ip netns}, tcpdump and the lab's tools; skipped with the reason otherwise.
+ * The lab is taken down after the last scenario even when one fails; no {@code ht-*} namespace and
+ * no sensor process (nor its tcpdumps) may be left. Shares the lab with {@link LabScriptIT}: both
+ * hold the {@value #LAB} resource lock, and failsafe runs IT classes one after the other in one
+ * fork (no parallel execution is configured).
+ */
+@ResourceLock(LiveOverlayIT.LAB)
+class LiveOverlayIT {
+  /** The resource lock of every test that brings the lab up or down. */
+  static final String LAB = "hoptrace-lab";
+
+  /** Longest wait for the expected alerts, counted from the start of the scenario's traffic. */
+  static final Duration ALERT_WAIT = Duration.ofSeconds(40);
+
+  private static final Duration SENSOR_START = Duration.ofSeconds(90);
+  private static final Duration SENSOR_STOP = Duration.ofSeconds(30);
+  private static final List<String> TOOLS =
+      List.of("ip", "bridge", "iptables", "tcpdump", "ping", "socat", "dig", "ethtool", "jq", "ss");
+  private static final DateTimeFormatter HMS =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  private static Path repo;
+  private static Path script;
+  private static Path launcher;
+  private static Path target;
+  private static boolean labStarted;
+  private static long classStart;
+  private static String loadAtStart;
+  private static final List<ProcessHandle> STARTED = new ArrayList<>();
+  private static final Map<String, Result> RESULTS = new LinkedHashMap<>();
+
+  /** One scenario's outcome, for the report. */
+  private record Result(
+      String scenario,
+      boolean pass,
+      List<String> expected,
+      String lostAt,
+      Long latencyMs,
+      String detail) {}
+
+  /** An alert record and when it arrived on the alerts topic (wall clock, ms). */
+  private record Arrival(Alert alert, long arrivedMs, boolean live) {}
+
+  /** A sensor child process and its log. */
+  private record Sensor(String node, Process process, Path log) {}
+
+  @BeforeAll
+  static void labUp() throws Exception {
+    String netns = TestNetns.unavailableReason();
+    assumeTrue(netns == null, "live overlay test skipped: " + netns);
+    assumeTrue(
+        LabCommand.currentEffectiveUid() == 0, "live overlay test skipped: not running as root");
+    List<String> missing = new ArrayList<>();
+    for (String t : TOOLS) {
+      if (TestNetns.run("bash", "-c", "command -v " + t).exit() != 0) {
+        missing.add(t);
+      }
+    }
+    assumeTrue(missing.isEmpty(), "live overlay test skipped: lab tools missing: " + missing);
+    repo = CliRun.repoRoot();
+    script = repo.resolve("deploy/lab/lab.sh");
+    launcher = repo.resolve("hoptrace");
+    target = repo.resolve("cli/target");
+    boolean built;
+    try (Stream<Path> jars = Files.list(target)) {
+      built =
+          Files.isDirectory(target.resolve("lib"))
+              && jars.anyMatch(j -> j.getFileName().toString().matches("hoptrace-cli-.*\\.jar"));
+    }
+    assumeTrue(
+        built && Files.isExecutable(launcher),
+        "live overlay test skipped: ./hoptrace needs cli/target/hoptrace-cli-*.jar and"
+            + " cli/target/lib (run it in the integration-test phase: mvn verify)");
+    classStart = System.nanoTime();
+    loadAtStart = loadAverage();
+    labStarted = true;
+    Files.createDirectories(target.resolve("live-overlay"));
+    int up = lab(target.resolve("live-overlay/lab-up.log"), Duration.ofMinutes(3), "up");
+    assertThat(up).as("lab.sh up (log: %s)", target.resolve("live-overlay/lab-up.log")).isZero();
+  }
+
+  @AfterAll
+  static void labDownAndNothingLeft() throws Exception {
+    if (!labStarted) {
+      return;
+    }
+    for (ProcessHandle h : STARTED) {
+      h.destroyForcibly();
+    }
+    int down = lab(target.resolve("live-overlay/lab-down.log"), Duration.ofMinutes(2), "down");
+    writeReport(true);
+    assertThat(down).as("lab.sh down").isZero();
+    assertThat(labNamespaces()).as("ht-* namespaces left after lab down").isEmpty();
+    List<String> alive = new ArrayList<>();
+    for (ProcessHandle h : STARTED) {
+      if (aliveAfterGrace(h)) {
+        alive.add(h.pid() + " " + h.info().commandLine().orElse("?"));
+      }
+    }
+    assertThat(alive).as("sensor processes (or their tcpdumps) still running").isEmpty();
+  }
+
+  /** The recorded scenarios, healthy first. */
+  static Stream<String> scenarios() throws IOException {
+    try (Stream<Path> dirs = Files.list(CliRun.repoRoot().resolve("deploy/lab/recordings"))) {
+      List<String> names =
+          new ArrayList<>(
+              dirs.filter(d -> Files.isRegularFile(d.resolve("truth.json")))
+                  .map(d -> d.getFileName().toString())
+                  .sorted()
+                  .toList());
+      if (names.remove("healthy")) {
+        names.add(0, "healthy");
+      }
+      return names.stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void liveSensorsOnEveryHopRaiseTheTruthsAlertsWithTheirLostAtSegment(String recording)
+      throws Exception {
+    Path dir = repo.resolve("deploy/lab/recordings").resolve(recording);
+    JsonNode truth = CliRun.JSON.readTree(Files.readString(dir.resolve("truth.json")));
+    Manifest manifest = Manifest.read(dir.resolve("manifest.json"));
+    Path logs = target.resolve("live-overlay").resolve(recording);
+    Files.createDirectories(logs);
+    Result r;
+    try (EmbeddedPipeline p = EmbeddedPipeline.builder().startJob(false).start()) {
+      r = runLive(p, recording, truth, manifest, logs);
+    } catch (Exception | AssertionError e) {
+      RESULTS.put(recording, new Result(recording, false, List.of(), "-", null, e + "\n"));
+      writeReport(false);
+      throw e;
+    }
+    RESULTS.put(recording, r);
+    writeReport(false);
+    assertThat(r.pass())
+        .as("%s (report: target/live-overlay-report.txt)%n%s", recording, r.detail())
+        .isTrue();
+  }
+
+  private Result runLive(
+      EmbeddedPipeline p, String recording, JsonNode truth, Manifest manifest, Path logs)
+      throws Exception {
+    String load0 = loadAverage();
+    List<String> problems = new ArrayList<>();
+    List<Arrival> arrivals = new ArrayList<>();
+    List<Sensor> sensors = new ArrayList<>();
+    List<PacketSummary> packets;
+    long trafficStart;
+    long sensorsStopped;
+    List<String> labArgs = new ArrayList<>(List.of("scenario", truth.get("scenario").asText()));
+    if (truth.hasNonNull("variant")) {
+      labArgs.addAll(List.of("--variant", truth.get("variant").asText()));
+    }
+    try {
+      Map<String, List<Manifest.Hop>> byNode = new LinkedHashMap<>();
+      manifest.hops().forEach(h -> byNode.computeIfAbsent(h.node(), n -> new ArrayList<>()).add(h));
+      for (Map.Entry<String, List<Manifest.Hop>> e : byNode.entrySet()) {
+        sensors.add(startSensor(p, e.getKey(), e.getValue(), logs));
+      }
+      for (Sensor s : sensors) {
+        awaitCapturing(s);
+        s.process().descendants().forEach(STARTED::add);
+      }
+      // steady state of a running cluster: every node's inventory is on the compacted nodes topic
+      // before the job starts (as analyze publishes the manifest's first); a job that already
+      // runs while the sensors start sees one node's FDB pointing to a peer it does not know yet
+      awaitPublishedInventories(p, byNode.keySet());
+      p.startJob();
+      awaitInventories(p, byNode.keySet());
+
+      try (TopicTail<Alert> tail = p.tailAlerts()) {
+        trafficStart = System.currentTimeMillis();
+        Process lab = startLab(logs.resolve("lab.log"), labArgs);
+        long deadline = trafficStart + ALERT_WAIT.toMillis();
+        while (true) {
+          for (TopicTail.Item<Alert> i : tail.poll(Duration.ofMillis(100))) {
+            arrivals.add(new Arrival(i.value(), System.currentTimeMillis(), true));
+          }
+          long now = System.currentTimeMillis();
+          if (!lab.isAlive() && (allArrived(truth, arrivals) || now > deadline)) {
+            break;
+          }
+          if (now > trafficStart + TimeUnit.MINUTES.toMillis(3)) {
+            lab.destroy();
+            lab.waitFor(30, TimeUnit.SECONDS);
+            problems.add("lab.sh " + String.join(" ", labArgs) + " did not finish in 3 min");
+            break;
+          }
+        }
+        if (!lab.isAlive() && lab.exitValue() != 0) {
+          problems.add(
+              "lab.sh "
+                  + String.join(" ", labArgs)
+                  + " exited with "
+                  + lab.exitValue()
+                  + ", see "
+                  + logs.resolve("lab.log"));
+        }
+        problems.addAll(stopSensors(sensors));
+        sensorsStopped = System.currentTimeMillis();
+        p.endOfInput(Duration.ofMinutes(2));
+        for (TopicTail.Item<Alert> i : tail.readToEnd(Duration.ofSeconds(60))) {
+          arrivals.add(new Arrival(i.value(), System.currentTimeMillis(), false));
+        }
+      }
+      try (TopicTail<PacketSummary> tail =
+          new TopicTail<>(
+              p.bootstrapServers(), p.topics().packets(), AvroSerde.packetSummary()::decode)) {
+        packets = tail.readToEnd(Duration.ofSeconds(60)).stream().map(i -> i.value()).toList();
+      }
+      writeEvidence(p, logs, packets);
+    } finally {
+      for (Sensor s : sensors) {
+        if (s.process().isAlive()) {
+          s.process().destroyForcibly();
+        }
+      }
+    }
+    return evaluate(
+        recording,
+        truth,
+        labArgs,
+        arrivals,
+        packets,
+        problems,
+        trafficStart,
+        sensorsStopped,
+        load0 + " -> " + loadAverage());
+  }
+
+  private static Result evaluate(
+      String recording,
+      JsonNode truth,
+      List<String> labArgs,
+      List<Arrival> arrivals,
+      List<PacketSummary> packets,
+      List<String> problems,
+      long trafficStart,
+      long sensorsStopped,
+      String load) {
+    StringBuilder d = new StringBuilder();
+    long firstPacketMs =
+        packets.stream().mapToLong(PacketSummary::getTsNanos).min().orElse(-1_000_000L)
+            / 1_000_000L;
+    Map<String, Integer> perHop = new TreeMap<>();
+    packets.forEach(
+        s ->
+            perHop.merge(
+                s.getNode() + (s.getPod() == null ? "" : "/" + s.getPod()) + "/" + s.getIface(),
+                1,
+                Integer::sum));
+    if (packets.isEmpty()) {
+      problems.add("the sensors published no packet summary");
+    }
+    d.append(
+        String.format(
+            "lab.sh %s; %d summaries from %d hop(s) %s%n",
+            String.join(" ", labArgs), packets.size(), perHop.size(), perHop));
+    d.append(
+        String.format(
+            "scenario started %s, first packet %s (%+d ms), sensors stopped %+d ms; load %s%n",
+            HMS.format(Instant.ofEpochMilli(trafficStart)),
+            firstPacketMs < 0 ? "-" : HMS.format(Instant.ofEpochMilli(firstPacketMs)),
+            firstPacketMs < 0 ? 0 : firstPacketMs - trafficStart,
+            sensorsStopped - trafficStart,
+            load));
+
+    // final view, as analyze prints it: the last FIRING record of every alert id
+    List<Alert> records = arrivals.stream().map(Arrival::alert).toList();
+    List<Alert> finals = new Analysis.Result(records, List.of(), 0, Map.of()).alerts();
+    List<JsonNode> json = finals.stream().map(a -> (JsonNode) OutputJson.alert(a)).toList();
+    for (String m : TruthCheck.mismatches(truth, json)) {
+      problems.add(m);
+    }
+
+    // every expected alert must have arrived live; its latency from the first packet
+    List<String> expected = new ArrayList<>();
+    List<String> lostAts = new ArrayList<>();
+    Long latency = null;
+    for (JsonNode want : truth.get("alerts")) {
+      String type = want.get("type").asText();
+      expected.add(type);
+      if (want.has("lostAt")) {
+        lostAts.add(
+            want.get("lostAt").get("after").asText()
+                + " -> "
+                + want.get("lostAt").get("before").asText());
+      }
+      Optional<Arrival> first =
+          arrivals.stream()
+              .filter(a -> a.alert().getStatus() == AlertStatus.FIRING)
+              .filter(a -> TruthCheck.matches(want, OutputJson.alert(a.alert())))
+              .findFirst();
+      if (first.isEmpty()) {
+        continue; // reported by TruthCheck as "no alert matches"
+      }
+      if (!first.get().live()) {
+        problems.add(
+            type
+                + " arrived only after the end-of-input marker, not live within "
+                + ALERT_WAIT.toSeconds()
+                + " s of the traffic start");
+        continue;
+      }
+      long ms = first.get().arrivedMs() - firstPacketMs;
+      latency = latency == null ? ms : Math.max(latency, ms);
+      d.append(String.format("expected %s arrived live %d ms after the first packet%n", type, ms));
+    }
+    d.append(String.format("alerts (final, %d; %d records):%n", finals.size(), records.size()));
+    for (Alert a : finals) {
+      Arrival firstRecord =
+          arrivals.stream().filter(x -> x.alert().getId().equals(a.getId())).findFirst().get();
+      d.append(
+          String.format(
+              "  %s %s lostAt=%s count=%d, first record %s %d ms after the first packet%n",
+              a.getType(),
+              AlertPrinter.subject(a.getSubject()),
+              a.getLostAt() == null
+                  ? "-"
+                  : a.getLostAt().getAfter()
+                      + " -> "
+                      + a.getLostAt().getBefore()
+                      + " ("
+                      + a.getLostAt().getDirection()
+                      + ")",
+              a.getCount(),
+              firstRecord.live() ? "live" : "at end of input",
+              firstRecord.arrivedMs() - firstPacketMs));
+    }
+    d.append(problems.isEmpty() ? "PASS\n" : "FAIL:\n");
+    problems.forEach(pr -> d.append("  - ").append(pr).append('\n'));
+    return new Result(
+        recording,
+        problems.isEmpty(),
+        expected,
+        lostAts.isEmpty() ? "-" : String.join("; ", lostAts),
+        latency,
+        d.toString());
+  }
+
+  private static boolean allArrived(JsonNode truth, List<Arrival> arrivals) {
+    for (JsonNode want : truth.get("alerts")) {
+      boolean found = false;
+      for (Arrival a : arrivals) {
+        if (a.alert().getStatus() == AlertStatus.FIRING
+            && TruthCheck.matches(want, OutputJson.alert(a.alert()))) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ sensors
+
+  private static Sensor startSensor(
+      EmbeddedPipeline p, String node, List<Manifest.Hop> hops, Path logs) throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                launcher.toString(),
+                "sensor",
+                "--node",
+                node,
+                "--bootstrap",
+                p.bootstrapServers(),
+                "--topic-prefix",
+                p.topics().prefix(),
+                "--netns",
+                "ht-" + node,
+                // the inventory follows the fault within a second, as the recording's manifest
+                // (snapshot taken while the fault is active) does
+                "--inventory-interval",
+                "1",
+                // a sensor orphaned by a killed test JVM stops by itself
+                "--duration",
+                "300"));
+    for (Manifest.Hop h : hops) {
+      if (h.pod() == null) {
+        cmd.addAll(List.of("--iface", h.iface(), "--role", h.iface() + "=" + h.role()));
+      } else {
+        cmd.addAll(List.of("--pod-iface", h.pod() + "=ht-" + h.pod() + ":" + h.iface()));
+      }
+    }
+    Path log = logs.resolve("sensor-" + node + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(repo.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("HOPTRACE_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    Files.writeString(log.resolveSibling("sensor-" + node + ".cmd"), String.join(" ", cmd) + "\n");
+    Process proc = pb.start();
+    STARTED.add(proc.toHandle());
+    return new Sensor(node, proc, log);
+  }
+
+  private static void awaitCapturing(Sensor s) throws Exception {
+    long deadline = System.nanoTime() + SENSOR_START.toNanos();
+    while (!Files.readString(s.log()).contains("capturing on")) {
+      if (!s.process().isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "sensor of "
+                + s.node()
+                + (s.process().isAlive() ? " not capturing after " : " exited before capturing; ")
+                + SENSOR_START.toSeconds()
+                + " s:\n"
+                + Files.readString(s.log()));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void awaitInventories(EmbeddedPipeline p, Iterable<String> nodes)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (String n : nodes) {
+      while (p.job().inventory(n).isEmpty()) {
+        p.job().checkHealthy();
+        assertThat(System.nanoTime() < deadline)
+            .as("inventory of %s in the job's store within 30 s", n)
+            .isTrue();
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static void awaitPublishedInventories(EmbeddedPipeline p, Set<String> nodes) {
+    Set<String> seen = new TreeSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try (TopicTail<NodeInventory> tail =
+        new TopicTail<>(
+            p.bootstrapServers(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
+      while (!seen.containsAll(nodes)) {
+        assertThat(System.nanoTime() < deadline)
+            .as("inventories of %s on the nodes topic within 30 s (seen: %s)", nodes, seen)
+            .isTrue();
+        tail.poll(Duration.ofMillis(100)).forEach(i -> seen.add(i.value().getNode()));
+      }
+    }
+  }
+
+  /** The scenario's packet summaries (topic order) and inventories, for whoever reads a failure. */
+  private static void writeEvidence(EmbeddedPipeline p, Path logs, List<PacketSummary> packets)
+      throws IOException {
+    try (SummaryJson out =
+        new SummaryJson(Files.newBufferedWriter(logs.resolve("summaries.jsonl")))) {
+      for (PacketSummary s : packets) {
+        out.write(s);
+      }
+    }
+    try (TopicTail<NodeInventory> tail =
+        new TopicTail<>(
+            p.bootstrapServers(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
+      StringBuilder sb = new StringBuilder();
+      tail.readToEnd(Duration.ofSeconds(30)).forEach(i -> sb.append(i.value()).append('\n'));
+      Files.writeString(logs.resolve("inventories.txt"), sb);
+    }
+  }
+
+  /** SIGTERM (the sensor stops its captures and flushes), then waits; what went wrong. */
+  private static List<String> stopSensors(List<Sensor> sensors) throws Exception {
+    List<String> problems = new ArrayList<>();
+    for (Sensor s : sensors) {
+      s.process().destroy();
+    }
+    for (Sensor s : sensors) {
+      if (!s.process().waitFor(SENSOR_STOP.toSeconds(), TimeUnit.SECONDS)) {
+        problems.add("sensor of " + s.node() + " still running " + SENSOR_STOP + " after SIGTERM");
+        continue;
+      }
+      int code = s.process().exitValue();
+      // 143: the JVM's exit status after SIGTERM once its shutdown hook (stop, flush) finished
+      if (code != 0 && code != 143) {
+        problems.add("sensor of " + s.node() + " exited with " + code);
+      }
+      // the last stats line, printed after the captures stopped and the publisher flushed
+      String last =
+          Files.readString(s.log())
+              .lines()
+              .filter(l -> l.startsWith("sent "))
+              .reduce((a, b) -> b)
+              .orElse("");
+      if (!last.contains(", failed 0;")) {
+        problems.add("sensor of " + s.node() + " did not flush cleanly: '" + last + "'");
+      }
+    }
+    return problems;
+  }
+
+  // ------------------------------------------------------------------ lab
+
+  private static Process startLab(Path log, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd)
+        .directory(repo.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static int lab(Path log, Duration timeout, String... args) throws Exception {
+    Process p = startLab(log, List.of(args));
+    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "lab.sh " + String.join(" ", args) + " did not finish in " + timeout);
+    }
+    return p.exitValue();
+  }
+
+  private static List<String> labNamespaces() {
+    List<String> out = new ArrayList<>();
+    for (String line : TestNetns.must("ip", "netns", "list").split("\n")) {
+      String name = line.trim().split("\\s+")[0];
+      if (name.startsWith("ht-")) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** True if the process still runs after a short grace (a zombie awaiting its reaper is dead). */
+  private static boolean aliveAfterGrace(ProcessHandle h) throws InterruptedException {
+    Path stat = Path.of("/proc", Long.toString(h.pid()), "stat");
+    for (int i = 0; i < 50; i++) {
+      if (!h.isAlive()) {
+        return false;
+      }
+      try {
+        String s = Files.readString(stat);
+        if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+          return false;
+        }
+      } catch (IOException gone) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ report
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + "/" + f[1] + "/" + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static synchronized void writeReport(boolean finished) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append("hoptrace live end-to-end (lab) — LiveOverlayIT\n");
+    sb.append(
+        String.format(
+            "machine: %d CPUs, load (1/5/15 min) at start %s, now %s; %s; elapsed %.0f s%s%n",
+            Runtime.getRuntime().availableProcessors(),
+            loadAtStart,
+            loadAverage(),
+            Instant.now(),
+            (System.nanoTime() - classStart) / 1e9,
+            finished ? "" : " (running)"));
+    sb.append(
+        "latency = arrival of the last expected alert on the alerts topic (read_committed) minus"
+            + " the capture timestamp of the scenario's first packet summary\n\n");
+    sb.append(
+        String.format(
+            "%-24s %-6s %-44s %-48s %s%n",
+            "scenario", "result", "expected alerts", "lostAt (truth)", "latency ms"));
+    for (Result r : RESULTS.values()) {
+      sb.append(
+          String.format(
+              "%-24s %-6s %-44s %-48s %s%n",
+              r.scenario(),
+              r.pass() ? "PASS" : "FAIL",
+              r.expected().isEmpty() ? "(none)" : String.join(",", r.expected()),
+              r.lostAt(),
+              r.latencyMs() == null ? "-" : r.latencyMs().toString()));
+    }
+    for (Result r : RESULTS.values()) {
+      sb.append("\n== ").append(r.scenario()).append('\n').append(r.detail());
+    }
+    Files.writeString(
+        target.resolve("live-overlay-report.txt"), sb.toString(), StandardCharsets.UTF_8);
+  }
+}
