@@ -106,13 +106,20 @@ final class DetectBenchCommand implements Callable<Integer> {
       long s0 = System.nanoTime();
       p.startJob();
       long running = System.nanoTime();
+      long cpu0 = streamThreadCpuNanos();
       p.awaitDrained(Duration.ofMinutes(30));
       long end = System.nanoTime();
+      long cpu = streamThreadCpuNanos() - cpu0;
       double secs = (end - running) / 1e9;
       out.printf(
           "detection job: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
               + " %.0f summaries/s on one stream thread%n",
           n, secs, (running - s0) / 1e9, n / secs);
+      if (cpu > 0) {
+        out.printf(
+            "stream thread CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
+            cpu / 1e9, n / (cpu / 1e9));
+      }
       out.flush();
     }
   }
@@ -190,6 +197,21 @@ final class DetectBenchCommand implements Callable<Integer> {
             .setSport(sport)
             .setDport(s.getDport())
             .build());
+  }
+
+  /** CPU time of the job's stream threads (this JVM hosts the job), 0 if not measurable. */
+  private static long streamThreadCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadCpuTimeSupported()) {
+      return 0;
+    }
+    long total = 0;
+    for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (ti != null && ti.getThreadName().contains("-StreamThread-")) {
+        total += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
+      }
+    }
+    return total;
   }
 
   private static double pct(double[] sorted, int p) {

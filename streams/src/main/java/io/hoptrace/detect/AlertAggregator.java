@@ -256,7 +256,14 @@ public final class AlertAggregator {
   private void onSubjectFinding(Aggregate agg, Finding f, long ts) {
     Alert a = f.alert();
     AlertType type = a.getType();
-    agg.template = a;
+    // the alert is built on the latest event (it names the traffic, its lost-at segment); a
+    // condition of the same subject (e.g. the inventory's bad FDB entry) is merged into it
+    boolean event = f.kind() == Finding.Kind.EVENT;
+    if (event || agg.template == null || agg.total == 0) {
+      agg.template = a;
+    }
+    // new kind of evidence for a firing subject: emitted at once, not after the update interval
+    boolean newEvidence = agg.firing && event && agg.total == 0;
     Aggregate.Member m = agg.members.get(f.member());
     if (f.kind() == Finding.Kind.STATE) {
       if (a.getStatus() == AlertStatus.FIRING) {
@@ -265,6 +272,7 @@ public final class AlertAggregator {
           m.firstSeen = a.getFirstSeen();
           agg.members.put(f.member(), m);
         }
+        newEvidence = agg.firing && !m.active;
         m.active = true;
         m.latest = a;
       } else if (m != null) {
@@ -291,7 +299,7 @@ public final class AlertAggregator {
       }
     }
     agg.lastSeen = Math.max(agg.lastSeen, ts);
-    evaluateSubject(agg, ts);
+    evaluateSubject(agg, ts, newEvidence);
   }
 
   private boolean subjectActive(Aggregate agg, long t) {
@@ -300,7 +308,7 @@ public final class AlertAggregator {
     return state || agg.events.sum(t, windowOf(type)) >= minOf(type);
   }
 
-  private void evaluateSubject(Aggregate agg, long t) {
+  private void evaluateSubject(Aggregate agg, long t, boolean newEvidence) {
     if (agg.template == null) {
       return;
     }
@@ -309,7 +317,8 @@ public final class AlertAggregator {
       agg.firing = true;
       agg.firstSeen = t;
       emitSubject(agg, AlertStatus.FIRING, t);
-    } else if (active && updateDue(agg.lastEmitTs, t) && agg.total != agg.emittedCount) {
+    } else if (active
+        && (newEvidence || (updateDue(agg.lastEmitTs, t) && agg.total != agg.emittedCount))) {
       emitSubject(agg, AlertStatus.FIRING, t);
     } else if (!active && agg.firing) {
       emitSubject(agg, AlertStatus.RESOLVED, t);
@@ -346,6 +355,9 @@ public final class AlertAggregator {
       a.setCount(s.getCount());
     } else {
       a.setCount(agg.total);
+      if (stateMember != null) {
+        mergeCondition(a, stateMember.latest);
+      }
     }
     List<String> members = new ArrayList<>();
     List<String> cids = new ArrayList<>();
@@ -405,6 +417,38 @@ public final class AlertAggregator {
     out.accept(a);
   }
 
+  /**
+   * One alert per subject: the events' alert also carries the evidence of the condition about the
+   * same subject (its hint first — it names the cause — then its facts; a fact both have lists both
+   * values).
+   */
+  private static void mergeCondition(Alert a, Alert condition) {
+    String hint = condition.getHint();
+    if (hint != null && !hint.isEmpty() && !a.getHint().contains(hint)) {
+      a.setHint(a.getHint().isEmpty() ? hint : hint + "; " + a.getHint());
+    }
+    Map<String, String> facts = new LinkedHashMap<>(a.getEvidence().getFacts());
+    condition
+        .getEvidence()
+        .getFacts()
+        .forEach(
+            (k, v) -> {
+              String mine = facts.get(k);
+              if (mine == null) {
+                facts.put(k, v);
+              } else if (!mine.equals(v) && !List.of(mine.split(",")).contains(v)) {
+                facts.put(k, mine + "," + v);
+              }
+            });
+    a.getEvidence().setFacts(facts);
+    Map<String, Long> counts = new LinkedHashMap<>(a.getEvidence().getCounts());
+    condition.getEvidence().getCounts().forEach(counts::putIfAbsent);
+    a.getEvidence().setCounts(counts);
+    if (a.getLostAt() == null) {
+      a.setLostAt(condition.getLostAt());
+    }
+  }
+
   // ------------------------------------------------------------------ time
 
   /** Advances event time and resolves subjects whose window passed without events. */
@@ -427,7 +471,7 @@ public final class AlertAggregator {
       long before = agg.lastEmitTs;
       boolean wasFiring = agg.firing;
       long total = agg.total;
-      evaluateSubject(agg, now);
+      evaluateSubject(agg, now, false);
       if (agg.isIdle()) {
         store.delete(k);
       } else if (agg.firing != wasFiring || agg.lastEmitTs != before || agg.total != total) {

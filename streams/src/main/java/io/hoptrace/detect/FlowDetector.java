@@ -69,6 +69,10 @@ public final class FlowDetector {
   private final long minWindowNs;
 
   private InventoryIndex inventory = InventoryIndex.EMPTY;
+
+  /** The inventory changed and its own findings (bad FDB entries, ...) are not yet emitted. */
+  private boolean inventoryUnchecked;
+
   private long inventoryCheckedAt = Long.MIN_VALUE;
   private final Map<String, List<HopInfo>> hopsByNode = new HashMap<>();
   private final Set<String> knownHops = new java.util.HashSet<>();
@@ -281,7 +285,7 @@ public final class FlowDetector {
     if (fp != 0 && c.natIndexed[d] <= natPackets) {
       c = natLink(c, key, d, p, src, sport, dst, dport, fp, ts);
     }
-    evaluate(c, now, false);
+    evaluate(c, evaluationTime(c), false);
     schedule(c, now);
     stores.conversations().put(c.id, c);
   }
@@ -496,12 +500,27 @@ public final class FlowDetector {
     Iterable<io.hoptrace.schema.NodeInventory> nodes = inventorySource.nodes();
     if (InventoryIndex.signatureOf(nodes) != inventory.signature()) {
       inventory = new InventoryIndex(nodes);
+      inventoryUnchecked = true;
+    }
+    if (inventoryUnchecked && !force) {
+      inventoryFindings();
     }
   }
 
   private Conversation load(String key) {
     String id = stores.aliases().get(key);
     return stores.conversations().get(id != null ? id : key);
+  }
+
+  /**
+   * When a packet arrives, its conversation is judged at event time, but at most the lateness past
+   * its latest packet: a host's clock (e.g. the wall clock extrapolating event time while the job
+   * lags behind its input) can run ahead of packets that are still queued; judging them there would
+   * count them out of every window (a storm of retransmissions never reaching its threshold) and
+   * make the verdict depend on how far the clock ran ahead, not on the input.
+   */
+  private long evaluationTime(Conversation c) {
+    return Math.min(now, Math.max(c.lastSeen, c.firstSeen) + latenessNs);
   }
 
   // ------------------------------------------------------------------------------------ ICMP
@@ -616,12 +635,17 @@ public final class FlowDetector {
             icmp.getMtu(),
             underlay,
             overlay);
+    TupleInfo qt = c.tuple(key);
+    io.hoptrace.schema.LostAt lostAt =
+        portUnreach || qt == null
+            ? null
+            : icmpLostAt(c, qt.dirOf(qsrc, q.getSport()), reporter, target);
     Alert a =
         Alerts.build(
             AlertType.ICMP_UNREACHABLE,
             AlertStatus.FIRING,
             subject,
-            null,
+            lostAt,
             1,
             hint,
             ts,
@@ -632,9 +656,34 @@ public final class FlowDetector {
             facts,
             Alerts.communityIds(c));
     out.finding(new Finding(aggKey, Finding.Kind.EVENT, c.id, a));
-    evaluate(c, now, false);
+    evaluate(c, evaluationTime(c), false);
     schedule(c, now);
     stores.conversations().put(c.id, c);
+  }
+
+  /**
+   * Where the packet an ICMP error is about died, when a hop on the way (not the target's node)
+   * reports it: between the last expected hop before the target's node and that node's first hop.
+   * For an underlay error the target is the outer destination (the peer's VTEP), so the segment is
+   * the underlay between the two nodes. Null when the target's node reported it (it arrived) or the
+   * target belongs to no known node.
+   */
+  private io.hoptrace.schema.LostAt icmpLostAt(
+      Conversation c, int d, String reporter, String target) {
+    String targetNode = inventory.ownerOf(target);
+    if (targetNode == null || targetNode.equals(inventory.ownerOf(reporter))) {
+      return null;
+    }
+    List<PathPlanner.PathHop> path = planner().plan(c, d);
+    for (int i = 1; i < path.size(); i++) {
+      if (path.get(i).node().equals(targetNode)) {
+        PathPlanner.PathHop last = path.get(i - 1);
+        return last.node().equals(targetNode)
+            ? null
+            : Alerts.lostAt(last.hop(), path.get(i).hop(), d);
+      }
+    }
+    return null;
   }
 
   private static String tupleText(FiveTuple t) {
@@ -928,6 +977,12 @@ public final class FlowDetector {
         break;
       }
     }
+    if (lostAt == null && n.kind == VtepNote.UNKNOWN_DST) {
+      // no packet settled yet (they settle after the lateness): an address that is no node's
+      // VTEP is no next hop, so they die after the hop that saw them leave, before the next
+      // expected hop
+      lostAt = lostAfterHop(c, encapDirection(c, n), n.hop);
+    }
     Alert a =
         Alerts.build(
             AlertType.VTEP_MISMATCH,
@@ -946,13 +1001,53 @@ public final class FlowDetector {
     return new Finding(n.aggregateKey(), Finding.Kind.EVENT, c.id, a);
   }
 
+  /** The direction whose packets a VTEP note is about (their outer addresses at its hop). */
+  private static int encapDirection(Conversation c, VtepNote n) {
+    for (HopSlot s : c.slots) {
+      if (s.hop.equals(n.hop)) {
+        for (int d = 0; d < 2; d++) {
+          if (n.outerDst.equals(s.dir[d].outerDst) && n.outerSrc.equals(s.dir[d].outerSrc)) {
+            return d;
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The segment from {@code hop} to the next expected hop of direction d, or null. */
+  private io.hoptrace.schema.LostAt lostAfterHop(Conversation c, int d, String hop) {
+    if (d < 0) {
+      return null;
+    }
+    List<PathPlanner.PathHop> path = planner().plan(c, d);
+    for (int i = 0; i + 1 < path.size(); i++) {
+      if (path.get(i).hop().equals(hop)) {
+        return Alerts.lostAt(hop, path.get(i + 1).hop(), d);
+      }
+    }
+    return null;
+  }
+
   /**
    * Checks the inventory itself: VTEP addresses claimed by several nodes, FDB entries pointing to
-   * no node's VTEP. Emits state findings when that changes; call it from one task only.
+   * no node's VTEP. Emits state findings when that changes (also done when a packet or {@link
+   * #advanceTo} finds the inventory changed). Before any event time is known the findings wait for
+   * it, so that they carry event time. Findings of several tasks about one inventory are identical
+   * state findings, which stage 2 deduplicates.
    */
   public void checkInventory() {
     refreshInventory(true);
-    long t = now == Long.MIN_VALUE ? 0 : now;
+    inventoryUnchecked = true;
+    inventoryFindings();
+  }
+
+  private void inventoryFindings() {
+    if (now == Long.MIN_VALUE) {
+      return;
+    }
+    inventoryUnchecked = false;
+    long t = now;
     Map<String, Alert> current = new TreeMap<>();
     inventory
         .duplicateVtepClaims()
@@ -964,7 +1059,7 @@ public final class FlowDetector {
               AlertSubject s =
                   AlertSubject.newBuilder().setKind("VTEP").setVtep(addr).setDst(addr).build();
               current.put(
-                  "VTEP|dup|" + addr,
+                  inventoryEntry("VTEP|dup|" + addr, "inventory"),
                   Alerts.build(
                       AlertType.VTEP_MISMATCH,
                       AlertStatus.FIRING,
@@ -996,8 +1091,9 @@ public final class FlowDetector {
               .setVtep(f.dst())
               .setDst(f.dst())
               .build();
+      // the subject of traffic encapsulated to that address (VtepNote.UNKNOWN_DST): one alert
       current.put(
-          "VTEP|fdb|" + f.node() + "|" + f.device() + "|" + f.dst(),
+          inventoryEntry("VTEP|dst|" + f.dst(), "inventory|" + f.node() + "|" + f.device()),
           Alerts.build(
               AlertType.VTEP_MISMATCH,
               AlertStatus.FIRING,
@@ -1028,11 +1124,13 @@ public final class FlowDetector {
     }
     for (Map.Entry<String, Alert> e : current.entrySet()) {
       if (!previous.contains(e.getKey())) {
-        out.finding(new Finding(e.getKey(), Finding.Kind.STATE, "inventory", e.getValue()));
+        String[] km = inventoryKeyAndMember(e.getKey());
+        out.finding(new Finding(km[0], Finding.Kind.STATE, km[1], e.getValue()));
       }
     }
-    for (String key : previous) {
-      if (!current.containsKey(key)) {
+    for (String entry : previous) {
+      if (!current.containsKey(entry)) {
+        String[] km = inventoryKeyAndMember(entry);
         Alert gone =
             Alerts.build(
                 AlertType.VTEP_MISMATCH,
@@ -1048,12 +1146,24 @@ public final class FlowDetector {
                 Map.of(),
                 Map.of(),
                 List.of());
-        out.finding(new Finding(key, Finding.Kind.STATE, "inventory", gone));
+        out.finding(new Finding(km[0], Finding.Kind.STATE, km[1], gone));
       }
     }
     if (!previous.equals(current.keySet())) {
       stores.aliases().put(INVENTORY_FINDINGS, String.join("\n", current.keySet()));
     }
+  }
+
+  /** An inventory finding as remembered between checks: its subject key and its member. */
+  private static String inventoryEntry(String key, String member) {
+    return key + "\t" + member;
+  }
+
+  private static String[] inventoryKeyAndMember(String entry) {
+    int tab = entry.indexOf('\t');
+    return tab < 0
+        ? new String[] {entry, "inventory"}
+        : new String[] {entry.substring(0, tab), entry.substring(tab + 1)};
   }
 
   // ------------------------------------------------------------------------------------ NAT
@@ -1172,7 +1282,8 @@ public final class FlowDetector {
     long limit = now;
     stores
         .deadlines()
-        .forEach(
+        .forEachDue(
+            limit,
             (id, dl) -> {
               if (dl <= limit) {
                 due.add(Map.entry(id, dl));
@@ -1671,22 +1782,68 @@ public final class FlowDetector {
     int d = lossDir >= 0 ? lossDir : retransDir >= 0 ? retransDir : 0;
     int ld = lossDir;
     long lr = largeRetrans;
+    // retransmissions alone do not say where: the first alert waits (at most the lateness) for the
+    // large packets in flight to settle, which names the segment where they die
+    boolean await =
+        active
+            && !c.alerts[Conversation.MTU].active
+            && lossDir < 0
+            && !icmp
+            && awaitingLargeSettlement(c, d, t);
     report(
         c,
         Conversation.MTU,
-        active,
+        active && !await,
         "MTU_BLACKHOLE|" + c.id,
         t,
         () -> mtuAlert(c, t, d, ld >= 0, lr, icmp));
     return active;
   }
 
+  /**
+   * Whether direction d has settled no loss lately while a large packet of it is still unsettled
+   * short of the end of its path (its fate, and so the segment, is known within the lateness; once
+   * any loss settled the wait is over, so it never lasts longer).
+   */
+  private boolean awaitingLargeSettlement(Conversation c, int d, long t) {
+    DirLoss dl = c.loss[d];
+    if (dl.lastLostTs >= 0 && t - dl.lastLostTs <= mtuNs) {
+      return false;
+    }
+    List<PathPlanner.PathHop> path = null;
+    for (Pending p : c.pending) {
+      if (p.dir == d && p.size >= mtuLarge) {
+        if (path == null) {
+          path = planner().plan(c, d);
+          if (path.isEmpty()) {
+            return false;
+          }
+        }
+        int end = path.get(path.size() - 1).slot();
+        if (end < 0 || end >= 64 || (p.mask & (1L << end)) == 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Large packets (and no small ones) of this direction were lost lately at a known segment. */
+  private boolean recentLargeLoss(DirLoss dl, long t) {
+    return dl.lostBefore != null
+        && dl.lastLostTs >= 0
+        && t - dl.lastLostTs <= mtuNs
+        && dl.lostLarge.sum(t, mtuNs) > 0
+        && dl.lostSmall.sum(t, mtuNs) == 0;
+  }
+
   private Alert mtuAlert(
       Conversation c, long t, int d, boolean lossBased, long largeRetrans, boolean icmp) {
     DirLoss dl = c.loss[d];
     List<PathPlanner.PathHop> path = planner().plan(c, d);
-    String after = lossBased ? dl.lostAfter : null;
-    String before = lossBased ? dl.lostBefore : null;
+    boolean localised = lossBased || recentLargeLoss(dl, t);
+    String after = localised ? dl.lostAfter : null;
+    String before = localised ? dl.lostBefore : null;
     int pmtu = -1;
     String source;
     if (icmp && c.icmpMtu > 0) {

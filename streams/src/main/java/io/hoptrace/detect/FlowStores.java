@@ -10,14 +10,14 @@ import io.hoptrace.detect.state.StateStore;
  * @param aliases flow key to conversation id, for flow keys linked into another conversation (NAT);
  *     also a few bookkeeping entries under keys starting with {@code #}
  * @param fingerprints recent packet fingerprints (NAT linking)
- * @param deadlines conversation id to the event time it next needs attention
+ * @param deadlines conversation id to the event time it next needs attention, indexed by that time
  * @param hops hop id to hop: the hops sensors have reported packets from
  */
 public record FlowStores(
     StateStore<String, Conversation> conversations,
     StateStore<String, String> aliases,
     StateStore<Long, FingerprintEntry> fingerprints,
-    StateStore<String, Long> deadlines,
+    Deadlines deadlines,
     StateStore<String, HopInfo> hops) {
 
   /** In-memory stores that round-trip every value through its codec, as the engines do. */
@@ -26,7 +26,9 @@ public record FlowStores(
         new InMemoryStateStore<>(Codecs.conversation()),
         new InMemoryStateStore<>(Codecs.string()),
         new InMemoryStateStore<>(Codecs.fingerprintEntry()),
-        new InMemoryStateStore<>(Codecs.longValue()),
+        new Deadlines(
+            new InMemoryStateStore<>(Codecs.longValue()),
+            new InMemoryStateStore<>(Codecs.longValue())),
         new InMemoryStateStore<>(Codecs.hopInfo()));
   }
 }

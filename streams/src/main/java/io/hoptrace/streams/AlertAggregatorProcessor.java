@@ -35,7 +35,7 @@ final class AlertAggregatorProcessor implements Processor<String, Finding, Strin
     core =
         new AlertAggregator(
             cfg,
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.AGGREGATES_STORE)),
+            context.getStateStore(DetectionTopology.AGGREGATES_STORE),
             a ->
                 ctx.forward(new Record<>(a.getId(), a, FlowDetectorProcessor.ms(a.getLastSeen()))));
     context.schedule(

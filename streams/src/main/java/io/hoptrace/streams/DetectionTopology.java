@@ -2,6 +2,7 @@ package io.hoptrace.streams;
 
 import io.hoptrace.detect.Codecs;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.state.Codec;
 import io.hoptrace.ecs.EcsAlertJson;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
@@ -38,8 +39,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
  *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, fingerprints, deadlines, hops). Emits flow
- *       records to {@code flows} and findings keyed by their alert subject.
+ *       persistent stores (conversations, aliases, fingerprints, deadlines and their index by time,
+ *       hops), each behind a cache of decoded values written back at every commit ({@link
+ *       ObjectCachingStore}). Emits flow records to {@code flows} and findings keyed by their alert
+ *       subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -76,6 +79,7 @@ public final class DetectionTopology {
   public static final String ALIASES_STORE = "aliases";
   public static final String FINGERPRINTS_STORE = "fingerprints";
   public static final String DEADLINES_STORE = "deadlines";
+  public static final String DEADLINE_INDEX_STORE = "deadline-index";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
 
@@ -137,9 +141,29 @@ public final class DetectionTopology {
     return b.build();
   }
 
-  private static <V> StoreBuilder<?> kv(String name, Serde<?> keySerde, Serde<V> valueSerde) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
-        .withCachingEnabled();
+  /**
+   * Decoded values each stage-1/stage-2 store keeps in memory in front of RocksDB (least recently
+   * used beyond this are written back and dropped; everything changed is written back at every
+   * commit).
+   */
+  public static final int STORE_CACHE_ENTRIES = 10_000;
+
+  private static <K, V> StoreBuilder<?> kv(
+      String name, Serde<K> keySerde, Codec<V> codec, boolean mutableValues) {
+    return ObjectCachingStoreBuilder.persistent(
+        name, keySerde, codec, STORE_CACHE_ENTRIES, mutableValues);
+  }
+
+  /**
+   * The Avro packet serde with its fast reader for the current schema; other serdes as they are.
+   */
+  @SuppressWarnings("unchecked")
+  private static Serde<PacketSummary> fastReading(Serde<PacketSummary> serde) {
+    if (serde instanceof AvroSerde<?> a && a.type() == PacketSummary.class) {
+      AvroSerde<PacketSummary> avro = (AvroSerde<PacketSummary>) a;
+      return Serdes.serdeFrom(avro.serializer(), new PacketSummaryDeserializer(avro));
+    }
+    return serde;
   }
 
   /** Adds the detection job to a builder. */
@@ -151,19 +175,20 @@ public final class DetectionTopology {
         topics.nodes(),
         Consumed.with(Serdes.String(), nodeSerde).withName("nodes"),
         NodesUpdater::new);
+    b.addStateStore(kv(CONVERSATIONS_STORE, Serdes.String(), Codecs.conversation(), true));
+    b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
+    b.addStateStore(kv(FINGERPRINTS_STORE, Serdes.Long(), Codecs.fingerprintEntry(), false));
+    b.addStateStore(kv(DEADLINES_STORE, Serdes.String(), Codecs.longValue(), false));
+    // scanned by every punctuation, which writes the object cache back first: Kafka Streams' byte
+    // cache below absorbs those write-backs until the commit
     b.addStateStore(
-        kv(CONVERSATIONS_STORE, Serdes.String(), new CodecSerde<>(Codecs.conversation())));
-    b.addStateStore(kv(ALIASES_STORE, Serdes.String(), new CodecSerde<>(Codecs.string())));
-    b.addStateStore(
-        kv(FINGERPRINTS_STORE, Serdes.Long(), new CodecSerde<>(Codecs.fingerprintEntry())));
-    b.addStateStore(kv(DEADLINES_STORE, Serdes.String(), new CodecSerde<>(Codecs.longValue())));
-    b.addStateStore(kv(HOPS_STORE, Serdes.String(), new CodecSerde<>(Codecs.hopInfo())));
-    b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), new CodecSerde<>(Codecs.aggregate())));
-
+        kv(DEADLINE_INDEX_STORE, Serdes.String(), Codecs.longValue(), false).withCachingEnabled());
+    b.addStateStore(kv(HOPS_STORE, Serdes.String(), Codecs.hopInfo(), false));
+    b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), Codecs.aggregate(), true));
     KStream<String, PacketSummary> packets =
         b.stream(
             topics.packets(),
-            Consumed.with(Serdes.String(), packetSerde)
+            Consumed.with(Serdes.String(), fastReading(packetSerde))
                 .withTimestampExtractor(new PacketTimestampExtractor())
                 .withName("packets"));
     KStream<String, StageOne> one =
@@ -174,6 +199,7 @@ public final class DetectionTopology {
             ALIASES_STORE,
             FINGERPRINTS_STORE,
             DEADLINES_STORE,
+            DEADLINE_INDEX_STORE,
             HOPS_STORE);
     one.filter((k, v) -> v.flow() != null, Named.as("flow-records"))
         .mapValues(StageOne::flow, Named.as("flow-record"))

@@ -1,5 +1,6 @@
 package io.hoptrace.streams;
 
+import io.hoptrace.detect.Deadlines;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.DetectionOutput;
 import io.hoptrace.detect.EventClock;
@@ -44,11 +45,13 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
     this.ctx = context;
     FlowStores stores =
         new FlowStores(
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.CONVERSATIONS_STORE)),
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.ALIASES_STORE)),
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.FINGERPRINTS_STORE)),
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.DEADLINES_STORE)),
-            new KafkaStateStore<>(context.getStateStore(DetectionTopology.HOPS_STORE)));
+            context.getStateStore(DetectionTopology.CONVERSATIONS_STORE),
+            context.getStateStore(DetectionTopology.ALIASES_STORE),
+            context.getStateStore(DetectionTopology.FINGERPRINTS_STORE),
+            new Deadlines(
+                context.getStateStore(DetectionTopology.DEADLINES_STORE),
+                context.getStateStore(DetectionTopology.DEADLINE_INDEX_STORE)),
+            context.getStateStore(DetectionTopology.HOPS_STORE));
     KeyValueStore<String, NodeInventory> nodes =
         context.getStateStore(DetectionTopology.NODES_STORE);
     core =

@@ -56,6 +56,30 @@ class IcmpUnreachableTest {
 
   @ParameterizedTest
   @MethodSource("harnesses")
+  void underlayHostUnreachableIsLostBetweenTheNodesUplinks(Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventory());
+      FiveTuple vxlan = tuple(17, A_IP, 47001, B_IP, 8472);
+      FiveTuple inner = tuple(6, POD_A, 40032, POD_B, 80);
+      for (double t : new double[] {0, 1, 3}) {
+        h.send(
+            lab.over(tcp(POD_A, 40032, POD_B, 80, SYN, 100, 0, 0), sec(t), A_TO_B.subList(0, 5)));
+        h.send(
+            List.of(lab.at(icmpError("192.168.232.1", 3, 1, vxlan, inner), sec(t + 0.0005), A_UP)));
+      }
+      h.idle(1_000_000_000L);
+      List<Alert> icmp = h.firing(AlertType.ICMP_UNREACHABLE);
+      assertThat(icmp).hasSize(1);
+      // the router between the nodes answered: the VXLAN datagram left node-a, never reached node-b
+      assertThat(icmp.get(0).getLostAt()).isNotNull();
+      assertThat(icmp.get(0).getLostAt().getAfter()).isEqualTo(A_UP.id());
+      assertThat(icmp.get(0).getLostAt().getBefore()).isEqualTo(B_UP.id());
+      assertThat(icmp.get(0).getLostAt().getDirection()).isEqualTo("forward");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
   void fewerThanThreeErrorsAreNoPattern(Supplier<Harness> make) {
     try (Harness h = make.get()) {
       h.nodes(Lab.inventory());
@@ -94,6 +118,8 @@ class IcmpUnreachableTest {
       assertThat(icmp.get(0).getEvidence().getFacts()).containsEntry("code", "port unreachable");
       assertThat(icmp.get(0).getCount()).isEqualTo(3);
       assertThat(icmp.get(0).getHint()).contains(POD_B + " rejects udp/9999");
+      // the destination itself answered: nothing was lost on the way
+      assertThat(icmp.get(0).getLostAt()).isNull();
       assertThat(h.alerts(AlertType.ONE_WAY)).isEmpty();
       assertThat(h.finalFlows())
           .hasSize(3)

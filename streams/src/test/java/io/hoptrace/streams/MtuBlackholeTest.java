@@ -8,6 +8,7 @@ import io.hoptrace.lab.Harness;
 import io.hoptrace.lab.Lab;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.LostAt;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,35 @@ class MtuBlackholeTest {
       assertThat(h.firing()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
       h.finish();
       assertThat(h.firing()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void largeSegmentsRetransmittedBeforeTheyDieAreLocalisedInTheFirstAlert(Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventory());
+      int sp = 40052;
+      h.send(lab.over(tcp(POD_A, sp, POD_B, 80, SYN, 100, 0, 0), sec(0), A_TO_B));
+      h.send(lab.over(tcp(POD_B, 80, POD_A, sp, SYN | ACK, 500, 101, 0), sec(0.001), B_TO_A));
+      h.send(lab.over(tcp(POD_A, sp, POD_B, 80, ACK | PSH, 101, 501, 100), sec(0.002), A_TO_B));
+      // full-size replies pass node-b's pod, veth and bridge but never its VTEP (MTU 1450); three
+      // retransmissions within the lateness: the count condition holds before any of them settled
+      List<Hop> upToBridge = B_TO_A.subList(0, 3);
+      for (double t : new double[] {0.005, 0.2, 0.4, 0.8}) {
+        h.send(
+            lab.over(
+                tcp(POD_B, 80, POD_A, sp, ACK, 501, 201, 1448).size(1500), sec(t), upToBridge));
+      }
+      h.idle(6_000_000_000L);
+      List<Alert> mtu = h.firing(AlertType.MTU_BLACKHOLE);
+      assertThat(mtu).isNotEmpty();
+      LostAt at = mtu.get(0).getLostAt();
+      assertThat(at).isNotNull();
+      assertThat(at.getAfter()).isEqualTo(B_CNI.id());
+      assertThat(at.getBefore()).isEqualTo(B_VTEP.id());
+      assertThat(at.getDirection()).isEqualTo("reverse");
+      assertThat(mtu.get(0).getHint()).contains("between node-b/cni0 and node-b/flannel.1");
     }
   }
 

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * Sorted in-memory store. With a codec it stores bytes (so tests exercise the same serialization as
  * the engines); without, it holds the objects themselves.
  */
 public final class InMemoryStateStore<K extends Comparable<K>, V> implements StateStore<K, V> {
-  private final Map<K, Object> map = new TreeMap<>();
+  private final TreeMap<K, Object> map = new TreeMap<>();
   private final Codec<V> codec;
 
   public InMemoryStateStore() {
@@ -49,6 +50,18 @@ public final class InMemoryStateStore<K extends Comparable<K>, V> implements Sta
     for (Map.Entry<K, Object> e : copy) {
       Object v = e.getValue();
       visitor.accept(e.getKey(), codec == null ? (V) v : codec.decode((byte[]) v));
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void scan(K from, BiPredicate<K, V> visitor) {
+    Map<K, Object> view = from == null ? map : map.tailMap(from, true);
+    for (Map.Entry<K, Object> e : view.entrySet()) {
+      Object v = e.getValue();
+      if (!visitor.test(e.getKey(), codec == null ? (V) v : codec.decode((byte[]) v))) {
+        return;
+      }
     }
   }
 
