@@ -28,7 +28,7 @@ for r in $(seq "$runs"); do
   printf '%-28s %12s %10.1f %8s\n' "hoptrace sensor --pcap #$r" "$rate" "$(echo "$rate*$size/1000000" | bc -l)" "$size"
   # same partition count as the sensor's packets topic (PublisherConfig topic.packets.partitions, 6)
   java -cp "$here/bench/target/benchmarks.jar" org.apache.kafka.tools.TopicCommand --bootstrap-server \
-    "127.0.0.1:$port" --create --topic "pp$r" --partitions "${PARTITIONS:-6}" >/dev/null
+    "127.0.0.1:$port" --create --topic "pp$r" --partitions "${PARTITIONS:-6}" >/dev/null 2>&1
   pp=$(java -cp "$here/bench/target/benchmarks.jar" org.apache.kafka.tools.ProducerPerformance \
     --topic "pp$r" --num-records "$packets" --record-size "$size" --throughput -1 \
     --producer-props "bootstrap.servers=127.0.0.1:$port" acks=all enable.idempotence=true \
