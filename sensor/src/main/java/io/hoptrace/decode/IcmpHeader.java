@@ -16,40 +16,14 @@ package io.hoptrace.decode;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-
  * </pre>
  */
-public final class IcmpHeader extends HeaderFlyweight<IcmpHeader> {
-  public static final int TYPE_OFFSET = 0;
-  public static final int CODE_OFFSET = 1;
-  public static final int CHECKSUM_OFFSET = 2;
-  public static final int ID_OFFSET = 4;
-  public static final int SEQ_OFFSET = 6;
+public final class IcmpHeader extends IcmpMessageHeader<IcmpHeader> {
   public static final int MTU_OFFSET = 6;
-  public static final int LENGTH = 8;
 
   public static final int ECHO_REPLY = 0;
   public static final int DEST_UNREACHABLE = 3;
   public static final int ECHO_REQUEST = 8;
   public static final int TIME_EXCEEDED = 11;
   public static final int CODE_FRAG_NEEDED = 4;
-
-  public boolean isComplete() {
-    return length >= LENGTH;
-  }
-
-  public int type() {
-    return Bytes.u8(buffer, offset + TYPE_OFFSET);
-  }
-
-  public int code() {
-    return Bytes.u8(buffer, offset + CODE_OFFSET);
-  }
-
-  public int identifier() {
-    return Bytes.u16(buffer, offset + ID_OFFSET);
-  }
-
-  public int sequence() {
-    return Bytes.u16(buffer, offset + SEQ_OFFSET);
-  }
 
   /** Next-hop MTU of a fragmentation-needed message (0 from pre-RFC 1191 routers). */
   public int nextHopMtu() {

@@ -16,14 +16,8 @@ package io.hoptrace.decode;
  * |  errors 1..4: as much of the invoking packet as fits the minimum MTU
  * </pre>
  */
-public final class Icmpv6Header extends HeaderFlyweight<Icmpv6Header> {
-  public static final int TYPE_OFFSET = 0;
-  public static final int CODE_OFFSET = 1;
-  public static final int CHECKSUM_OFFSET = 2;
-  public static final int ID_OFFSET = 4;
-  public static final int SEQ_OFFSET = 6;
+public final class Icmpv6Header extends IcmpMessageHeader<Icmpv6Header> {
   public static final int MTU_OFFSET = 4;
-  public static final int LENGTH = 8;
 
   public static final int DEST_UNREACHABLE = 1;
   public static final int PACKET_TOO_BIG = 2;
@@ -31,26 +25,6 @@ public final class Icmpv6Header extends HeaderFlyweight<Icmpv6Header> {
   public static final int PARAMETER_PROBLEM = 4;
   public static final int ECHO_REQUEST = 128;
   public static final int ECHO_REPLY = 129;
-
-  public boolean isComplete() {
-    return length >= LENGTH;
-  }
-
-  public int type() {
-    return Bytes.u8(buffer, offset + TYPE_OFFSET);
-  }
-
-  public int code() {
-    return Bytes.u8(buffer, offset + CODE_OFFSET);
-  }
-
-  public int identifier() {
-    return Bytes.u16(buffer, offset + ID_OFFSET);
-  }
-
-  public int sequence() {
-    return Bytes.u16(buffer, offset + SEQ_OFFSET);
-  }
 
   /** MTU of a packet-too-big message. */
   public long mtu() {
