@@ -19,13 +19,16 @@ import org.pcap4j.core.Pcaps;
  * Reads every capture with our reader and with libpcap (through pcap4j, nanosecond precision) and
  * compares packet by packet: timestamp, bytes, wire length, link type. Where libpcap stops early
  * (truncated or, for pcapng, mixed link types), the packets it did deliver must match ours. Besides
- * this module's captures, the shared reference captures are compared when present.
+ * this module's captures, the public reference captures under the conformance resources.
  */
 class CaptureFileReaderMatchesLibpcapTest {
 
-  /** The shared reference captures: -Dhoptrace.shared.captures=DIR, else ../../shared/captures. */
+  /**
+   * The public reference captures (tcpdump, Zeek, Suricata, Arkime suites, copied into this
+   * module's test resources with their licences); -Dhoptrace.shared.captures=DIR for another set.
+   */
   private static final Path SHARED =
-      Path.of(System.getProperty("hoptrace.shared.captures", "../../shared/captures"));
+      Path.of(System.getProperty("hoptrace.shared.captures", "src/test/resources/conformance"));
 
   record Seen(int linkType, byte[] bytes, int wireLen, long tsNanos) {
     boolean same(Recorder.Packet p) {
