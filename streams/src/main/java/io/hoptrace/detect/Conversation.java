@@ -200,6 +200,89 @@ public final class Conversation {
     dirty = true;
   }
 
+  /**
+   * Puts the tuples in forward path order (the initiator's tuple first), from what the hops saw,
+   * never from the order packets arrived in: see {@link #upstream}. Slots keep their indexes.
+   */
+  void orderTuples() {
+    int n = tuples.size();
+    if (n < 2) {
+      return;
+    }
+    Integer[] idx = new Integer[n];
+    int[] wins = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+      for (int j = 0; j < n; j++) {
+        if (i != j && upstream(this, i, this, j)) {
+          wins[i]++;
+        }
+      }
+    }
+    java.util.Arrays.sort(
+        idx,
+        java.util.Comparator.comparingInt((Integer i) -> -wins[i])
+            .thenComparing(i -> tuples.get(i).key));
+    boolean same = true;
+    for (int i = 0; i < n; i++) {
+      same &= idx[i] == i;
+    }
+    if (same) {
+      return;
+    }
+    int[] newIndex = new int[n];
+    List<TupleInfo> ordered = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      newIndex[idx[k]] = k;
+      ordered.add(tuples.get(idx[k]));
+    }
+    tuples.clear();
+    tuples.addAll(ordered);
+    for (HopSlot s : slots) {
+      if (s.tuple >= 0 && s.tuple < n) {
+        s.tuple = newIndex[s.tuple];
+      }
+    }
+  }
+
+  /**
+   * Whether tuple x of conversation cx comes before tuple y of cy on the forward path (both
+   * conversations in the same orientation). NAT rewrites a packet on one node, so the evidence is
+   * that node's clock: on a node where both tuples were seen, forward packets appear under the
+   * upstream tuple first and replies under it last. Without such evidence: the earlier first
+   * sighting, then the flow key, so the answer never depends on arrival order.
+   */
+  static boolean upstream(Conversation cx, int x, Conversation cy, int y) {
+    for (int d = 0; d < 2; d++) {
+      java.util.TreeMap<String, long[]> byNode = new java.util.TreeMap<>();
+      for (HopSlot s : cx.slots) {
+        if (s.tuple == x && s.dir[d].firstTs >= 0) {
+          long[] v = byNode.computeIfAbsent(s.node, k -> new long[] {-1, -1});
+          v[0] = minKnown(v[0], s.dir[d].firstTs);
+        }
+      }
+      for (HopSlot s : cy.slots) {
+        if (s.tuple == y && s.dir[d].firstTs >= 0) {
+          long[] v = byNode.get(s.node);
+          if (v != null) {
+            v[1] = minKnown(v[1], s.dir[d].firstTs);
+          }
+        }
+      }
+      for (long[] v : byNode.values()) {
+        if (v[0] >= 0 && v[1] >= 0 && v[0] != v[1]) {
+          return d == 0 ? v[0] < v[1] : v[0] > v[1];
+        }
+      }
+    }
+    TupleInfo tx = cx.tuples.get(x);
+    TupleInfo ty = cy.tuples.get(y);
+    if (tx.firstSeen != ty.firstSeen) {
+      return tx.firstSeen < ty.firstSeen;
+    }
+    return tx.key.compareTo(ty.key) < 0;
+  }
+
   private static void swap(long[] a) {
     long t = a[0];
     a[0] = a[1];

@@ -165,6 +165,7 @@ public final class FlowDetector {
       ti = c.tuples.size() - 1;
     }
     TupleInfo t = c.tuples.get(ti);
+    t.firstSeen = Math.min(t.firstSeen, ts);
     if (t.communityId == null && p.getCommunityId() != null) {
       t.communityId = p.getCommunityId();
     }
@@ -282,8 +283,13 @@ public final class FlowDetector {
     if (fp != 0 && firstSighting) {
       c.natIndexed[d]++;
     }
-    if (fp != 0 && c.natIndexed[d] <= natPackets) {
+    // the leading packets, and every packet of a flow key's first link window: the latter holds
+    // the same packets under every tuple of a NAT-ed conversation whatever their arrival order
+    if (fp != 0 && (c.natIndexed[d] <= natPackets || ts - t.firstSeen <= natNs)) {
       c = natLink(c, key, d, p, src, sport, dst, dport, fp, ts);
+    }
+    if (c.tuples.size() > 1) {
+      c.orderTuples();
     }
     evaluate(c, evaluationTime(c), false);
     schedule(c, now);
@@ -1204,14 +1210,21 @@ public final class FlowDetector {
     return result;
   }
 
+  /**
+   * Merges two conversations found to be one (NAT). The one holding the upstream tuple (the
+   * initiator's side) is kept, with its id and orientation: decided from what the hops saw, so the
+   * result is the same whichever tuple's packets arrived first.
+   */
   private Conversation link(Conversation a, Conversation b, boolean opposite) {
-    boolean aOlder =
-        a.firstSeen < b.firstSeen || (a.firstSeen == b.firstSeen && a.id.compareTo(b.id) < 0);
-    Conversation keep = aOlder ? a : b;
-    Conversation gone = aOlder ? b : a;
     if (opposite) {
-      gone.flip();
+      b.flip();
     }
+    a.orderTuples();
+    b.orderTuples();
+    boolean aFirst = Conversation.upstream(a, 0, b, 0);
+    Conversation keep = aFirst ? a : b;
+    Conversation gone = aFirst ? b : a;
+    boolean restore = opposite && !aFirst;
     for (int k = 0; k < gone.alerts.length; k++) {
       FlowAlert fa = gone.alerts[k];
       if (fa.active) {
@@ -1222,6 +1235,10 @@ public final class FlowDetector {
     }
     flushVtep(gone, now, true);
     keep.absorb(gone, maxHops);
+    if (restore) {
+      keep.flip(); // b was turned to a's orientation; b is kept, with its own
+    }
+    keep.orderTuples();
     for (TupleInfo t : keep.tuples) {
       if (!t.key.equals(keep.id)) {
         stores.aliases().put(t.key, keep.id);
@@ -1309,7 +1326,8 @@ public final class FlowDetector {
     if (lastSweep == Long.MIN_VALUE || now - lastSweep >= 20 * natNs) {
       lastSweep = now;
       List<Long> old = new ArrayList<>();
-      long horizon = now - 2 * natNs;
+      // a sighting under the other tuple may still arrive up to the lateness later
+      long horizon = now - latenessNs - 2 * natNs;
       stores
           .fingerprints()
           .forEach(
