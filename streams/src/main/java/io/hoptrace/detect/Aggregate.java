@@ -11,7 +11,15 @@ import java.util.TreeMap;
 public final class Aggregate {
   /** One member (conversation, client) of a subject. */
   static final class Member {
+    /** The member's latest finding (FIRING), emitted or not. */
     Alert latest;
+
+    /** The last FIRING record emitted for the member: what its RESOLVED record repeats. */
+    Alert fired;
+
+    /** The highest count the member's findings reported while active. */
+    long peakCount;
+
     boolean active;
     boolean emitted;
     long firstSeen = -1;

@@ -4,9 +4,12 @@ import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
 
-/** Compact bytes of an {@link Aggregate} (version 1). */
+/**
+ * Compact bytes of an {@link Aggregate} (version 2: members carry their last emitted FIRING record
+ * and peak count; version 1 is still read, without them).
+ */
 final class AggregateCodec implements Codec<Aggregate> {
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   @Override
   public byte[] encode(Aggregate a) {
@@ -21,6 +24,11 @@ final class AggregateCodec implements Codec<Aggregate> {
           }
           w.bool(m.active).bool(m.emitted).varLong(m.firstSeen).varLong(m.lastEmitTs);
           w.varLong(m.emittedCount).str(m.text).varLong(m.events);
+          w.bool(m.fired != null);
+          if (m.fired != null) {
+            AlertCodec.write(w, m.fired);
+          }
+          w.varLong(m.peakCount);
         });
     w.varLong(a.events.bucket).varLong(a.events.cur).varLong(a.events.prev).varLong(a.total);
     w.bool(a.template != null);
@@ -36,7 +44,7 @@ final class AggregateCodec implements Codec<Aggregate> {
   public Aggregate decode(byte[] bytes) {
     ByteReader r = new ByteReader(bytes);
     int version = r.u8();
-    if (version != VERSION) {
+    if (version != VERSION && version != 1) {
       throw new IllegalStateException("unknown aggregate state version " + version);
     }
     Aggregate a = new Aggregate();
@@ -55,6 +63,12 @@ final class AggregateCodec implements Codec<Aggregate> {
       m.emittedCount = r.varLong();
       m.text = r.str();
       m.events = r.varLong();
+      if (version >= 2) {
+        if (r.bool()) {
+          m.fired = AlertCodec.read(r);
+        }
+        m.peakCount = r.varLong();
+      }
       a.members.put(k, m);
     }
     a.events.bucket = r.varLong();

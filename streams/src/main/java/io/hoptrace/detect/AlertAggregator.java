@@ -120,6 +120,7 @@ public final class AlertAggregator {
       }
       m.latest = a;
       m.active = true;
+      m.peakCount = Math.max(m.peakCount, a.getCount());
       m.text = a.getEvidence().getFacts().getOrDefault("flow", f.member());
       if (storm && !agg.firing && activeMembers(agg) >= stormMinFlows) {
         agg.firing = true;
@@ -135,15 +136,13 @@ public final class AlertAggregator {
         }
         return;
       }
-      if (!m.emitted) {
+      // an update only ever raises the count: a lower one (a window's loss aged out) is no news
+      if (!m.emitted || (updateDue(m.lastEmitTs, ts) && a.getCount() > m.emittedCount)) {
         m.emitted = true;
         m.lastEmitTs = ts;
         m.emittedCount = a.getCount();
-        out.accept(withId(a, agg.key, f.member(), m.firstSeen, AlertStatus.FIRING));
-      } else if (updateDue(m.lastEmitTs, ts) && a.getCount() != m.emittedCount) {
-        m.lastEmitTs = ts;
-        m.emittedCount = a.getCount();
-        out.accept(withId(a, agg.key, f.member(), m.firstSeen, AlertStatus.FIRING));
+        m.fired = withId(a, agg.key, f.member(), m.firstSeen, AlertStatus.FIRING);
+        out.accept(Alerts.copy(m.fired));
       }
     } else {
       if (m == null) {
@@ -151,11 +150,7 @@ public final class AlertAggregator {
       }
       m.active = false;
       if (m.emitted) {
-        Alert last = m.latest != null ? m.latest : a;
-        Alert r = withId(last, agg.key, f.member(), m.firstSeen, AlertStatus.RESOLVED);
-        r.setLastSeen(Math.max(a.getLastSeen(), last.getLastSeen()));
-        r.getEvidence().getFacts().putAll(a.getEvidence().getFacts());
-        out.accept(r);
+        out.accept(resolution(m, a, agg.key, f.member()));
       }
       agg.members.remove(f.member());
       if (storm && agg.firing && activeMembers(agg) == 0) {
@@ -164,6 +159,25 @@ public final class AlertAggregator {
         agg.total = 0;
       }
     }
+  }
+
+  /**
+   * The RESOLVED record of a member: the diagnosis of the alert that fired (its last FIRING record:
+   * subject, lost-at segment, hint, evidence) — not the member's final finding, which may localise
+   * less once the loss aged out of its window — with the resolution's facts, its last-seen time and
+   * the highest count reported while firing (never below the last FIRING count).
+   */
+  private static Alert resolution(Aggregate.Member m, Alert cleared, String key, String member) {
+    Alert fired = m.fired != null ? m.fired : m.latest != null ? m.latest : cleared;
+    Alert r = withId(fired, key, member, m.firstSeen, AlertStatus.RESOLVED);
+    long lastSeen = Math.max(cleared.getLastSeen(), fired.getLastSeen());
+    if (m.latest != null) {
+      lastSeen = Math.max(lastSeen, m.latest.getLastSeen());
+    }
+    r.setLastSeen(lastSeen);
+    r.setCount(Math.max(Math.max(fired.getCount(), m.peakCount), m.emittedCount));
+    r.getEvidence().getFacts().putAll(cleared.getEvidence().getFacts());
+    return r;
   }
 
   private boolean updateDue(long last, long ts) {
