@@ -6,9 +6,7 @@ import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.capture.HopContext;
 import io.hoptrace.decode.DecodeCounters;
 import io.hoptrace.decode.DecodeStatus;
-import io.hoptrace.decode.DecodedPacket;
-import io.hoptrace.decode.PacketDecoder;
-import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.schema.InterfaceRole;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,8 +63,7 @@ final class DecodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    PacketDecoder decoder = new PacketDecoder(decoderOptions.config());
-    DecodedPacket packet = new DecodedPacket();
+    PacketSummarizer summarizer = new PacketSummarizer(decoderOptions.config());
     PrintWriter stdout = spec.commandLine().getOut();
     int unreadable = 0;
     try (SummaryJson json = new SummaryJson(stdout)) {
@@ -74,14 +71,15 @@ final class DecodeCommand implements Callable<Integer> {
         HopContext hop =
             new HopContext(node, null, iface != null ? iface : file.getFileName().toString(), role);
         try (CaptureFileReader reader = CaptureFileReader.open(file, hop)) {
-          DecodeCounters counters = decoder.counters();
+          DecodeCounters counters = summarizer.counters();
           counters.reset();
           try {
             reader.read(
                 (h, linkType, buffer, offset, capLen, wireLen, tsNanos) -> {
-                  decoder.decode(linkType, buffer, offset, capLen, wireLen, packet);
                   try {
-                    json.write(SummaryMapper.toAvro(h, tsNanos, capLen, wireLen, packet));
+                    json.write(
+                        summarizer.summarize(
+                            h, linkType, buffer, offset, capLen, wireLen, tsNanos));
                   } catch (IOException e) {
                     throw new UncheckedIOException(e);
                   }

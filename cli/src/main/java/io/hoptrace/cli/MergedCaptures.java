@@ -5,10 +5,8 @@ import io.hoptrace.capture.CaptureFileReader;
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.capture.HopContext;
 import io.hoptrace.capture.PacketHandler;
-import io.hoptrace.decode.DecodedPacket;
 import io.hoptrace.decode.DecoderConfig;
-import io.hoptrace.decode.PacketDecoder;
-import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.schema.PacketSummary;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,10 +22,10 @@ import org.agrona.DirectBuffer;
  * order of the hops), as the sensors of those hops would have published them live. Detection is
  * event-time based, so a replay must not send one hop's whole file before the next.
  *
- * <p>Each packet is decoded and mapped exactly as {@link io.hoptrace.publish.SensorPipeline} does
- * (every packet becomes a summary whatever its decode status, keyed by {@link
- * SummaryMapper#partitionKey}); that class replays one file at a time, so the merge reads one
- * packet ahead per file here. Memory: one pending summary per hop.
+ * <p>Each packet goes through the sensor's {@link PacketSummarizer}, as in {@link
+ * io.hoptrace.publish.SensorPipeline} (every packet becomes a summary whatever its decode status,
+ * with the same key); that class replays one file at a time, so the merge reads one packet ahead
+ * per file here. Memory: one pending summary per hop.
  */
 public final class MergedCaptures implements Iterator<MergedCaptures.Item>, AutoCloseable {
 
@@ -105,8 +103,7 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
     final int index;
     final Manifest.Hop hop;
     final CaptureFileReader reader;
-    final PacketDecoder decoder;
-    final DecodedPacket packet = new DecodedPacket();
+    final PacketSummarizer summarizer;
     PacketSummary next;
     String nextKey;
     long nextTs;
@@ -114,7 +111,7 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
     Cursor(int index, Manifest.Hop hop, DecoderConfig config) throws CaptureFileException {
       this.index = index;
       this.hop = hop;
-      this.decoder = new PacketDecoder(config);
+      this.summarizer = new PacketSummarizer(config);
       this.reader = CaptureFileReader.open(hop.file(), hop.context());
     }
 
@@ -133,9 +130,9 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
         int capturedLength,
         int wireLength,
         long tsNanos) {
-      decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
-      next = SummaryMapper.toAvro(ctx, tsNanos, capturedLength, wireLength, packet);
-      nextKey = SummaryMapper.partitionKey(packet);
+      next =
+          summarizer.summarize(ctx, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
+      nextKey = summarizer.key();
       nextTs = tsNanos;
     }
   }

@@ -7,10 +7,8 @@ import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.PacketHandler;
 import io.hoptrace.decode.DecodeCounters;
 import io.hoptrace.decode.DecodeStatus;
-import io.hoptrace.decode.DecodedPacket;
 import io.hoptrace.decode.DecoderConfig;
-import io.hoptrace.decode.PacketDecoder;
-import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.schema.PacketSummary;
 import java.util.List;
@@ -56,7 +54,7 @@ public final class SensorPipeline {
 
   /** A handler for one capture thread, its decode statuses reported through the metrics. */
   public Handler newHandler() {
-    Handler handler = new Handler(new PacketDecoder(decoderConfig));
+    Handler handler = new Handler(new PacketSummarizer(decoderConfig));
     handlerCounters.add(handler.counters());
     return handler;
   }
@@ -105,11 +103,10 @@ public final class SensorPipeline {
 
   /** Decodes and publishes the packets of one capture thread. Not thread-safe. */
   public final class Handler implements PacketHandler {
-    private final PacketDecoder decoder;
-    private final DecodedPacket packet = new DecodedPacket();
+    private final PacketSummarizer summarizer;
 
-    private Handler(PacketDecoder decoder) {
-      this.decoder = decoder;
+    private Handler(PacketSummarizer summarizer) {
+      this.summarizer = summarizer;
     }
 
     @Override
@@ -122,16 +119,15 @@ public final class SensorPipeline {
         int wireLength,
         long tsNanos) {
       metrics.captured(1);
-      decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
-      metrics.decoded();
       PacketSummary summary =
-          SummaryMapper.toAvro(hop, tsNanos, capturedLength, wireLength, packet);
-      publisher.publish(SummaryMapper.partitionKey(packet, summary), summary);
+          summarizer.summarize(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
+      metrics.decoded();
+      publisher.publish(summarizer.key(), summary);
     }
 
     /** This handler's decode statuses (single writer: its capture thread). */
     public DecodeCounters counters() {
-      return decoder.counters();
+      return summarizer.counters();
     }
   }
 }
