@@ -154,18 +154,6 @@ public final class DetectionTopology {
         name, keySerde, codec, STORE_CACHE_ENTRIES, mutableValues);
   }
 
-  /**
-   * The Avro packet serde with its fast reader for the current schema; other serdes as they are.
-   */
-  @SuppressWarnings("unchecked")
-  private static Serde<PacketSummary> fastReading(Serde<PacketSummary> serde) {
-    if (serde instanceof AvroSerde<?> a && a.type() == PacketSummary.class) {
-      AvroSerde<PacketSummary> avro = (AvroSerde<PacketSummary>) a;
-      return Serdes.serdeFrom(avro.serializer(), new PacketSummaryDeserializer(avro));
-    }
-    return serde;
-  }
-
   /** Adds the detection job to a builder. */
   public void buildTopology(StreamsBuilder b) {
     b.addGlobalStore(
@@ -188,7 +176,7 @@ public final class DetectionTopology {
     KStream<String, PacketSummary> packets =
         b.stream(
             topics.packets(),
-            Consumed.with(Serdes.String(), fastReading(packetSerde))
+            Consumed.with(Serdes.String(), packetSerde)
                 .withTimestampExtractor(new PacketTimestampExtractor())
                 .withName("packets"));
     KStream<String, StageOne> one =
