@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,6 +55,32 @@ final class DetectBenchCommand implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--concurrency",
+      defaultValue = "100",
+      description =
+          "Copies of the template in flight at once (each copy its own conversations, started"
+              + " span/N apart in event time; default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--baseline",
+      description =
+          "Also time a pass-through job over the same records (same source, Avro serde,"
+              + " timestamp extractor and Streams settings; its processor only counts): the"
+              + " ceiling Kafka Streams itself sets on this machine.")
+  boolean baseline;
+
+  @Option(
+      names = "--streams-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka Streams property of the timed jobs, e.g. commit.interval.ms=500"
+              + " (repeatable).")
+  Map<String, String> streamsProperties = new LinkedHashMap<>();
+
+  @Mixin DetectionOptions detectionOptions;
+
+  @Option(
       names = "--template",
       paramLabel = "MANIFEST",
       description = "Recording to copy (default: the bundled healthy scenario).")
@@ -68,8 +97,11 @@ final class DetectBenchCommand implements Callable<Integer> {
                 .resolve("healthy/manifest.json");
     Manifest m = Manifest.read(manifestFile);
     List<MergedCaptures.Item> items = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults());
+    if (summaries > 0 && baseline) {
+      throughput(m, items, out, true);
+    }
     if (summaries > 0) {
-      throughput(m, items, out);
+      throughput(m, items, out, false);
     }
     if (runs > 0) {
       latency(m, items, out);
@@ -77,25 +109,33 @@ final class DetectBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void throughput(Manifest m, List<MergedCaptures.Item> items, PrintWriter out) {
-    long first = items.get(0).summary().getTsNanos();
-    long span = items.get(items.size() - 1).summary().getTsNanos() - first + 1_000_000_000L;
-    try (EmbeddedPipeline p = EmbeddedPipeline.builder().startJob(false).start()) {
-      p.publishInventory(m.inventories(first), Duration.ofSeconds(60));
+  private EmbeddedPipeline.Builder pipeline() {
+    EmbeddedPipeline.Builder b = EmbeddedPipeline.builder().detection(detectionOptions.config());
+    streamsProperties.forEach(b::streamsProperty);
+    return b;
+  }
+
+  private void throughput(
+      Manifest m, List<MergedCaptures.Item> items, PrintWriter out, boolean passThrough) {
+    BenchWorkload workload = new BenchWorkload(items, concurrency, summaries);
+    out.printf(
+        "workload: %d summaries = %d copies of %d (%d client ports/echo ids renumbered per copy),"
+            + " about %d copies in flight%n",
+        workload.size(),
+        workload.copies(),
+        items.size(),
+        workload.clientPorts().size(),
+        concurrency);
+    try (EmbeddedPipeline p = pipeline().startJob(false).start()) {
+      p.publishInventory(
+          m.inventories(items.get(0).summary().getTsNanos()), Duration.ofSeconds(60));
       long t0 = System.nanoTime();
       long n = 0;
       try (SummaryPublisher pub = p.newPublisher()) {
-        for (long copy = 0; n < summaries; copy++) {
-          for (MergedCaptures.Item it : items) {
-            if (n >= summaries) {
-              break;
-            }
-            PacketSummary s = PacketSummary.newBuilder(it.summary()).build();
-            s.setTsNanos(s.getTsNanos() + copy * span);
-            s.setFingerprint(s.getFingerprint() ^ (copy * 0x9E3779B97F4A7C15L));
-            pub.publish(it.key(), s);
-            n++;
-          }
+        while (workload.hasNext()) {
+          MergedCaptures.Item it = workload.next();
+          pub.publish(it.key(), it.summary());
+          n++;
         }
         pub.flush();
       }
@@ -104,21 +144,51 @@ final class DetectBenchCommand implements Callable<Integer> {
       out.printf("pre-loaded %d summaries in %.1f s (%.0f/s)%n", n, load, n / load);
       out.flush();
       long s0 = System.nanoTime();
-      p.startJob();
+      PassThroughJob pass = passThrough ? new PassThroughJob(p) : null;
+      if (pass == null) {
+        p.startJob();
+      }
       long running = System.nanoTime();
       long cpu0 = streamThreadCpuNanos();
-      p.awaitDrained(Duration.ofMinutes(30));
+      if (pass == null) {
+        p.awaitDrained(Duration.ofMinutes(30));
+      } else {
+        pass.awaitDrained(Duration.ofMinutes(30));
+      }
       long end = System.nanoTime();
       long cpu = streamThreadCpuNanos() - cpu0;
       double secs = (end - running) / 1e9;
+      if (pass != null) {
+        long counted = pass.close();
+        if (counted != n) {
+          throw new IllegalStateException(
+              "pass-through job counted " + counted + " summaries, " + n + " were published");
+        }
+      }
       out.printf(
-          "detection job: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
+          "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
               + " %.0f summaries/s on one stream thread%n",
-          n, secs, (running - s0) / 1e9, n / secs);
+          passThrough ? "pass-through job (baseline)" : "detection job",
+          n,
+          secs,
+          (running - s0) / 1e9,
+          n / secs);
       if (cpu > 0) {
         out.printf(
             "stream thread CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
             cpu / 1e9, n / (cpu / 1e9));
+      }
+      if (pass == null) {
+        java.util.Map<String, Long> byType = new java.util.TreeMap<>();
+        p.readAlerts().forEach(a -> byType.merge(a.getType() + "/" + a.getStatus(), 1L, Long::sum));
+        out.printf("outputs: %d flow records, alert records %s%n", p.readFlows().size(), byType);
+        internalTopics(p, out);
+        if (template == null && !byType.isEmpty()) {
+          throw new IllegalStateException(
+              "copies of the healthy recording raised alerts "
+                  + byType
+                  + ": the workload is not what it claims, the figure above does not count");
+        }
       }
       out.flush();
     }
@@ -139,7 +209,7 @@ final class DetectBenchCommand implements Callable<Integer> {
     }
     long window = DetectionConfig.defaults().get(DetectionConfig.ONE_WAY_WINDOW_MS);
     double[] ms = new double[runs];
-    try (EmbeddedPipeline p = EmbeddedPipeline.builder().start();
+    try (EmbeddedPipeline p = pipeline().start();
         TopicTail<Alert> tail = p.tailAlerts()) {
       p.publishInventory(
           m.inventories(Analysis.nanos(InstantSource.system())), Duration.ofSeconds(60));
@@ -197,6 +267,61 @@ final class DetectBenchCommand implements Callable<Integer> {
             .setSport(sport)
             .setDport(s.getDport())
             .build());
+  }
+
+  /** Records and bytes the job wrote to its internal topics (state changelogs, repartition). */
+  private static void internalTopics(EmbeddedPipeline p, PrintWriter out) {
+    try {
+      org.apache.kafka.clients.admin.Admin admin = p.kafka().admin();
+      String prefix = p.applicationId() + "-";
+      List<String> names =
+          admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(prefix))
+              .sorted()
+              .toList();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> req =
+          new java.util.HashMap<>();
+      admin
+          .describeTopics(names)
+          .allTopicNames()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .forEach(
+              (t, d) ->
+                  d.partitions()
+                      .forEach(
+                          i ->
+                              req.put(
+                                  new org.apache.kafka.common.TopicPartition(t, i.partition()),
+                                  org.apache.kafka.clients.admin.OffsetSpec.latest())));
+      var ends = admin.listOffsets(req).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Map<String, Long> bytes = new java.util.HashMap<>();
+      admin
+          .describeLogDirs(List.of(p.kafka().nodeId()))
+          .allDescriptions()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .values()
+          .forEach(
+              dirs ->
+                  dirs.values()
+                      .forEach(
+                          dir ->
+                              dir.replicaInfos()
+                                  .forEach(
+                                      (tp, info) ->
+                                          bytes.merge(tp.topic(), info.size(), Long::sum))));
+      for (String t : names) {
+        long records =
+            ends.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(t))
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+        out.printf(
+            "  internal topic %s: %d offsets, %.1f MB%n",
+            t.substring(prefix.length()), records, bytes.getOrDefault(t, 0L) / 1e6);
+      }
+    } catch (Exception e) {
+      out.printf("  internal topics: not readable (%s)%n", e);
+    }
   }
 
   /** CPU time of the job's stream threads (this JVM hosts the job), 0 if not measurable. */

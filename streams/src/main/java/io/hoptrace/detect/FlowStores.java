@@ -20,6 +20,20 @@ public record FlowStores(
     Deadlines deadlines,
     StateStore<String, HopInfo> hops) {
 
+  /**
+   * In-memory stores holding the values themselves, as a host's cache of decoded values does
+   * between two commits (the Kafka Streams job's {@code ObjectCachingStore}); for benchmarks of the
+   * detection logic alone.
+   */
+  public static FlowStores inMemoryObjects() {
+    return new FlowStores(
+        new InMemoryStateStore<>(),
+        new InMemoryStateStore<>(),
+        new InMemoryStateStore<>(),
+        new Deadlines(new InMemoryStateStore<>(), new InMemoryStateStore<>()),
+        new InMemoryStateStore<>());
+  }
+
   /** In-memory stores that round-trip every value through its codec, as the engines do. */
   public static FlowStores inMemory() {
     return new FlowStores(

@@ -1,0 +1,78 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.streams.DetectionTopology;
+import io.hoptrace.streams.PacketTimestampExtractor;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The reference point of {@code hoptrace bench detect --baseline}: a Kafka Streams job with the
+ * detection job's source (packets topic, Avro single-object serde, capture-time extractor) and
+ * Streams settings (exactly-once v2, commit interval, one stream thread), whose processor only
+ * counts the summaries. What it reaches is the ceiling Kafka Streams and the broker set on the
+ * machine; the detection job's figure is read against it.
+ */
+final class PassThroughJob {
+  private final EmbeddedPipeline pipeline;
+  private final KafkaStreams streams;
+  private final AtomicLong counted = new AtomicLong();
+
+  /** Starts the job on the pipeline's broker (the pipeline's detection job must not run). */
+  PassThroughJob(EmbeddedPipeline pipeline) {
+    this.pipeline = pipeline;
+    StreamsBuilder b = new StreamsBuilder();
+    b.stream(
+            pipeline.topics().packets(),
+            Consumed.with(Serdes.String(), AvroSerde.packetSummary())
+                .withTimestampExtractor(new PacketTimestampExtractor()))
+        .process(
+            () ->
+                new Processor<String, PacketSummary, Void, Void>() {
+                  @Override
+                  public void process(Record<String, PacketSummary> r) {
+                    if (r.value() != null && !DetectionTopology.FLUSH_KEY.equals(r.key())) {
+                      counted.incrementAndGet();
+                    }
+                  }
+                });
+    streams = new KafkaStreams(b.build(), pipeline.streamsConfig());
+    streams.start();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+        streams.close(Duration.ofSeconds(10));
+        throw new IllegalStateException("pass-through job not running: " + streams.state());
+      }
+      DetectionJob.sleep(20);
+    }
+  }
+
+  void awaitDrained(Duration timeout) {
+    EndOfInput.awaitDrained(
+        pipeline.kafka().admin(),
+        pipeline.applicationId(),
+        pipeline.topics(),
+        timeout,
+        Duration.ofMillis(150),
+        () -> {
+          if (streams.state() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException("pass-through job failed");
+          }
+        });
+  }
+
+  /** Closes the job; returns how many summaries it counted. */
+  long close() {
+    streams.close(Duration.ofSeconds(30));
+    streams.cleanUp();
+    return counted.get();
+  }
+}
