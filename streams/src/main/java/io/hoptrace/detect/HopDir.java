@@ -34,13 +34,29 @@ final class HopDir {
     return retrans + fastRetrans + spurious;
   }
 
-  /** True if this fingerprint was seen within {@code windowNs} of ts (and records it if not). */
+  /**
+   * True if this fingerprint was seen within {@code windowNs} of ts (and records it if not).
+   *
+   * <p>One hop's packets arrive in capture order (one sensor, one interface, one flow key, one
+   * partition), so an entry older than {@code ts - windowNs} can never match a later packet of this
+   * hop: it is cleared, which keeps the ring (and the state written at every commit) to the entries
+   * that still matter. A packet without fingerprint (0) is neither compared nor remembered. An
+   * empty entry is always (0, 0).
+   */
   boolean duplicate(long fp, long ts, long windowNs) {
-    if (fp != 0 && windowNs > 0) {
-      for (int i = 0; i < RING; i++) {
-        if (ringFp[i] == fp && Math.abs(ts - ringTs[i]) <= windowNs) {
-          return true;
-        }
+    if (fp == 0 || windowNs <= 0) {
+      return false;
+    }
+    for (int i = 0; i < RING; i++) {
+      if (ringFp[i] == 0) {
+        continue;
+      }
+      if (ringFp[i] == fp && Math.abs(ts - ringTs[i]) <= windowNs) {
+        return true;
+      }
+      if (ringTs[i] < ts - windowNs) {
+        ringFp[i] = 0;
+        ringTs[i] = 0;
       }
     }
     ringFp[ringPos] = fp;

@@ -21,6 +21,43 @@ class CodecRoundTripTest {
   }
 
   @Test
+  void conversationCodecIsLosslessOnTheDetectorsOwnObjects() {
+    Lab lab = new Lab();
+    // object stores: the conversations below never went through the codec
+    try (CoreHarness h =
+        new CoreHarness(DetectionConfig.defaults(), FlowStores.inMemoryObjects())) {
+      h.nodes(Lab.inventory());
+      Scenarios.dualIp(h, lab, 0);
+      h.send(lab.over(dnsQuery(POD_A, 33000, "10.244.1.10", 7), sec(0.5), A_TO_B.subList(0, 5)));
+      Scenarios.healthy(h, lab, 41000, 1.0);
+      h.idle(2_500_000_000L);
+      List<Conversation> convs = new ArrayList<>();
+      h.stores().conversations().forEach((k, c) -> convs.add(c));
+      assertThat(convs).hasSizeGreaterThan(2);
+      int windows = 0;
+      int rings = 0;
+      for (Conversation c : convs) {
+        for (HopSlot s : c.slots) {
+          for (HopDir d : s.dir) {
+            windows += d.segWin.cur > 0 ? 1 : 0;
+            for (long fp : d.ringFp) {
+              rings += fp != 0 ? 1 : 0;
+            }
+          }
+        }
+      }
+      // the data exercises the compact parts of the encoding
+      assertThat(windows).isPositive();
+      assertThat(rings).isPositive();
+      for (Conversation c : convs) {
+        assertThat(Codecs.conversation().decode(Codecs.conversation().encode(c)))
+            .usingRecursiveComparison()
+            .isEqualTo(c);
+      }
+    }
+  }
+
+  @Test
   void everyStateTypeRoundTripsThroughItsCodec() {
     Lab lab = new Lab();
     try (CoreHarness h = new CoreHarness()) {
@@ -43,6 +80,40 @@ class CodecRoundTripTest {
       h.alerts()
           .forEach(a -> roundTrips(Codecs.finding(), new Finding("k", Finding.Kind.STATE, "m", a)));
     }
+  }
+
+  @Test
+  void stateWrittenByVersionOneStillRestores() throws Exception {
+    List<String> lines =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of(
+                CodecRoundTripTest.class.getResource("/state/conversations-v1.tsv").toURI()));
+    int read = 0;
+    for (String line : lines) {
+      if (line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      byte[] v1 = java.util.HexFormat.of().parseHex(f[5]);
+      assertThat(v1[0]).isEqualTo((byte) 1);
+      Conversation c = Codecs.conversation().decode(v1);
+      assertThat(c.id).isEqualTo(f[0]);
+      assertThat(c.slots).hasSize(Integer.parseInt(f[1]));
+      long packets = 0;
+      for (HopSlot s : c.slots) {
+        packets += s.dir[0].packets + s.dir[1].packets;
+      }
+      assertThat(packets).isEqualTo(Long.parseLong(f[2]));
+      assertThat(c.firstSeen).isEqualTo(Long.parseLong(f[3]));
+      assertThat(c.lastSeen).isEqualTo(Long.parseLong(f[4]));
+      // rewritten in the current version, smaller, and lossless from there on
+      byte[] v2 = Codecs.conversation().encode(c);
+      assertThat(v2[0]).isEqualTo((byte) 2);
+      assertThat(v2.length).isLessThan(v1.length);
+      assertThat(Codecs.conversation().decode(v2)).usingRecursiveComparison().isEqualTo(c);
+      read++;
+    }
+    assertThat(read).isEqualTo(2);
   }
 
   @Test

@@ -19,7 +19,7 @@ public final class CoreHarness implements Harness {
   private final List<Alert> alerts = new ArrayList<>();
   private final List<FlowRecord> flows = new ArrayList<>();
   private final DetectionConfig cfg;
-  private final FlowStores stores = FlowStores.inMemory();
+  private final FlowStores stores;
   private final InMemoryStateStore<String, Aggregate> aggregates =
       new InMemoryStateStore<>(Codecs.aggregate());
   private Detection detection;
@@ -29,7 +29,16 @@ public final class CoreHarness implements Harness {
   }
 
   public CoreHarness(DetectionConfig cfg) {
+    this(cfg, FlowStores.inMemory());
+  }
+
+  /**
+   * Over the given stores; {@link FlowStores#inMemoryObjects()} keeps the detector's own objects
+   * (never passed through a codec), e.g. to check a codec against them.
+   */
+  public CoreHarness(DetectionConfig cfg, FlowStores stores) {
     this.cfg = cfg;
+    this.stores = stores;
     restart();
   }
 

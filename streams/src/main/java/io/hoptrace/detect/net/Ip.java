@@ -117,8 +117,45 @@ public final class Ip {
     return sb.toString();
   }
 
+  /** A dotted quad as an unsigned 32-bit value, -1 if the text is not exactly one. */
+  static long v4(String t) {
+    if (t == null) {
+      return -1;
+    }
+    long v = 0;
+    int part = 0;
+    int val = -1;
+    int n = t.length();
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? t.charAt(i) : '.';
+      if (c == '.') {
+        if (val < 0 || part > 3) {
+          return -1;
+        }
+        v = (v << 8) | val;
+        part++;
+        val = -1;
+      } else if (c >= '0' && c <= '9') {
+        val = (val < 0 ? 0 : val * 10) + (c - '0');
+        if (val > 255) {
+          return -1;
+        }
+      } else {
+        return -1;
+      }
+    }
+    return part == 4 ? v : -1;
+  }
+
   /** Unsigned byte-wise comparison; IPv4 sorts before IPv6; unparsable text compares as text. */
   public static int compare(String a, String b) {
+    long va = v4(a);
+    if (va >= 0) {
+      long vb = v4(b);
+      if (vb >= 0) {
+        return Long.compare(va, vb); // both dotted quads: no allocation on the per-packet path
+      }
+    }
     byte[] x = parse(a);
     byte[] y = parse(b);
     if (x == null || y == null) {

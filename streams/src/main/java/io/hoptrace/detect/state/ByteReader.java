@@ -26,21 +26,27 @@ public final class ByteReader {
     return u8() != 0;
   }
 
+  /** Zig-zag varint, as {@code ByteWriter.varLong}. */
   public long varLong() {
-    long z = 0;
+    long z = uvarLong();
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  /** Unsigned varint, as {@code ByteWriter.uvarLong}. */
+  public long uvarLong() {
+    long u = 0;
     int shift = 0;
     while (true) {
       int b = u8();
-      z |= (long) (b & 0x7F) << shift;
+      u |= (long) (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
-        break;
+        return u;
       }
       shift += 7;
       if (shift > 63) {
         throw new IllegalStateException("varint too long at byte " + pos);
       }
     }
-    return (z >>> 1) ^ -(z & 1);
   }
 
   public int varInt() {

@@ -30,13 +30,17 @@ public final class ByteWriter {
 
   /** Zig-zag varint, so -1 ("absent") costs one byte. */
   public ByteWriter varLong(long v) {
-    long z = (v << 1) ^ (v >> 63);
+    return uvarLong((v << 1) ^ (v >> 63));
+  }
+
+  /** Unsigned varint (7 bits a byte, low group first). */
+  public ByteWriter uvarLong(long u) {
     ensure(10);
-    while ((z & ~0x7FL) != 0) {
-      buf[pos++] = (byte) ((z & 0x7F) | 0x80);
-      z >>>= 7;
+    while ((u & ~0x7FL) != 0) {
+      buf[pos++] = (byte) ((u & 0x7F) | 0x80);
+      u >>>= 7;
     }
-    buf[pos++] = (byte) z;
+    buf[pos++] = (byte) u;
     return this;
   }
 
