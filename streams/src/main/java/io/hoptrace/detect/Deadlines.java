@@ -7,10 +7,12 @@ import java.util.function.BiConsumer;
  * When each conversation next needs attention, indexed by that time so a punctuation reads only the
  * conversations that are due instead of every stored deadline.
  *
- * <p>Two stores: conversation id to deadline, and an index keyed by the deadline as 16 hex digits
- * (sign bit flipped, so the text order of keys is the numeric order of deadlines, negative ones
- * included) followed by the conversation id. {@link #forEachDue} scans the index from its start and
- * stops at the first entry that is not due.
+ * <p>One store: the index, keyed by the deadline as 16 hex digits (sign bit flipped, so the text
+ * order of keys is the numeric order of deadlines, negative ones included) followed by the
+ * conversation id. The conversation's current deadline is part of its own state ({@code
+ * Conversation.deadline}), so a caller moving or removing one names the deadline it had: nothing is
+ * stored twice. {@link #forEachDue} scans the index from its start and stops at the first entry
+ * that is not due.
  *
  * <p>A scan starts at a floor, a lower bound of every stored deadline kept in memory (the smallest
  * deadline the last scan found, lowered by every put; unknown after a restart). Entries are deleted
@@ -19,19 +21,19 @@ import java.util.function.BiConsumer;
  * a stored deadline, so the entries visited are the same.
  */
 public final class Deadlines {
+  /** "No deadline", as {@code Conversation.deadline} holds it. */
+  public static final long NONE = -1;
+
   private static final int PREFIX = 16;
 
-  private final StateStore<String, Long> byId;
   private final StateStore<String, Long> byDue;
   private long floor;
   private boolean floorKnown;
 
   /**
-   * @param byId conversation id to deadline (ns)
-   * @param byDue index; must be sorted by key for {@link #forEachDue} to read only due entries
+   * @param byDue the index; must be sorted by key for {@link #forEachDue} to read only due entries
    */
-  public Deadlines(StateStore<String, Long> byId, StateStore<String, Long> byDue) {
-    this.byId = byId;
+  public Deadlines(StateStore<String, Long> byDue) {
     this.byDue = byDue;
   }
 
@@ -44,29 +46,25 @@ public final class Deadlines {
     return b.append(hex).append(id).toString();
   }
 
-  /** The deadline of a conversation, null if none. */
-  public Long get(String id) {
-    return byId.get(id);
-  }
-
-  public void put(String id, Long deadline) {
-    Long old = byId.get(id);
-    if (old != null) {
-      if (old.longValue() == deadline.longValue()) {
-        return;
-      }
-      byDue.delete(indexKey(old, id));
+  /**
+   * Moves the deadline of {@code id} from {@code previous} ({@link #NONE} if it had none) to {@code
+   * deadline}.
+   */
+  public void move(String id, long previous, long deadline) {
+    if (previous == deadline) {
+      return;
     }
-    byId.put(id, deadline);
+    if (previous != NONE) {
+      byDue.delete(indexKey(previous, id));
+    }
     byDue.put(indexKey(deadline, id), deadline);
     floor = Math.min(floor, deadline);
   }
 
-  public void delete(String id) {
-    Long old = byId.get(id);
-    if (old != null) {
-      byDue.delete(indexKey(old, id));
-      byId.delete(id);
+  /** Removes the deadline {@code previous} of {@code id} (nothing when {@link #NONE}). */
+  public void delete(String id, long previous) {
+    if (previous != NONE) {
+      byDue.delete(indexKey(previous, id));
     }
   }
 
@@ -91,7 +89,7 @@ public final class Deadlines {
           return true;
         });
     if (first[0]) {
-      // nothing stored from the floor on: every later deadline comes through put
+      // nothing stored from the floor on: every later deadline comes through move
       floor = Long.MAX_VALUE;
       floorKnown = true;
     }
@@ -99,6 +97,6 @@ public final class Deadlines {
 
   /** Visits every deadline (for tests and tools). */
   public void forEach(BiConsumer<String, Long> visitor) {
-    byId.forEach(visitor);
+    byDue.forEach((k, dl) -> visitor.accept(k.substring(PREFIX), dl));
   }
 }

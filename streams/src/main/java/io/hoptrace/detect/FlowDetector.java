@@ -1245,7 +1245,7 @@ public final class FlowDetector {
       }
     }
     stores.conversations().delete(gone.id);
-    stores.deadlines().delete(gone.id);
+    stores.deadlines().delete(gone.id, gone.deadline);
     count("nat.links");
     return keep;
   }
@@ -1310,7 +1310,7 @@ public final class FlowDetector {
     for (Map.Entry<String, Long> e : due) {
       Conversation c = stores.conversations().get(e.getKey());
       if (c == null) {
-        stores.deadlines().delete(e.getKey());
+        stores.deadlines().delete(e.getKey(), e.getValue());
         continue;
       }
       boolean expired = false;
@@ -1381,7 +1381,7 @@ public final class FlowDetector {
       }
     }
     stores.conversations().delete(c.id);
-    stores.deadlines().delete(c.id);
+    stores.deadlines().delete(c.id, c.deadline);
     count("conversations.ended");
   }
 
@@ -1417,8 +1417,8 @@ public final class FlowDetector {
     }
     dl = Math.max(dl, t + 1);
     if (dl != c.deadline) {
+      stores.deadlines().move(c.id, c.deadline, dl);
       c.deadline = dl;
-      stores.deadlines().put(c.id, dl);
     }
   }
 

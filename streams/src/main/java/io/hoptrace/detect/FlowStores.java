@@ -30,7 +30,7 @@ public record FlowStores(
         new InMemoryStateStore<>(),
         new InMemoryStateStore<>(),
         new InMemoryStateStore<>(),
-        new Deadlines(new InMemoryStateStore<>(), new InMemoryStateStore<>()),
+        new Deadlines(new InMemoryStateStore<>()),
         new InMemoryStateStore<>());
   }
 
@@ -40,9 +40,7 @@ public record FlowStores(
         new InMemoryStateStore<>(Codecs.conversation()),
         new InMemoryStateStore<>(Codecs.string()),
         new InMemoryStateStore<>(Codecs.fingerprintEntry()),
-        new Deadlines(
-            new InMemoryStateStore<>(Codecs.longValue()),
-            new InMemoryStateStore<>(Codecs.longValue())),
+        new Deadlines(new InMemoryStateStore<>(Codecs.longValue())),
         new InMemoryStateStore<>(Codecs.hopInfo()));
   }
 }

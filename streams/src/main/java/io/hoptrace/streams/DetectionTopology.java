@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
  *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, fingerprints, deadlines and their index by time,
+ *       persistent stores (conversations, aliases, fingerprints, the index of deadlines by time,
  *       hops), each behind a cache of decoded values written back at every commit ({@link
  *       ObjectCachingStore}). Emits flow records to {@code flows} and findings keyed by their alert
  *       subject.
@@ -78,7 +78,6 @@ public final class DetectionTopology {
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String ALIASES_STORE = "aliases";
   public static final String FINGERPRINTS_STORE = "fingerprints";
-  public static final String DEADLINES_STORE = "deadlines";
   public static final String DEADLINE_INDEX_STORE = "deadline-index";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
@@ -166,7 +165,6 @@ public final class DetectionTopology {
     b.addStateStore(kv(CONVERSATIONS_STORE, Serdes.String(), Codecs.conversation(), true));
     b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
     b.addStateStore(kv(FINGERPRINTS_STORE, Serdes.Long(), Codecs.fingerprintEntry(), false));
-    b.addStateStore(kv(DEADLINES_STORE, Serdes.String(), Codecs.longValue(), false));
     // scanned by every punctuation, which writes the object cache back first: Kafka Streams' byte
     // cache below absorbs those write-backs until the commit
     b.addStateStore(
@@ -186,7 +184,6 @@ public final class DetectionTopology {
             CONVERSATIONS_STORE,
             ALIASES_STORE,
             FINGERPRINTS_STORE,
-            DEADLINES_STORE,
             DEADLINE_INDEX_STORE,
             HOPS_STORE);
     one.filter((k, v) -> v.flow() != null, Named.as("flow-records"))

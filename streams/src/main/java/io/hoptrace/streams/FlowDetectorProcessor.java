@@ -48,9 +48,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
             context.getStateStore(DetectionTopology.CONVERSATIONS_STORE),
             context.getStateStore(DetectionTopology.ALIASES_STORE),
             context.getStateStore(DetectionTopology.FINGERPRINTS_STORE),
-            new Deadlines(
-                context.getStateStore(DetectionTopology.DEADLINES_STORE),
-                context.getStateStore(DetectionTopology.DEADLINE_INDEX_STORE)),
+            new Deadlines(context.getStateStore(DetectionTopology.DEADLINE_INDEX_STORE)),
             context.getStateStore(DetectionTopology.HOPS_STORE));
     KeyValueStore<String, NodeInventory> nodes =
         context.getStateStore(DetectionTopology.NODES_STORE);

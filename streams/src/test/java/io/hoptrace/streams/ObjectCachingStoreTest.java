@@ -20,7 +20,6 @@ class ObjectCachingStoreTest {
           DetectionTopology.CONVERSATIONS_STORE,
           DetectionTopology.ALIASES_STORE,
           DetectionTopology.FINGERPRINTS_STORE,
-          DetectionTopology.DEADLINES_STORE,
           DetectionTopology.DEADLINE_INDEX_STORE,
           DetectionTopology.HOPS_STORE);
 
