@@ -28,11 +28,15 @@ import picocli.CommandLine.Spec;
     name = "detect",
     mixinStandardHelpOptions = true,
     description = {
-      "1. Throughput: pre-loads --summaries packet summaries into the packets topic (copies of"
-          + " the healthy lab recording, each copy later in time and with its own fingerprints),"
-          + " then starts the job (one stream thread, exactly-once) and times it from RUNNING"
-          + " until it has committed everything including the FLUSH.",
-      "2. Latency: with the job running (default settings), publishes one TCP SYN stamped now"
+      "1. Throughput: pre-loads at least --summaries packet summaries into the packets topic"
+          + " (whole copies of the healthy lab recording, each copy its own conversations: client"
+          + " ports renumbered, fingerprints unique, --concurrency copies in flight, capture-time"
+          + " order), then starts the job (one stream thread, exactly-once) and times it from"
+          + " RUNNING until it has committed everything including the FLUSH. Prints the outputs"
+          + " and the records and bytes written to each internal topic; an alert on this healthy"
+          + " load fails the run. --baseline first times a pass-through job over the same"
+          + " records.",
+      "2. Latency: with the job running (the same settings), publishes one TCP SYN stamped now"
           + " and measures the wall time until its ONE_WAY alert is readable on the alerts"
           + " topic; --runs times, p50/p99 printed (the one-way window, 10 s by default, is part"
           + " of it)."
