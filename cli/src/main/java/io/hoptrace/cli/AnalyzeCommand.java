@@ -54,6 +54,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Longest wait for the job to drain, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description =
+          "Use this Kafka instead of starting an embedded broker. The run gets topics and an"
+              + " application id of its own (prefix hoptrace.analyze-<id>.), deleted when it"
+              + " ends; the cluster must accept transactions (exactly-once).")
+  String bootstrap;
+
   @Mixin DecoderOptions decoderOptions;
 
   @Mixin DetectionOptions detectionOptions;
@@ -63,16 +72,25 @@ final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Manifest m = Manifest.read(manifest);
+    EmbeddedPipeline.Builder b = EmbeddedPipeline.builder().detection(detectionOptions.config());
+    String where = "the embedded broker";
+    if (bootstrap != null) {
+      String run = "analyze-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      b.bootstrapServers(bootstrap, true)
+          .topics(io.hoptrace.schema.Topics.withPrefix("hoptrace." + run + "."))
+          .applicationId("hoptrace-" + run);
+      where = "Kafka at " + bootstrap + " (topics hoptrace." + run + ".*, deleted at the end)";
+    }
     err.println(
         "hoptrace analyze: "
             + m.hops().size()
             + " hop(s), "
             + m.nodes().size()
-            + " node(s); starting the embedded broker and the detection job");
+            + " node(s); detection job on "
+            + where);
     err.flush();
     Analysis.Result r;
-    try (EmbeddedPipeline p =
-        EmbeddedPipeline.builder().detection(detectionOptions.config()).start()) {
+    try (EmbeddedPipeline p = b.start()) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .run(

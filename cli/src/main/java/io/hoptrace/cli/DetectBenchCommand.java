@@ -276,7 +276,7 @@ final class DetectBenchCommand implements Callable<Integer> {
   /** Records and bytes the job wrote to its internal topics (state changelogs, repartition). */
   private static void internalTopics(EmbeddedPipeline p, PrintWriter out) {
     try {
-      org.apache.kafka.clients.admin.Admin admin = p.kafka().admin();
+      org.apache.kafka.clients.admin.Admin admin = p.admin();
       String prefix = p.applicationId() + "-";
       List<String> names =
           admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).stream()
@@ -300,7 +300,14 @@ final class DetectBenchCommand implements Callable<Integer> {
       var ends = admin.listOffsets(req).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
       Map<String, Long> bytes = new java.util.HashMap<>();
       admin
-          .describeLogDirs(List.of(p.kafka().nodeId()))
+          .describeLogDirs(
+              admin
+                  .describeCluster()
+                  .nodes()
+                  .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                  .stream()
+                  .map(org.apache.kafka.common.Node::id)
+                  .toList())
           .allDescriptions()
           .get(30, java.util.concurrent.TimeUnit.SECONDS)
           .values()

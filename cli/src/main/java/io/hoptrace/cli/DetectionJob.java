@@ -94,6 +94,18 @@ public final class DetectionJob implements AutoCloseable {
     streams.close(timeout);
   }
 
+  /**
+   * Stops the job and leaves its consumer group at once (instead of staying a member until the
+   * session times out), for a run whose group and topics are deleted right after.
+   */
+  public void closeLeavingGroup(Duration timeout) {
+    closed = true;
+    streams.close(
+        org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(timeout));
+  }
+
   @Override
   public void close() {
     close(Duration.ofSeconds(30));

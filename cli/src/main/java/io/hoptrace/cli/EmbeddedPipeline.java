@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -54,8 +59,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
   public static final String DEFAULT_APP_ID = "hoptrace-detect";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(EmbeddedPipeline.class);
 
+  /** The in-process broker, or null when the pipeline uses an existing Kafka. */
   private final EmbeddedKafka kafka;
+
+  private final String bootstrapServers;
+  private final Admin admin;
+
+  /** External Kafka only: delete this pipeline's topics and consumer group on close. */
+  private final boolean deleteOnClose;
+
   private final Topics topics;
   private final DetectionConfig detection;
   private final String applicationId;
@@ -68,8 +83,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private TopicTail<FlowRecord> flowTail;
   private boolean closed;
 
-  private EmbeddedPipeline(Builder b, EmbeddedKafka kafka, Path stateDir, boolean temporaryState) {
+  private EmbeddedPipeline(
+      Builder b, EmbeddedKafka kafka, Admin admin, Path stateDir, boolean temporaryState) {
     this.kafka = kafka;
+    this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : b.bootstrapServers;
+    this.admin = admin;
+    this.deleteOnClose = kafka == null && b.deleteOnClose;
     this.topics = b.topics;
     this.detection = b.detection;
     this.applicationId = b.applicationId;
@@ -84,11 +103,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return bootstrapServers;
   }
 
-  public EmbeddedKafka kafka() {
-    return kafka;
+  /** An admin client of the pipeline's Kafka (owned by the pipeline: do not close it). */
+  public Admin admin() {
+    return admin;
+  }
+
+  /** Whether the pipeline runs its own in-process broker (false: an existing Kafka). */
+  public boolean embeddedBroker() {
+    return kafka != null;
   }
 
   public Topics topics() {
@@ -199,15 +224,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   /** Sends the end-of-input marker to every packets partition. */
   public void sendFlush() {
-    EndOfInput.sendFlush(bootstrapServers(), topics, kafka.admin());
+    EndOfInput.sendFlush(bootstrapServers(), topics, admin);
   }
 
   /** Waits until the job has committed everything published so far (see {@link EndOfInput}). */
   public void awaitDrained(Duration timeout) {
     DetectionJob j = job();
     Runnable healthy = j == null ? () -> {} : j::checkHealthy;
-    EndOfInput.awaitDrained(
-        kafka.admin(), applicationId, topics, timeout, Duration.ofMillis(150), healthy);
+    EndOfInput.awaitDrained(admin, applicationId, topics, timeout, Duration.ofMillis(150), healthy);
   }
 
   /** {@link #sendFlush()} then {@link #awaitDrained}. */
@@ -254,6 +278,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
     closed = true;
     try {
+      if (deleteOnClose && job != null) {
+        job.closeLeavingGroup(Duration.ofSeconds(30));
+        job = null;
+      }
       stopJob();
     } finally {
       if (alertTail != null) {
@@ -262,10 +290,44 @@ public final class EmbeddedPipeline implements AutoCloseable {
       if (flowTail != null) {
         flowTail.close();
       }
-      kafka.close();
+      if (kafka != null) {
+        kafka.close();
+      } else {
+        try {
+          if (deleteOnClose) {
+            deleteOwnTopics();
+          }
+        } finally {
+          admin.close(Duration.ofSeconds(10));
+        }
+      }
       if (temporaryState) {
         deleteRecursively(stateDir);
       }
+    }
+  }
+
+  /**
+   * Deletes what this pipeline created on an existing Kafka: its topics (the topic prefix), the
+   * job's internal topics ({@code <application id>-...}) and its consumer group. Best effort: what
+   * cannot be deleted is reported, not thrown.
+   */
+  private void deleteOwnTopics() {
+    try {
+      List<String> own =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(topics.prefix()) || t.startsWith(applicationId + "-"))
+              .toList();
+      admin.deleteTopics(own).all().get(60, TimeUnit.SECONDS);
+      admin.deleteConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn(
+          "could not delete every topic or the consumer group of {} on {}: {}",
+          applicationId,
+          bootstrapServers,
+          e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -280,11 +342,36 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private final Map<String, Object> streamsOverrides = new LinkedHashMap<>();
     private Duration punctuateInterval = DetectionTopology.DEFAULT_PUNCTUATE_INTERVAL;
     private boolean startJob = true;
+    private String bootstrapServers;
+    private boolean deleteOnClose;
 
     private Builder() {}
 
+    /**
+     * Uses the Kafka at {@code bootstrapServers} instead of starting an in-process broker. Topics
+     * are created if missing (broker-default replication); give the pipeline its own {@link
+     * #topics} prefix and {@link #applicationId} to keep it apart from other users of the cluster.
+     *
+     * @param deleteOnClose delete the pipeline's topics, internal topics and consumer group when it
+     *     closes
+     */
+    public Builder bootstrapServers(String bootstrapServers, boolean deleteOnClose) {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("bootstrap servers must not be blank");
+      }
+      if (brokerDataDir != null) {
+        throw new IllegalArgumentException("a broker data directory needs the embedded broker");
+      }
+      this.bootstrapServers = bootstrapServers;
+      this.deleteOnClose = deleteOnClose;
+      return this;
+    }
+
     /** Broker data directory (kept); default a temporary one deleted on close. */
     public Builder brokerDataDir(Path dir) {
+      if (bootstrapServers != null) {
+        throw new IllegalArgumentException("a broker data directory needs the embedded broker");
+      }
       this.brokerDataDir = Objects.requireNonNull(dir);
       return this;
     }
@@ -351,20 +438,32 @@ public final class EmbeddedPipeline implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the Streams state directory", e);
       }
-      EmbeddedKafka.Builder broker =
-          EmbeddedKafka.builder()
-              // outputs carry capture (event) timestamps: a replay of captures stamped in the
-              // future (skewed sensor clocks, synthetic load) must not be rejected by the broker
-              // (default: at most 1 h ahead), which would stop the exactly-once job
-              .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
-      if (brokerDataDir != null) {
-        broker.dataDir(brokerDataDir);
+      EmbeddedPipeline p;
+      if (bootstrapServers != null) {
+        Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        p = new EmbeddedPipeline(this, null, admin, state, temporaryState);
+      } else {
+        EmbeddedKafka.Builder broker =
+            EmbeddedKafka.builder()
+                // outputs carry capture (event) timestamps: a replay of captures stamped in the
+                // future (skewed sensor clocks, synthetic load) must not be rejected by the broker
+                // (default: at most 1 h ahead), which would stop the exactly-once job
+                .brokerProperty(
+                    "log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
+        if (brokerDataDir != null) {
+          broker.dataDir(brokerDataDir);
+        }
+        EmbeddedKafka kafka = broker.start();
+        p = new EmbeddedPipeline(this, kafka, kafka.admin(), state, temporaryState);
       }
-      EmbeddedKafka kafka = broker.start();
-      EmbeddedPipeline p = new EmbeddedPipeline(this, kafka, state, temporaryState);
       try {
-        kafka.createTopics(
-            DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
+        if (p.kafka != null) {
+          p.kafka.createTopics(
+              DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
+        } else {
+          DetectionTopics.ensure(p.admin, topics, packetsPartitions, Optional.empty());
+        }
         if (startJob) {
           p.startJob();
         }

@@ -57,7 +57,7 @@ final class PassThroughJob {
 
   void awaitDrained(Duration timeout) {
     EndOfInput.awaitDrained(
-        pipeline.kafka().admin(),
+        pipeline.admin(),
         pipeline.applicationId(),
         pipeline.topics(),
         timeout,

@@ -63,7 +63,7 @@ class RestartIT {
       try {
         p.sendFlush();
         EndOfInput.awaitDrained(
-            p.kafka().admin(),
+            p.admin(),
             APP_ID,
             p.topics(),
             Duration.ofMinutes(3),
@@ -100,8 +100,7 @@ class RestartIT {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
-          p.kafka()
-              .admin()
+          p.admin()
               .listConsumerGroupOffsets(APP_ID)
               .partitionsToOffsetAndMetadata()
               .get(10, TimeUnit.SECONDS);

@@ -115,11 +115,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** An admin client owned by this broker (do not close it; {@link #close()} does). */
-  /** The broker's node id (for admin calls that name brokers, e.g. describeLogDirs). */
-  public int nodeId() {
-    return NODE_ID;
-  }
-
   public Admin admin() {
     return admin;
   }
