@@ -19,7 +19,8 @@ record CliRun(int exitCode, String out, String err) {
     var cl = Main.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
+    // ITs choose their Kafka by -Dhoptrace.it.kafka (ItKafka): analyze runs on it
+    int code = cl.execute(ItKafka.route(args));
     return new CliRun(code, out.toString(), err.toString());
   }
 
