@@ -111,11 +111,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return admin;
   }
 
-  /** Whether the pipeline runs its own in-process broker (false: an existing Kafka). */
-  public boolean embeddedBroker() {
-    return kafka != null;
-  }
-
   public Topics topics() {
     return topics;
   }
@@ -430,6 +425,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     /** Starts the broker, creates the topics and (unless disabled) starts the job. */
     public EmbeddedPipeline start() {
+      if (deleteOnClose
+          && (topics.prefix().equals(Topics.DEFAULT_PREFIX)
+              || applicationId.equals(DEFAULT_APP_ID))) {
+        // it would delete every hoptrace topic (or the default job's group) on the cluster
+        throw new IllegalArgumentException(
+            "deleting the pipeline's topics on close needs a topic prefix and an application id"
+                + " of its own, not the defaults");
+      }
       boolean temporaryState = stateDir == null;
       Path state;
       try {
