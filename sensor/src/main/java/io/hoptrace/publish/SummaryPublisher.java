@@ -250,7 +250,14 @@ public final class SummaryPublisher implements AutoCloseable {
     Optional<Short> rf = config.replicationFactor();
     NewTopic packets =
         new NewTopic(topics.packets(), Optional.of(config.packetsPartitions()), rf)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            // arrival time as record timestamp, as the detection job's topics: retention counts
+            // from arrival, not from the capture time of a replayed file
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                    "LogAppendTime"));
     NewTopic nodes =
         new NewTopic(topics.nodes(), Optional.of(config.nodesPartitions()), rf)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
