@@ -37,7 +37,6 @@ public final class BenchWorkload implements Iterator<MergedCaptures.Item> {
   private final Map<Integer, Integer> clientPortIndex = new HashMap<>();
   private final PriorityQueue<long[]> cursors =
       new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {ts, copy, index}
-  private final long templateStart;
   private long nextCopy;
   private long produced;
 
@@ -56,8 +55,9 @@ public final class BenchWorkload implements Iterator<MergedCaptures.Item> {
     }
     this.template = template;
     this.limit = limit;
-    this.templateStart = template.get(0).summary().getTsNanos();
-    long span = template.get(template.size() - 1).summary().getTsNanos() - templateStart;
+    long span =
+        template.get(template.size() - 1).summary().getTsNanos()
+            - template.get(0).summary().getTsNanos();
     this.step = Math.max(1_000_000L, (span + 1_000_000_000L) / concurrency);
     Set<Integer> server = new HashSet<>();
     for (MergedCaptures.Item it : template) {

@@ -11,10 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,13 +100,7 @@ final class DetectBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path manifestFile =
-        template != null
-            ? template
-            : DemoCommand.locate(System.getenv(), Path.of(""))
-                .orElseThrow(() -> new IllegalArgumentException("no bundled recordings found"))
-                .resolve("healthy/manifest.json");
-    Manifest m = Manifest.read(manifestFile);
+    Manifest m = template != null ? Manifest.read(template) : BenchWorkload.healthyManifest();
     List<MergedCaptures.Item> items = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults());
     if (summaries > 0 && baseline) {
       throughput(m, items, out, true);
@@ -276,40 +277,16 @@ final class DetectBenchCommand implements Callable<Integer> {
   /** Records and bytes the job wrote to its internal topics (state changelogs, repartition). */
   private static void internalTopics(EmbeddedPipeline p, PrintWriter out) {
     try {
-      org.apache.kafka.clients.admin.Admin admin = p.admin();
+      Admin admin = p.admin();
       String prefix = p.applicationId() + "-";
-      List<String> names =
-          admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).stream()
-              .filter(t -> t.startsWith(prefix))
-              .sorted()
-              .toList();
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> req =
-          new java.util.HashMap<>();
+      List<Integer> brokers =
+          admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
+      // every replica of the job's internal topics, with its size on disk
+      Map<TopicPartition, Long> bytes = new HashMap<>();
       admin
-          .describeTopics(names)
-          .allTopicNames()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS)
-          .forEach(
-              (t, d) ->
-                  d.partitions()
-                      .forEach(
-                          i ->
-                              req.put(
-                                  new org.apache.kafka.common.TopicPartition(t, i.partition()),
-                                  org.apache.kafka.clients.admin.OffsetSpec.latest())));
-      var ends = admin.listOffsets(req).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      Map<String, Long> bytes = new java.util.HashMap<>();
-      admin
-          .describeLogDirs(
-              admin
-                  .describeCluster()
-                  .nodes()
-                  .get(30, java.util.concurrent.TimeUnit.SECONDS)
-                  .stream()
-                  .map(org.apache.kafka.common.Node::id)
-                  .toList())
+          .describeLogDirs(brokers)
           .allDescriptions()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .get(30, TimeUnit.SECONDS)
           .values()
           .forEach(
               dirs ->
@@ -318,18 +295,26 @@ final class DetectBenchCommand implements Callable<Integer> {
                           dir ->
                               dir.replicaInfos()
                                   .forEach(
-                                      (tp, info) ->
-                                          bytes.merge(tp.topic(), info.size(), Long::sum))));
-      for (String t : names) {
-        long records =
-            ends.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(t))
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
-        out.printf(
-            "  internal topic %s: %d offsets, %.1f MB%n",
-            t.substring(prefix.length()), records, bytes.getOrDefault(t, 0L) / 1e6);
-      }
+                                      (tp, info) -> {
+                                        if (tp.topic().startsWith(prefix)) {
+                                          bytes.merge(tp, info.size(), Long::sum);
+                                        }
+                                      })));
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      bytes.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+      var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      Map<String, long[]> byTopic = new TreeMap<>(); // {offsets, bytes}
+      bytes.forEach(
+          (tp, size) -> {
+            long[] t = byTopic.computeIfAbsent(tp.topic(), k -> new long[2]);
+            t[0] += ends.get(tp).offset();
+            t[1] += size;
+          });
+      byTopic.forEach(
+          (t, v) ->
+              out.printf(
+                  "  internal topic %s: %d offsets, %.1f MB%n",
+                  t.substring(prefix.length()), v[0], v[1] / 1e6));
     } catch (Exception e) {
       out.printf("  internal topics: not readable (%s)%n", e);
     }

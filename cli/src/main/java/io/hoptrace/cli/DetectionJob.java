@@ -26,9 +26,13 @@ public final class DetectionJob implements AutoCloseable {
   private volatile boolean closed;
 
   public DetectionJob(DetectionTopology topology, Properties streamsConfig) {
-    Objects.requireNonNull(topology, "topology");
+    this(Objects.requireNonNull(topology, "topology").build(), streamsConfig);
+  }
+
+  /** Any topology with the job's handling (the benchmark's pass-through baseline). */
+  DetectionJob(org.apache.kafka.streams.Topology topology, Properties streamsConfig) {
     this.applicationId = streamsConfig.getProperty("application.id");
-    this.streams = new KafkaStreams(topology.build(), streamsConfig);
+    this.streams = new KafkaStreams(topology, streamsConfig);
     streams.setUncaughtExceptionHandler(
         e -> {
           failure.compareAndSet(null, e);

@@ -7,7 +7,6 @@ import io.hoptrace.streams.PacketTimestampExtractor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,7 +21,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class PassThroughJob {
   private final EmbeddedPipeline pipeline;
-  private final KafkaStreams streams;
+  private final DetectionJob job;
   private final AtomicLong counted = new AtomicLong();
 
   /** Starts the job on the pipeline's broker (the pipeline's detection job must not run). */
@@ -43,15 +42,12 @@ final class PassThroughJob {
                     }
                   }
                 });
-    streams = new KafkaStreams(b.build(), pipeline.streamsConfig());
-    streams.start();
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-        streams.close(Duration.ofSeconds(10));
-        throw new IllegalStateException("pass-through job not running: " + streams.state());
-      }
-      DetectionJob.sleep(20);
+    job = new DetectionJob(b.build(), pipeline.streamsConfig());
+    try {
+      job.start(Duration.ofMinutes(1));
+    } catch (RuntimeException e) {
+      job.close(Duration.ofSeconds(10));
+      throw e;
     }
   }
 
@@ -62,17 +58,13 @@ final class PassThroughJob {
         pipeline.topics(),
         timeout,
         Duration.ofMillis(150),
-        () -> {
-          if (streams.state() == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException("pass-through job failed");
-          }
-        });
+        job::checkHealthy);
   }
 
   /** Closes the job; returns how many summaries it counted. */
   long close() {
-    streams.close(Duration.ofSeconds(30));
-    streams.cleanUp();
+    job.close(Duration.ofSeconds(30));
+    job.streams().cleanUp();
     return counted.get();
   }
 }

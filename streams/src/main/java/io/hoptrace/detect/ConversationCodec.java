@@ -34,8 +34,7 @@ final class ConversationCodec implements Codec<Conversation> {
         w.uvarLong(0);
         return this;
       }
-      long d = v - base;
-      long zz = (d << 1) ^ (d >> 63);
+      long zz = ByteWriter.zigzag(v - base);
       if (zz == -1L) {
         throw new IllegalStateException("timestamp " + v + " out of range for base " + base);
       }
@@ -63,8 +62,7 @@ final class ConversationCodec implements Codec<Conversation> {
       if (u == 0) {
         return -1;
       }
-      long zz = u - 1;
-      return ((zz >>> 1) ^ -(zz & 1)) + base;
+      return ByteReader.unzigzag(u - 1) + base;
     }
   }
 

@@ -41,27 +41,11 @@ public final class Ip {
   }
 
   private static byte[] parseV4(String t) {
-    byte[] out = new byte[4];
-    int part = 0;
-    int val = -1;
-    for (int i = 0; i <= t.length(); i++) {
-      char c = i < t.length() ? t.charAt(i) : '.';
-      if (c == '.') {
-        if (val < 0 || part > 3) {
-          return null;
-        }
-        out[part++] = (byte) val;
-        val = -1;
-      } else if (c >= '0' && c <= '9') {
-        val = (val < 0 ? 0 : val * 10) + (c - '0');
-        if (val > 255) {
-          return null;
-        }
-      } else {
-        return null;
-      }
+    long v = v4(t);
+    if (v < 0) {
+      return null;
     }
-    return part == 4 ? out : null;
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 
   /** Canonical text of an address literal (the input itself if it does not parse). */

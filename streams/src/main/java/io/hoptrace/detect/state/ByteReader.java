@@ -28,7 +28,11 @@ public final class ByteReader {
 
   /** Zig-zag varint, as {@code ByteWriter.varLong}. */
   public long varLong() {
-    long z = uvarLong();
+    return unzigzag(uvarLong());
+  }
+
+  /** Inverse of {@code ByteWriter.zigzag}. */
+  public static long unzigzag(long z) {
     return (z >>> 1) ^ -(z & 1);
   }
 

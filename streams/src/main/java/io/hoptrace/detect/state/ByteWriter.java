@@ -30,7 +30,12 @@ public final class ByteWriter {
 
   /** Zig-zag varint, so -1 ("absent") costs one byte. */
   public ByteWriter varLong(long v) {
-    return uvarLong((v << 1) ^ (v >> 63));
+    return uvarLong(zigzag(v));
+  }
+
+  /** Zig-zag mapping: small magnitudes of either sign to small unsigned values. */
+  public static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
   }
 
   /** Unsigned varint (7 bits a byte, low group first). */
