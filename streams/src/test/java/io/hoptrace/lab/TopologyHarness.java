@@ -175,4 +175,17 @@ public final class TopologyHarness implements Harness {
       }
     }
   }
+
+  /** Registers this host with the scenario suite of the detection module's test-jar. */
+  public static final class Factory implements HarnessFactory {
+    @Override
+    public String name() {
+      return "kafka-streams";
+    }
+
+    @Override
+    public Harness create() {
+      return new TopologyHarness();
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package io.hoptrace.streams;
+package io.hoptrace.scenario;
 
 import static io.hoptrace.lab.Lab.*;
 import static io.hoptrace.lab.Pkt.*;

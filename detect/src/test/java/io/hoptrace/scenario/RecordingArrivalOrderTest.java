@@ -1,4 +1,4 @@
-package io.hoptrace.streams;
+package io.hoptrace.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
