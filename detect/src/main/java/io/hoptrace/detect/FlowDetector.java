@@ -217,7 +217,7 @@ public final class FlowDetector {
       List<EncapLayer> encap = p.getEncap();
       if (!encap.isEmpty()) {
         EncapLayer l = encap.get(0);
-        hd.encapType = l.getType().ordinal();
+        hd.encapType = StateCodes.encap(l.getType());
         hd.outerSrc = Ip.canonical(l.getOuterSrc());
         hd.outerDst = Ip.canonical(l.getOuterDst());
         hd.outerDport = l.getOuterDport();
@@ -1880,7 +1880,7 @@ public final class FlowDetector {
       }
       if (enc != null) {
         int overhead =
-            switch (EncapType.values()[enc.encapType]) {
+            switch (StateCodes.encap(enc.encapType)) {
               case IPIP -> 20;
               case GRE -> 24;
               default -> 50;

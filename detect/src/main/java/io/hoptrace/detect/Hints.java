@@ -1,6 +1,5 @@
 package io.hoptrace.detect;
 
-import io.hoptrace.schema.EncapType;
 import io.hoptrace.schema.FdbEntry;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.VtepInfo;
@@ -9,8 +8,6 @@ import java.util.List;
 
 /** Plain-words hints, one per kind of lost-at segment, naming the addresses involved. */
 final class Hints {
-  private static final EncapType[] ENCAPS = EncapType.values();
-
   private Hints() {}
 
   static String nodeOf(String hop) {
@@ -59,7 +56,7 @@ final class Hints {
     if (encapType < 0) {
       return null;
     }
-    return switch (ENCAPS[encapType]) {
+    return switch (StateCodes.encap(encapType)) {
       case VXLAN -> "VXLAN (UDP " + (port > 0 ? port : 8472) + ")";
       case GENEVE -> "Geneve (UDP " + (port > 0 ? port : 6081) + ")";
       case IPIP -> "IP-in-IP (IP protocol 4)";
@@ -69,7 +66,7 @@ final class Hints {
   }
 
   static String tunnelFilter(int encapType, int port) {
-    return switch (ENCAPS[encapType]) {
+    return switch (StateCodes.encap(encapType)) {
       case VXLAN, GENEVE -> port + "/udp";
       case IPIP -> "IP protocol 4";
       case GRE -> "IP protocol 47";
