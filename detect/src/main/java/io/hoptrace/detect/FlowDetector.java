@@ -448,13 +448,7 @@ public final class FlowDetector {
   }
 
   private static boolean isIcmpError(int proto, int type) {
-    if (proto == 1) {
-      return type == 3 || type == 11;
-    }
-    if (proto == 58) {
-      return type == 1 || type == 2 || type == 3;
-    }
-    return false;
+    return FlowKey.keyedByQuotedFlow(proto, type);
   }
 
   private static Pending findPending(Conversation c, long fp, int d) {
@@ -532,7 +526,7 @@ public final class FlowDetector {
   // ------------------------------------------------------------------------------------ ICMP
 
   private void onIcmpError(PacketSummary p, IcmpInfo icmp, String hop) {
-    FiveTuple q = icmp.getQuotedInner() != null ? icmp.getQuotedInner() : icmp.getQuoted();
+    FiveTuple q = FlowKey.quotedFlow(icmp);
     if (q == null) {
       count("skipped.ICMP_WITHOUT_QUOTE");
       return;
