@@ -1,5 +1,6 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
 import io.hoptrace.schema.LostAt;
@@ -89,14 +90,8 @@ public final class AlertPrinter {
   }
 
   static String protoName(int proto) {
-    return switch (proto) {
-      case 1 -> "icmp";
-      case 6 -> "tcp";
-      case 17 -> "udp";
-      case 58 -> "icmpv6";
-      case 132 -> "sctp";
-      default -> "proto " + proto;
-    };
+    String name = IpProto.name(proto);
+    return name != null ? name : "proto " + proto;
   }
 
   private static Instant instant(long nanos) {

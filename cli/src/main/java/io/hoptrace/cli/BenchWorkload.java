@@ -1,5 +1,6 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.contract.FlowKey;
 import io.hoptrace.decode.SummaryMapper;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.IcmpInfo;
@@ -184,9 +185,14 @@ public final class BenchWorkload implements Iterator<MergedCaptures.Item> {
       if (q != null) {
         q.setSport(port(q.getSport(), copy));
         q.setDport(port(q.getDport(), copy));
+        FiveTuple qi = icmp.getQuotedInner();
+        if (qi != null) {
+          qi.setSport(port(qi.getSport(), copy));
+          qi.setDport(port(qi.getDport(), copy));
+        }
         // an ICMP error is keyed by the flow it quotes (SummaryMapper.partitionKey)
         if (!it.key().equals(it.summary().getFlowKey())) {
-          key = SummaryMapper.flowKeyOf(q);
+          key = SummaryMapper.flowKeyOf(FlowKey.quotedFlow(icmp));
         }
       }
     }

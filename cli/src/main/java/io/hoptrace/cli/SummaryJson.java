@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.DnsInfo;
 import io.hoptrace.schema.EncapLayer;
 import io.hoptrace.schema.FiveTuple;
@@ -31,11 +32,7 @@ final class SummaryJson implements AutoCloseable {
     json.writeStartObject();
     json.writeNumberField("ts", s.getTsNanos());
     json.writeStringField("status", s.getStatus());
-    json.writeStringField(
-        "hop",
-        s.getPod() == null
-            ? s.getNode() + "/" + s.getIface()
-            : s.getNode() + "/" + s.getPod() + "/" + s.getIface());
+    json.writeStringField("hop", HopId.format(s.getNode(), s.getPod(), s.getIface()));
     json.writeNumberField("len", s.getWireLength());
     json.writeNumberField("caplen", s.getCapturedLength());
     if (s.getDirection() != null && !"UNKNOWN".equals(s.getDirection().name())) {

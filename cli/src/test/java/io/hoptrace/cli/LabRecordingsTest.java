@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoptrace.contract.HopId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -97,10 +98,10 @@ class LabRecordingsTest {
         manifest.get("hops").findParents("iface").stream()
             .map(
                 h ->
-                    h.get("node").asText()
-                        + (h.has("pod") ? "/" + h.get("pod").asText() : "")
-                        + "/"
-                        + h.get("iface").asText())
+                    HopId.format(
+                        h.get("node").asText(),
+                        h.has("pod") ? h.get("pod").asText() : null,
+                        h.get("iface").asText()))
             .toList();
 
     assertThat(scenario).startsWith(truth.get("scenario").asText());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoptrace.capture.TestNetns;
+import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
@@ -303,11 +304,7 @@ class LiveOverlayIT {
             / 1_000_000L;
     Map<String, Integer> perHop = new TreeMap<>();
     packets.forEach(
-        s ->
-            perHop.merge(
-                s.getNode() + (s.getPod() == null ? "" : "/" + s.getPod()) + "/" + s.getIface(),
-                1,
-                Integer::sum));
+        s -> perHop.merge(HopId.format(s.getNode(), s.getPod(), s.getIface()), 1, Integer::sum));
     if (packets.isEmpty()) {
       problems.add("the sensors published no packet summary");
     }

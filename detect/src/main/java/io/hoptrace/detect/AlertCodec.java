@@ -3,12 +3,9 @@ package io.hoptrace.detect;
 import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.schema.Alert;
-import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertSubject;
-import io.hoptrace.schema.AlertType;
 import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.LostAt;
-import io.hoptrace.schema.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +13,12 @@ import java.util.Map;
 
 /** Compact bytes of an {@link Alert} (no Avro runtime needed), used inside state and findings. */
 final class AlertCodec {
-  private static final AlertType[] TYPES = AlertType.values();
-  private static final Severity[] SEVERITIES = Severity.values();
-  private static final AlertStatus[] STATUSES = AlertStatus.values();
-
   private AlertCodec() {}
 
   static void write(ByteWriter w, Alert a) {
-    w.str(a.getId()).u8(a.getType().ordinal()).u8(a.getSeverity().ordinal());
-    w.u8(a.getStatus().ordinal()).varLong(a.getFirstSeen()).varLong(a.getLastSeen());
+    // enums as explicit codes (StateCodes: today's codes are the former ordinals)
+    w.str(a.getId()).u8(StateCodes.alertType(a.getType())).u8(StateCodes.severity(a.getSeverity()));
+    w.u8(StateCodes.status(a.getStatus())).varLong(a.getFirstSeen()).varLong(a.getLastSeen());
     AlertSubject s = a.getSubject();
     w.str(s.getKind()).str(s.getSrc()).str(s.getDst()).varInt(s.getProto());
     w.varInt(s.getSport()).varInt(s.getDport()).str(s.getNode()).str(s.getVtep());
@@ -50,9 +44,9 @@ final class AlertCodec {
     Alert.Builder b =
         Alert.newBuilder()
             .setId(r.str())
-            .setType(TYPES[r.u8()])
-            .setSeverity(SEVERITIES[r.u8()])
-            .setStatus(STATUSES[r.u8()])
+            .setType(StateCodes.alertType(r.u8()))
+            .setSeverity(StateCodes.severity(r.u8()))
+            .setStatus(StateCodes.status(r.u8()))
             .setFirstSeen(r.varLong())
             .setLastSeen(r.varLong());
     AlertSubject s =

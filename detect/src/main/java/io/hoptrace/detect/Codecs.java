@@ -3,20 +3,22 @@ package io.hoptrace.detect;
 import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
-import io.hoptrace.schema.InterfaceRole;
 
-/** Byte codecs of every state and message type of the core, for host stores and topics. */
+/**
+ * Byte codecs of every state and message type of the core, for host stores and topics. Enums are
+ * written as their {@link StateCodes} codes, which equal the ordinals written before, so existing
+ * state decodes identically.
+ */
 public final class Codecs {
   private static final Codec<Conversation> CONVERSATION = new ConversationCodec();
   private static final Codec<Aggregate> AGGREGATE = new AggregateCodec();
-  private static final InterfaceRole[] ROLES = InterfaceRole.values();
 
   private static final Codec<Finding> FINDING =
       new Codec<>() {
         @Override
         public byte[] encode(Finding f) {
           ByteWriter w = new ByteWriter(256);
-          w.u8(1).str(f.key()).u8(f.kind().ordinal()).str(f.member());
+          w.u8(1).str(f.key()).u8(StateCodes.kind(f.kind())).str(f.member());
           AlertCodec.write(w, f.alert());
           return w.toBytes();
         }
@@ -28,7 +30,7 @@ public final class Codecs {
             throw new IllegalStateException("unknown finding version");
           }
           String key = r.str();
-          Finding.Kind kind = Finding.Kind.values()[r.u8()];
+          Finding.Kind kind = StateCodes.kind(r.u8());
           String member = r.str();
           return new Finding(key, kind, member, AlertCodec.read(r));
         }
@@ -61,14 +63,14 @@ public final class Codecs {
               .str(h.hop())
               .str(h.node())
               .str(h.pod())
-              .u8(h.role().ordinal())
+              .u8(StateCodes.role(h.role()))
               .toBytes();
         }
 
         @Override
         public HopInfo decode(byte[] bytes) {
           ByteReader r = new ByteReader(bytes);
-          return new HopInfo(r.str(), r.str(), r.str(), ROLES[r.u8()]);
+          return new HopInfo(r.str(), r.str(), r.str(), StateCodes.role(r.u8()));
         }
       };
 

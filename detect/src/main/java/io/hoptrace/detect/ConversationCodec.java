@@ -3,7 +3,6 @@ package io.hoptrace.detect;
 import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
-import io.hoptrace.schema.InterfaceRole;
 
 /**
  * Hand-rolled compact bytes for {@link Conversation}.
@@ -17,7 +16,6 @@ import io.hoptrace.schema.InterfaceRole;
 final class ConversationCodec implements Codec<Conversation> {
   private static final int VERSION_1 = 1;
   private static final int VERSION = 2;
-  private static final InterfaceRole[] ROLES = InterfaceRole.values();
 
   /** Writes timestamps relative to {@link #base}; {@code -1} is 0, {@code base + d} is zz(d)+1. */
   private static final class Out {
@@ -80,7 +78,7 @@ final class ConversationCodec implements Codec<Conversation> {
     }
     w.varInt(c.slots.size());
     for (HopSlot s : c.slots) {
-      w.str(s.hop).str(s.node).str(s.pod).u8(s.role.ordinal()).varInt(s.tuple);
+      w.str(s.hop).str(s.node).str(s.pod).u8(StateCodes.role(s.role)).varInt(s.tuple);
       writeDir(o, s.dir[0]);
       writeDir(o, s.dir[1]);
     }
@@ -168,7 +166,7 @@ final class ConversationCodec implements Codec<Conversation> {
       s.hop = r.str();
       s.node = r.str();
       s.pod = r.str();
-      s.role = ROLES[r.u8()];
+      s.role = StateCodes.role(r.u8()); // explicit code = the former ordinal
       s.tuple = r.varInt();
       readDir(in, s.dir[0]);
       readDir(in, s.dir[1]);
@@ -294,6 +292,7 @@ final class ConversationCodec implements Codec<Conversation> {
         o.ts(h.ringTs[i]);
       }
     }
+    // encapType is a StateCodes.encap code (the former EncapType ordinal), -1 for none
     w.varInt(h.ringPos).varInt(h.encapType).str(h.outerSrc).str(h.outerDst);
     w.varInt(h.outerDport);
   }

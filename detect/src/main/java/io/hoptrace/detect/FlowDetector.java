@@ -1,6 +1,8 @@
 package io.hoptrace.detect;
 
-import io.hoptrace.detect.net.FlowKeys;
+import io.hoptrace.contract.FlowKey;
+import io.hoptrace.contract.HopId;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.detect.net.Ip;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
@@ -151,7 +153,7 @@ public final class FlowDetector {
     int sport = p.getSport();
     int dport = p.getDport();
     int proto = p.getProto();
-    String key = FlowKeys.key(proto, src, sport, dst, dport);
+    String key = FlowKey.key(proto, src, sport, dst, dport);
     Conversation c = load(key);
     if (c == null) {
       c = new Conversation();
@@ -217,7 +219,7 @@ public final class FlowDetector {
       List<EncapLayer> encap = p.getEncap();
       if (!encap.isEmpty()) {
         EncapLayer l = encap.get(0);
-        hd.encapType = l.getType().ordinal();
+        hd.encapType = StateCodes.encap(l.getType());
         hd.outerSrc = Ip.canonical(l.getOuterSrc());
         hd.outerDst = Ip.canonical(l.getOuterDst());
         hd.outerDport = l.getOuterDport();
@@ -274,7 +276,7 @@ public final class FlowDetector {
     }
     c.lastDirTs[d] = Math.max(c.lastDirTs[d], ts);
     DnsInfo dns = p.getDns();
-    if (dns != null && proto == 17 && (sport == 53 || dport == 53)) {
+    if (dns != null && proto == IpProto.UDP && (sport == 53 || dport == 53)) {
       onDns(c, dns, src, sport, dst, ts);
     }
     if (!p.getEncap().isEmpty()) {
@@ -340,7 +342,7 @@ public final class FlowDetector {
 
   private boolean tunnelFlow(Conversation c) {
     TupleInfo t = c.first();
-    return t.proto == 17 && (neverPorts.contains(t.sport) || neverPorts.contains(t.dport));
+    return t.proto == IpProto.UDP && (neverPorts.contains(t.sport) || neverPorts.contains(t.dport));
   }
 
   private boolean isRequest(Conversation c, PacketSummary p, int d, int flags, int payload) {
@@ -348,17 +350,17 @@ public final class FlowDetector {
       return false;
     }
     int proto = p.getProto();
-    if (proto == 6) {
+    if (proto == IpProto.TCP) {
       boolean syn = (flags & TcpAnalyzer.SYN) != 0;
       boolean ack = (flags & TcpAnalyzer.ACK) != 0;
       boolean rst = (flags & TcpAnalyzer.RST) != 0;
       return (syn && !ack) || (payload > 0 && !rst);
     }
-    if (proto == 1 || proto == 58) {
+    if (IpProto.isIcmp(proto)) {
       IcmpInfo i = p.getIcmp();
       return i != null && (i.getType() == 8 || i.getType() == 128);
     }
-    if (proto == 17) {
+    if (proto == IpProto.UDP) {
       if (c.dnsFlow && !onewayDns) {
         return false;
       }
@@ -385,9 +387,9 @@ public final class FlowDetector {
     } else {
       int sp = p.getSport();
       int dp = p.getDport();
-      if (p.getProto() == 17 && requestPorts.contains(dp)) {
+      if (p.getProto() == IpProto.UDP && requestPorts.contains(dp)) {
         senderInitiates = true;
-      } else if (p.getProto() == 17 && requestPorts.contains(sp)) {
+      } else if (p.getProto() == IpProto.UDP && requestPorts.contains(sp)) {
         senderInitiates = false;
       } else if (dp >= 0 && sp >= 0 && dp < 1024 && sp >= 1024) {
         senderInitiates = true;
@@ -446,13 +448,7 @@ public final class FlowDetector {
   }
 
   private static boolean isIcmpError(int proto, int type) {
-    if (proto == 1) {
-      return type == 3 || type == 11;
-    }
-    if (proto == 58) {
-      return type == 1 || type == 2 || type == 3;
-    }
-    return false;
+    return FlowKey.keyedByQuotedFlow(proto, type);
   }
 
   private static Pending findPending(Conversation c, long fp, int d) {
@@ -465,9 +461,7 @@ public final class FlowDetector {
   }
 
   private String hopId(PacketSummary p) {
-    return p.getPod() != null
-        ? p.getNode() + "/" + p.getPod() + "/" + p.getIface()
-        : p.getNode() + "/" + p.getIface();
+    return HopId.format(p.getNode(), p.getPod(), p.getIface());
   }
 
   private void loadHops() {
@@ -532,7 +526,7 @@ public final class FlowDetector {
   // ------------------------------------------------------------------------------------ ICMP
 
   private void onIcmpError(PacketSummary p, IcmpInfo icmp, String hop) {
-    FiveTuple q = icmp.getQuotedInner() != null ? icmp.getQuotedInner() : icmp.getQuoted();
+    FiveTuple q = FlowKey.quotedFlow(icmp);
     if (q == null) {
       count("skipped.ICMP_WITHOUT_QUOTE");
       return;
@@ -540,7 +534,7 @@ public final class FlowDetector {
     long ts = p.getTsNanos();
     String qsrc = Ip.canonical(q.getSrc());
     String qdst = Ip.canonical(q.getDst());
-    String key = FlowKeys.key(q.getProto(), qsrc, q.getSport(), qdst, q.getDport());
+    String key = FlowKey.key(q.getProto(), qsrc, q.getSport(), qdst, q.getDport());
     Conversation c = load(key);
     if (c == null) {
       c = new Conversation();
@@ -693,7 +687,7 @@ public final class FlowDetector {
   }
 
   private static String tupleText(FiveTuple t) {
-    return FlowKeys.protoName(t.getProto())
+    return IpProto.nameOrNumber(t.getProto())
         + " "
         + Ip.canonical(t.getSrc())
         + (t.getSport() >= 0 ? ":" + t.getSport() : "")
@@ -761,7 +755,7 @@ public final class FlowDetector {
         AlertSubject.newBuilder()
             .setKind("RESOLVER")
             .setDst(resolver)
-            .setProto(17)
+            .setProto(IpProto.UDP)
             .setDport(53)
             .build();
     Alert a =
@@ -905,7 +899,7 @@ public final class FlowDetector {
   }
 
   private Finding vtepFinding(Conversation c, VtepNote n) {
-    String sender = n.sender != null ? n.sender : Hints.nodeOf(n.hop);
+    String sender = n.sender != null ? n.sender : HopId.nodeOf(n.hop);
     String hint;
     String vtepAddr;
     switch (n.kind) {
@@ -969,7 +963,7 @@ public final class FlowDetector {
             .setKind("VTEP")
             .setSrc(n.outerSrc)
             .setDst(n.outerDst)
-            .setProto(17)
+            .setProto(IpProto.UDP)
             .setDport(n.port)
             .setNode(sender)
             .setVtep(vtepAddr)
@@ -1191,7 +1185,7 @@ public final class FlowDetector {
       long ts) {
     long k = fpKey(fp, p.getNode());
     FingerprintEntry e = stores.fingerprints().get(k);
-    boolean aToB = FlowKeys.isAtoB(src, sport, dst, dport);
+    boolean aToB = FlowKey.isAtoB(src, sport, dst, dport);
     Conversation result = c;
     if (e != null
         && !e.flowKey().equals(key)
@@ -1880,7 +1874,7 @@ public final class FlowDetector {
       }
       if (enc != null) {
         int overhead =
-            switch (EncapType.values()[enc.encapType]) {
+            switch (StateCodes.encap(enc.encapType)) {
               case IPIP -> 20;
               case GRE -> 24;
               default -> 50;
@@ -1902,7 +1896,7 @@ public final class FlowDetector {
         }
       }
       if (pmtu < 0 && after != null) {
-        int m = inventory.mtu(Hints.nodeOf(after), Hints.ifaceOf(before != null ? before : after));
+        int m = inventory.mtu(HopId.nodeOf(after), HopId.ifaceOf(before != null ? before : after));
         if (m > 0) {
           pmtu = m;
           source = "MTU of " + (before != null ? before : after);

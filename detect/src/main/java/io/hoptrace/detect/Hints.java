@@ -1,6 +1,9 @@
 package io.hoptrace.detect;
 
-import io.hoptrace.schema.EncapType;
+import static io.hoptrace.contract.HopId.ifaceOf;
+import static io.hoptrace.contract.HopId.nodeOf;
+
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.FdbEntry;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.VtepInfo;
@@ -9,22 +12,7 @@ import java.util.List;
 
 /** Plain-words hints, one per kind of lost-at segment, naming the addresses involved. */
 final class Hints {
-  private static final EncapType[] ENCAPS = EncapType.values();
-
   private Hints() {}
-
-  static String nodeOf(String hop) {
-    if (hop == null) {
-      return null;
-    }
-    int i = hop.indexOf('/');
-    return i < 0 ? hop : hop.substring(0, i);
-  }
-
-  static String ifaceOf(String hop) {
-    int i = hop.lastIndexOf('/');
-    return i < 0 ? hop : hop.substring(i + 1);
-  }
 
   /** Encapsulation seen at a hop in a direction, or null. */
   private static HopDir encapAt(Conversation c, String hop, int d) {
@@ -59,20 +47,20 @@ final class Hints {
     if (encapType < 0) {
       return null;
     }
-    return switch (ENCAPS[encapType]) {
+    return switch (StateCodes.encap(encapType)) {
       case VXLAN -> "VXLAN (UDP " + (port > 0 ? port : 8472) + ")";
       case GENEVE -> "Geneve (UDP " + (port > 0 ? port : 6081) + ")";
-      case IPIP -> "IP-in-IP (IP protocol 4)";
-      case GRE -> "GRE (IP protocol 47)";
+      case IPIP -> "IP-in-IP (IP protocol " + IpProto.IPIP + ")";
+      case GRE -> "GRE (IP protocol " + IpProto.GRE + ")";
       default -> "encapsulated traffic";
     };
   }
 
   static String tunnelFilter(int encapType, int port) {
-    return switch (ENCAPS[encapType]) {
+    return switch (StateCodes.encap(encapType)) {
       case VXLAN, GENEVE -> port + "/udp";
-      case IPIP -> "IP protocol 4";
-      case GRE -> "IP protocol 47";
+      case IPIP -> "IP protocol " + IpProto.IPIP;
+      case GRE -> "IP protocol " + IpProto.GRE;
       default -> "the tunnel traffic";
     };
   }
@@ -316,7 +304,7 @@ final class Hints {
     if (portUnreach) {
       return target
           + " rejects "
-          + io.hoptrace.detect.net.FlowKeys.protoName(proto)
+          + IpProto.nameOrNumber(proto)
           + (port >= 0 ? "/" + port : "")
           + ": nothing listens on that port (ICMP port unreachable from "
           + reporter

@@ -25,7 +25,7 @@ final class HopDir {
   final long[] ringTs = new long[RING];
   int ringPos;
   // outermost encapsulation seen in this direction on this hop
-  int encapType = -1;
+  int encapType = -1; // StateCodes.encap code (persisted), -1 for none
   String outerSrc;
   String outerDst;
   int outerDport = -1;

@@ -1,5 +1,6 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.contract.HopId;
 import io.hoptrace.detect.net.Cidr;
 import io.hoptrace.detect.net.Ip;
 import io.hoptrace.schema.FdbEntry;
@@ -236,7 +237,7 @@ public final class InventoryIndex {
               || r == InterfaceRole.VTEP
               || r == InterfaceRole.TUNNEL
               || r == InterfaceRole.BRIDGE)) {
-        out.add(new InfraHop(node + "/" + i.getName(), node, r, i.getMtu()));
+        out.add(new InfraHop(HopId.format(node, null, i.getName()), node, r, i.getMtu()));
       }
     }
     return out;

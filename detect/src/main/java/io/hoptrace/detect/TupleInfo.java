@@ -1,6 +1,7 @@
 package io.hoptrace.detect;
 
-import io.hoptrace.detect.net.FlowKeys;
+import io.hoptrace.contract.FlowKey;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.FiveTuple;
 
 /** One 5-tuple of a conversation, oriented initiator to responder. */
@@ -33,7 +34,7 @@ final class TupleInfo {
   }
 
   boolean initiatorIsA() {
-    return FlowKeys.isAtoB(src, sport, dst, dport);
+    return FlowKey.isAtoB(src, sport, dst, dport);
   }
 
   FiveTuple toFiveTuple() {
@@ -48,7 +49,7 @@ final class TupleInfo {
   }
 
   String text() {
-    return FlowKeys.protoName(proto)
+    return IpProto.nameOrNumber(proto)
         + " "
         + src
         + (sport >= 0 ? ":" + sport : "")

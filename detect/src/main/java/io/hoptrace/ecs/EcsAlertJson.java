@@ -3,7 +3,8 @@ package io.hoptrace.ecs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hoptrace.detect.net.FlowKeys;
+import io.hoptrace.contract.HopId;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertSubject;
@@ -70,7 +71,7 @@ public final class EcsAlertJson {
     }
     ObjectNode network = root.putObject("network");
     if (s.getProto() >= 0) {
-      network.put("transport", FlowKeys.protoName(s.getProto()));
+      network.put("transport", IpProto.nameOrNumber(s.getProto()));
       network.put("iana_number", String.valueOf(s.getProto()));
     }
     if (!a.getCommunityIds().isEmpty()) {
@@ -79,8 +80,7 @@ public final class EcsAlertJson {
     String node = s.getNode();
     LostAt lost = a.getLostAt();
     if (node == null && lost != null && lost.getAfter() != null) {
-      int i = lost.getAfter().indexOf('/');
-      node = i < 0 ? lost.getAfter() : lost.getAfter().substring(0, i);
+      node = HopId.nodeOf(lost.getAfter());
     }
     if (node != null) {
       root.putObject("host").put("name", node);

@@ -2,21 +2,21 @@ package io.hoptrace.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.contract.FlowKey;
 import io.hoptrace.detect.net.Cidr;
-import io.hoptrace.detect.net.FlowKeys;
 import io.hoptrace.detect.net.Ip;
 import org.junit.jupiter.api.Test;
 
 class FlowKeysTest {
   @Test
   void endpointsAreOrderedByAddressBytesThenPort() {
-    assertThat(FlowKeys.key(6, "10.0.0.10", 80, "10.0.0.2", 40000))
+    assertThat(FlowKey.key(6, "10.0.0.10", 80, "10.0.0.2", 40000))
         .isEqualTo("6|10.0.0.2|40000|10.0.0.10|80");
-    assertThat(FlowKeys.key(6, "10.0.0.2", 40000, "10.0.0.10", 80))
+    assertThat(FlowKey.key(6, "10.0.0.2", 40000, "10.0.0.10", 80))
         .isEqualTo("6|10.0.0.2|40000|10.0.0.10|80");
-    assertThat(FlowKeys.key(17, "10.0.0.1", 53, "10.0.0.1", 33000))
+    assertThat(FlowKey.key(17, "10.0.0.1", 53, "10.0.0.1", 33000))
         .isEqualTo("17|10.0.0.1|53|10.0.0.1|33000");
-    assertThat(FlowKeys.isAtoB("10.0.0.2", 1, "10.0.0.10", 1)).isTrue();
+    assertThat(FlowKey.isAtoB("10.0.0.2", 1, "10.0.0.10", 1)).isTrue();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.hoptrace.lab;
 
+import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.EncapLayer;
 import io.hoptrace.schema.EncapType;
 import io.hoptrace.schema.FdbEntry;
@@ -26,7 +27,7 @@ public final class Lab {
   /** One capture point. */
   public record Hop(String node, String pod, String iface, InterfaceRole role) {
     public String id() {
-      return pod == null ? node + "/" + iface : node + "/" + pod + "/" + iface;
+      return HopId.format(node, pod, iface);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.hoptrace.lab;
 
-import io.hoptrace.detect.net.FlowKeys;
+import io.hoptrace.contract.FlowKey;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.DnsInfo;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowDirection;
@@ -43,7 +44,7 @@ public final class Pkt {
 
   public static Pkt tcp(
       String src, int sport, String dst, int dport, int flags, long seq, long ack, int payload) {
-    Pkt p = new Pkt(6, src, sport, dst, dport);
+    Pkt p = new Pkt(IpProto.TCP, src, sport, dst, dport);
     p.tcp = TcpInfo.newBuilder().setFlags(flags).setSeq(seq).setAck(ack).setWindow(64240).build();
     p.payload = payload;
     p.ipLength = 40 + payload + ((flags & SYN) != 0 ? 20 : 12);
@@ -51,7 +52,7 @@ public final class Pkt {
   }
 
   public static Pkt udp(String src, int sport, String dst, int dport, int payload) {
-    Pkt p = new Pkt(17, src, sport, dst, dport);
+    Pkt p = new Pkt(IpProto.UDP, src, sport, dst, dport);
     p.payload = payload;
     p.ipLength = 28 + payload;
     p.df = false;
@@ -71,14 +72,14 @@ public final class Pkt {
   }
 
   public static Pkt echoRequest(String src, String dst, int id, int seq) {
-    Pkt p = new Pkt(1, src, id, dst, 0);
+    Pkt p = new Pkt(IpProto.ICMP, src, id, dst, 0);
     p.icmp = IcmpInfo.newBuilder().setType(8).setCode(0).setId(id).setSeq(seq).build();
     p.ipLength = 84;
     return p;
   }
 
   public static Pkt echoReply(String src, String dst, int id, int seq) {
-    Pkt p = new Pkt(1, src, 0, dst, id);
+    Pkt p = new Pkt(IpProto.ICMP, src, 0, dst, id);
     p.icmp = IcmpInfo.newBuilder().setType(0).setCode(0).setId(id).setSeq(seq).build();
     p.ipLength = 84;
     return p;
@@ -87,7 +88,7 @@ public final class Pkt {
   /** An ICMPv4 error from reporter to the quoted packet's source. */
   public static Pkt icmpError(
       String reporter, int type, int code, FiveTuple quoted, FiveTuple inner) {
-    Pkt p = new Pkt(1, reporter, -1, quoted.getSrc(), -1);
+    Pkt p = new Pkt(IpProto.ICMP, reporter, -1, quoted.getSrc(), -1);
     p.icmp =
         IcmpInfo.newBuilder()
             .setType(type)
@@ -166,11 +167,11 @@ public final class Pkt {
     FlowDirection dir;
     if (icmp != null && (icmp.getQuoted() != null)) {
       FiveTuple q = icmp.getQuotedInner() != null ? icmp.getQuotedInner() : icmp.getQuoted();
-      key = FlowKeys.key(q.getProto(), q.getSrc(), q.getSport(), q.getDst(), q.getDport());
+      key = FlowKey.key(q.getProto(), q.getSrc(), q.getSport(), q.getDst(), q.getDport());
       dir = FlowDirection.B_TO_A;
     } else {
-      key = FlowKeys.key(proto, src, sport, dst, dport);
-      dir = FlowKeys.isAtoB(src, sport, dst, dport) ? FlowDirection.A_TO_B : FlowDirection.B_TO_A;
+      key = FlowKey.key(proto, src, sport, dst, dport);
+      dir = FlowKey.isAtoB(src, sport, dst, dport) ? FlowDirection.A_TO_B : FlowDirection.B_TO_A;
     }
     return PacketSummary.newBuilder()
         .setTsNanos(ts)

@@ -4,6 +4,7 @@ import static io.hoptrace.lab.Lab.*;
 import static io.hoptrace.lab.Pkt.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.contract.HopId;
 import io.hoptrace.lab.CoreHarness;
 import io.hoptrace.lab.Lab;
 import io.hoptrace.lab.Pkt;
@@ -77,9 +78,7 @@ class ArrivalOrderTest {
   }
 
   private static String hopOf(PacketSummary p) {
-    return p.getPod() != null
-        ? p.getNode() + "/" + p.getPod() + "/" + p.getIface()
-        : p.getNode() + "/" + p.getIface();
+    return HopId.format(p.getNode(), p.getPod(), p.getIface());
   }
 
   /** Uplinks first, then VTEPs, bridges, veths, pods last; each hop's packets in time order. */

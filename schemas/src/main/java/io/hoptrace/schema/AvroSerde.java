@@ -1,22 +1,7 @@
 package io.hoptrace.schema;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.Objects;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -24,11 +9,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka Serde for hoptrace's generated Avro records using Avro single-object encoding: {@code C3
- * 01}, the writer schema's 8-byte CRC-64-AVRO fingerprint (little-endian), then the binary body. No
- * registry is needed: readers resolve the writer schema from a {@link SchemaStore} loaded with
- * {@link SchemaHistory} (every schema version hoptrace shipped), so records of older writers are
- * read into the current classes (added fields take their defaults).
+ * Kafka Serde for hoptrace's generated Avro records: a thin adapter over the engine-free {@link
+ * AvroCodec} (Avro single-object encoding, writer schemas resolved through {@link SchemaHistory};
+ * see there). The schemas module declares kafka-clients optional: only users of this class need it.
  *
  * <p>A record whose fingerprint no store knows fails with an {@link UnknownSchemaException} naming
  * the fingerprint; malformed bytes fail with a {@link SerializationException}. {@code null} bytes
@@ -42,47 +25,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   /** Single-object encoding header: marker (2) + fingerprint (8). */
-  public static final int HEADER_LENGTH = 10;
+  public static final int HEADER_LENGTH = AvroCodec.HEADER_LENGTH;
 
-  private static final byte MAGIC_0 = (byte) 0xC3;
-  private static final byte MAGIC_1 = (byte) 0x01;
-
-  private final Class<T> type;
-  private final Schema schema;
-  private final long fingerprint;
-
-  /** Per thread: a reused output buffer, buffered binary encoder and datum writer. */
-  private final ThreadLocal<Writer<T>> writers;
-
-  /** Per thread: a reused binary decoder for records written with the current schema. */
-  private final ThreadLocal<BinaryDecoder> readerDecoders = new ThreadLocal<>();
-
-  /** Reads current-schema bodies with the generated classes' customDecode. */
-  private final SpecificDatumReader<T> currentReader;
-
-  private final BinaryMessageDecoder<T> decoder;
+  private final AvroCodec<T> codec;
   private final Serializer<T> serializer = new AvroSerializer();
   private final Deserializer<T> deserializer = new AvroDeserializer();
 
-  private AvroSerde(Class<T> type, SchemaStore store) {
-    AvroTrust.install();
-    this.type = Objects.requireNonNull(type, "type");
-    SpecificData model = SpecificData.getForClass(type);
-    // The generated classes carry customEncode/customDecode (straight-line code per field); Avro
-    // uses them only when asked. Same bytes, without the generic per-field schema walk.
-    model.setCustomCoders(true);
-    this.schema = model.getSchema(type);
-    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    this.writers = ThreadLocal.withInitial(() -> new Writer<>(model, schema, fingerprint));
-    this.decoder =
-        new BinaryMessageDecoder<>(model, schema, Objects.requireNonNull(store, "store"));
-    // Records of the current schema (nearly all) skip the message decoder's generic schema walk,
-    // which reads one byte at a time: the generated customDecode over a buffered decoder reads the
-    // same fields straight. Other writer schemas are resolved through the store as before.
-    SpecificData fast = new SpecificData(type.getClassLoader());
-    fast.setCustomCoders(true);
-    fast.setFastReaderEnabled(false);
-    this.currentReader = new SpecificDatumReader<>(schema, schema, fast);
+  private AvroSerde(AvroCodec<T> codec) {
+    this.codec = codec;
   }
 
   public static AvroSerde<PacketSummary> packetSummary() {
@@ -103,80 +53,42 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   /** A serde for any generated class, resolving writers through the shipped schema history. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(type, DefaultStore.STORE);
+    return new AvroSerde<>(AvroCodec.of(type));
   }
 
   /**
    * A serde resolving writer schemas through {@code store} (e.g. {@link SchemaHistory#newStore}).
    */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaStore store) {
-    return new AvroSerde<>(type, store);
+    return new AvroSerde<>(AvroCodec.of(type, store));
+  }
+
+  /** The engine-free codec under this serde. */
+  public AvroCodec<T> codec() {
+    return codec;
   }
 
   /** The generated class this serde reads and writes. */
   public Class<T> type() {
-    return type;
+    return codec.type();
   }
 
   /** The (reader and writer) schema of the generated class. */
   public Schema schema() {
-    return schema;
+    return codec.schema();
   }
 
   /** The fingerprint this serde writes into every record. */
   public long fingerprint() {
-    return fingerprint;
+    return codec.fingerprint();
   }
 
   /** Encodes one record (header + body); {@code null} gives {@code null}. */
   public byte[] encode(T record) {
-    if (record == null) {
-      return null;
-    }
     try {
-      return writers.get().encode(record);
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "cannot encode " + type.getSimpleName() + " as Avro: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Writes the single-object encoding (C3 01, the schema's 64-bit parsing fingerprint
-   * little-endian, then the binary body) the same as Avro's {@code BinaryMessageEncoder}, but
-   * through a buffered {@link BinaryEncoder} into a reused buffer: Avro's message encoder writes
-   * through a {@code DirectBinaryEncoder} one byte at a time, which dominated the sensor's publish
-   * path.
-   */
-  private static final class Writer<T> {
-    private final Reused out = new Reused();
-    private final SpecificDatumWriter<T> datumWriter;
-    private final byte[] header = new byte[HEADER_LENGTH];
-    private BinaryEncoder encoder;
-
-    Writer(SpecificData model, Schema schema, long fingerprint) {
-      this.datumWriter = new SpecificDatumWriter<>(schema, model);
-      header[0] = MAGIC_0;
-      header[1] = MAGIC_1;
-      for (int i = 0; i < 8; i++) {
-        header[2 + i] = (byte) (fingerprint >>> (8 * i));
-      }
-    }
-
-    byte[] encode(T record) throws IOException {
-      out.reset();
-      out.write(header, 0, HEADER_LENGTH);
-      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-      datumWriter.write(record, encoder);
-      encoder.flush();
-      return out.toByteArray();
-    }
-  }
-
-  /** A byte buffer reused across records (only its contents are copied out). */
-  private static final class Reused extends ByteArrayOutputStream {
-    Reused() {
-      super(512);
+      return codec.encode(record);
+    } catch (AvroCodecException e) {
+      throw kafka(e);
     }
   }
 
@@ -192,69 +104,26 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    * @throws SerializationException when the bytes are not a single-object-encoded record
    */
   public T decode(String topic, byte[] data) {
-    if (data == null) {
-      return null;
-    }
-    String where = topic == null ? "" : topic + ": ";
-    if (data.length < HEADER_LENGTH || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
-      throw new SerializationException(
-          where
-              + "not an Avro single-object encoded record ("
-              + data.length
-              + " bytes, header "
-              + hexPrefix(data)
-              + ", expected C3 01 + 8-byte fingerprint) for "
-              + type.getSimpleName());
-    }
     try {
-      if (readFingerprint(data) == fingerprint) {
-        BinaryDecoder in =
-            DecoderFactory.get()
-                .binaryDecoder(
-                    data, HEADER_LENGTH, data.length - HEADER_LENGTH, readerDecoders.get());
-        readerDecoders.set(in);
-        return currentReader.read(null, in);
-      }
-      return decoder.decode(data);
-    } catch (MissingSchemaException e) {
-      long fp = readFingerprint(data);
-      throw new UnknownSchemaException(
-          String.format(
-              "%sunknown writer schema fingerprint 0x%016x: no %s schema with this fingerprint is"
-                  + " known to this reader (reader schema 0x%016x); the record was written by a"
-                  + " newer or foreign producer — ship its schema in"
-                  + " io/hoptrace/schema/history/%s/ to read it",
-              where, fp, type.getSimpleName(), fingerprint, type.getSimpleName()),
-          fp,
-          e);
-    } catch (BadHeaderException e) {
-      throw new SerializationException(where + "bad Avro single-object header: " + e.getMessage());
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
-      long fp = readFingerprint(data);
-      String known = SchemaHistory.describe(fp);
-      throw new SerializationException(
-          String.format(
-              "%scannot decode %s (%d bytes, writer schema 0x%016x%s): %s",
-              where, type.getSimpleName(), data.length, fp, known == null ? "" : " = " + known, e),
-          e);
+      return codec.decode(topic, data);
+    } catch (AvroCodecException e) {
+      throw kafka(e);
     }
+  }
+
+  /** Same message and cause, as the Kafka exception hosts count and skip. */
+  private static SerializationException kafka(AvroCodecException e) {
+    if (e.unknownSchema()) {
+      return new UnknownSchemaException(e.getMessage(), e.fingerprint(), e.getCause());
+    }
+    return e.getCause() == null
+        ? new SerializationException(e.getMessage())
+        : new SerializationException(e.getMessage(), e.getCause());
   }
 
   /** The writer fingerprint of a single-object encoded record (no validation of the marker). */
   public static long readFingerprint(byte[] data) {
-    long fp = 0;
-    for (int i = 9; i >= 2; i--) {
-      fp = (fp << 8) | (data[i] & 0xFFL);
-    }
-    return fp;
-  }
-
-  private static String hexPrefix(byte[] data) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(4, data.length); i++) {
-      sb.append(String.format("%02X ", data[i]));
-    }
-    return sb.length() == 0 ? "(empty)" : sb.toString().trim();
+    return AvroCodec.readFingerprint(data);
   }
 
   @Override
@@ -269,7 +138,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   @Override
   public String toString() {
-    return String.format("AvroSerde[%s 0x%016x]", type.getSimpleName(), fingerprint);
+    return String.format("AvroSerde[%s 0x%016x]", type().getSimpleName(), fingerprint());
   }
 
   private final class AvroSerializer implements Serializer<T> {
@@ -284,10 +153,5 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public T deserialize(String topic, byte[] data) {
       return decode(topic, data);
     }
-  }
-
-  /** The store shared by serdes made without one: loaded once, on first use. */
-  private static final class DefaultStore {
-    static final SchemaStore STORE = SchemaHistory.newStore();
   }
 }

@@ -1,11 +1,14 @@
 package io.hoptrace.capture;
 
+import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.InterfaceRole;
 
 /**
  * Where a packet was captured: the node, the interface (and the pod whose namespace holds it, if
  * any) and the interface's role on the packet path. Its id, {@code node/iface} or {@code
- * node/pod/iface}, names the hop in flows and alerts.
+ * node/pod/iface} ({@link HopId}), names the hop in flows and alerts. Names are not checked for
+ * {@code '/'} here (a capture file's interface names are taken as they are); see {@link HopId} for
+ * the names that parse back.
  */
 public record HopContext(String node, String pod, String iface, InterfaceRole role) {
 
@@ -23,6 +26,6 @@ public record HopContext(String node, String pod, String iface, InterfaceRole ro
 
   /** The hop id used in flows and alerts: {@code node/iface} or {@code node/pod/iface}. */
   public String id() {
-    return pod == null ? node + "/" + iface : node + "/" + pod + "/" + iface;
+    return HopId.format(node, pod, iface);
   }
 }

@@ -1,5 +1,6 @@
 package io.hoptrace.decode;
 
+import io.hoptrace.contract.IpProto;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -53,7 +54,7 @@ public final class CommunityId {
    * out of the hash, as are ports of protocols other than TCP/UDP/SCTP.
    */
   public String of(int proto, IpAddress src, int sport, IpAddress dst, int dport) {
-    boolean ports = sport >= 0 && dport >= 0 && (proto == 6 || proto == 17 || proto == 132);
+    boolean ports = sport >= 0 && dport >= 0 && IpProto.hasPorts(proto);
     return hash(proto, src, ports ? sport : 0, dst, ports ? dport : 0, ports, false);
   }
 
@@ -62,7 +63,7 @@ public final class CommunityId {
     if (type < 0) {
       return hash(proto, src, 0, dst, 0, false, false);
     }
-    int counterpart = proto == 58 ? icmp6Counterpart(type) : icmp4Counterpart(type);
+    int counterpart = proto == IpProto.ICMPV6 ? icmp6Counterpart(type) : icmp4Counterpart(type);
     boolean oneWay = counterpart < 0;
     return hash(proto, src, type, dst, oneWay ? Math.max(0, code) : counterpart, true, oneWay);
   }

@@ -1,31 +1,31 @@
 package io.hoptrace.decode;
 
+import io.hoptrace.contract.FlowKey;
 import io.hoptrace.schema.FiveTuple;
 
 /**
- * Canonical flow keys: {@code proto|addrA|portA|addrB|portB}, where A is the lower endpoint by
- * (address, port) — addresses compared as {@link IpAddress} (IPv4 before IPv6, bytes unsigned),
- * then ports — and addresses are written as text (dotted / RFC 5952). Absent ports are written as
- * -1. A packet and its reply have the same key; {@link #isForward} tells the direction (A→B).
- * Building a key allocates: use it at publish time, not per decoded packet.
+ * The sensor's side of the {@link FlowKey} contract: the canonical key ({@code
+ * proto|addrA|portA|addrB|portB}) and direction of decoded packets, computed from the flyweight
+ * {@link IpAddress} (compared and written without allocation, in {@link
+ * io.hoptrace.contract.IpText}'s order and text) with the direction rule and string form of {@link
+ * FlowKey}. Absent ports are written as -1. Building a key allocates its string: use it at publish
+ * time, not per decoded packet.
  */
 public final class FlowKeys {
   private FlowKeys() {}
 
   /** True when (src, sport) is the lower (or an equal) endpoint: the packet goes A→B. */
   public static boolean isForward(IpAddress src, int sport, IpAddress dst, int dport) {
-    int c = src.compareTo(dst);
-    return c < 0 || (c == 0 && sport <= dport);
+    return FlowKey.isAtoB(src.compareTo(dst), sport, dport);
   }
 
   /** The canonical key for a 5-tuple. */
   public static String key(int proto, IpAddress src, int sport, IpAddress dst, int dport) {
-    boolean fwd = isForward(src, sport, dst, dport);
     StringBuilder sb = new StringBuilder(64);
-    sb.append(proto).append('|');
-    (fwd ? src : dst).appendTo(sb).append('|').append(fwd ? sport : dport).append('|');
-    (fwd ? dst : src).appendTo(sb).append('|').append(fwd ? dport : sport);
-    return sb.toString();
+    return (isForward(src, sport, dst, dport)
+            ? FlowKey.append(sb, proto, src, sport, dst, dport)
+            : FlowKey.append(sb, proto, dst, dport, src, sport))
+        .toString();
   }
 
   /** The innermost packet's key, or null when it has no IP header. */

@@ -1,5 +1,6 @@
 package io.hoptrace.decode;
 
+import io.hoptrace.contract.FlowKey;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -7,9 +8,10 @@ import org.agrona.DirectBuffer;
 /**
  * A reusable IPv4 or IPv6 address holder: 4 or 16 bytes in a fixed {@code byte[16]}. Setting,
  * comparing and hashing do not allocate; {@link #toString()} allocates and is for output only.
- * Ordering: no address &lt; any IPv4 &lt; any IPv6, then bytes compared unsigned.
+ * Ordering: no address &lt; any IPv4 &lt; any IPv6, then bytes compared unsigned; text and order
+ * are those of {@link io.hoptrace.contract.IpText} (the flow key's address contract).
  */
-public final class IpAddress implements Comparable<IpAddress> {
+public final class IpAddress implements Comparable<IpAddress>, FlowKey.AddressText {
   private final byte[] bytes = new byte[16];
   private int version;
 
@@ -144,6 +146,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   }
 
   /** Appends the text form (see {@link #toString()}). */
+  @Override
   public StringBuilder appendTo(StringBuilder sb) {
     if (version == 4) {
       appendV4(sb, 0);

@@ -25,6 +25,7 @@ import static io.hoptrace.decode.DecodeStatus.UNSUPPORTED_ETHERTYPE;
 import static io.hoptrace.decode.DecodeStatus.UNSUPPORTED_LINKTYPE;
 
 import io.hoptrace.capture.LinkType;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.decode.encap.ErspanHeader;
 import io.hoptrace.decode.encap.GeneveHeader;
 import io.hoptrace.decode.encap.GreHeader;
@@ -476,22 +477,22 @@ public final class PacketDecoder {
 
   private DecodeStatus transport(int proto, int q, int qEnd, int l4Len) {
     switch (proto) {
-      case 6:
+      case IpProto.TCP:
         return tcp(q, qEnd, l4Len);
-      case 17:
+      case IpProto.UDP:
         return udp(q, qEnd, l4Len);
-      case 1:
+      case IpProto.ICMP:
         return icmp4(q, qEnd, l4Len);
-      case 58:
+      case IpProto.ICMPV6:
         return icmp6(q, qEnd, l4Len);
-      case 4:
+      case IpProto.IPIP:
         return ipInIp(q, qEnd, 4);
-      case 41:
+      case IpProto.IPV6:
         return ipInIp(q, qEnd, 6);
-      case 47:
+      case IpProto.GRE:
         return gre(q, qEnd);
-      case 132: // SCTP
-      case 136: // UDP-Lite
+      case IpProto.SCTP:
+      case IpProto.UDPLITE:
         if (qEnd - q >= 4) {
           out.sport = Bytes.u16(buf, q);
           out.dport = Bytes.u16(buf, q + 2);
@@ -889,15 +890,15 @@ public final class PacketDecoder {
     }
     int l4Avail = limit - l4;
     switch (t.proto) {
-      case 6:
-      case 132:
-      case 136:
+      case IpProto.TCP:
+      case IpProto.SCTP:
+      case IpProto.UDPLITE:
         if (l4Avail >= 4) {
           t.sport = Bytes.u16(buf, l4);
           t.dport = Bytes.u16(buf, l4 + 2);
         }
         return;
-      case 17:
+      case IpProto.UDP:
         if (l4Avail >= 4) {
           t.sport = Bytes.u16(buf, l4);
           t.dport = Bytes.u16(buf, l4 + 2);
@@ -906,17 +907,17 @@ public final class PacketDecoder {
           quotedUdpTunnel(l4 + UdpHeader.LENGTH, limit, t.sport, t.dport);
         }
         return;
-      case 1:
-      case 58:
+      case IpProto.ICMP:
+      case IpProto.ICMPV6:
         quotedIcmpPorts(l4, l4Avail, t);
         return;
-      case 4:
-      case 41:
+      case IpProto.IPIP:
+      case IpProto.IPV6:
         if (tunnels) {
           quoted(l4, limit, out.quotedInner, false);
         }
         return;
-      case 47:
+      case IpProto.GRE:
         if (tunnels) {
           quotedGre(l4, limit);
         }
@@ -934,7 +935,7 @@ public final class PacketDecoder {
     int code = Bytes.u8(buf, l4 + 1);
     boolean query;
     boolean request;
-    if (t.proto == 1) {
+    if (t.proto == IpProto.ICMP) {
       query = IcmpHeader.hasIdentifier(type);
       request = IcmpHeader.isRequest(type);
     } else {

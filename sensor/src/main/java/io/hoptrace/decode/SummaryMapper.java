@@ -1,6 +1,7 @@
 package io.hoptrace.decode;
 
 import io.hoptrace.capture.HopContext;
+import io.hoptrace.contract.FlowKey;
 import io.hoptrace.schema.DnsInfo;
 import io.hoptrace.schema.EncapLayer;
 import io.hoptrace.schema.FiveTuple;
@@ -146,15 +147,15 @@ public final class SummaryMapper {
   }
 
   /**
-   * The Kafka partition key of a packet: for an ICMP error with a quoted packet, the quoted flow's
-   * canonical key (so the error lands in the partition of the flow it is about); otherwise the
-   * packet's own flow key; null when the packet has no IP header.
+   * The Kafka partition key of a packet: for an ICMP error with a quoted packet ({@link
+   * FlowKey#keyedByQuotedFlow}), the quoted flow's canonical key — the innermost quoted tuple when
+   * the quoted packet was encapsulated ({@link FlowKey#quotedFlow}) — so the error lands in the
+   * partition of the flow it is about, the one the detection files it under; otherwise the packet's
+   * own flow key; null when the packet has no IP header.
    */
   public static String partitionKey(DecodedPacket p) {
-    if (p.hasIcmp() && p.hasQuoted()) {
-      return FlowKeys.key(p.quoted());
-    }
-    return FlowKeys.key(p);
+    String quoted = quotedFlowKey(p);
+    return quoted != null ? quoted : FlowKeys.key(p);
   }
 
   /**
@@ -162,9 +163,18 @@ public final class SummaryMapper {
    * summary's flow key instead of building it again.
    */
   public static String partitionKey(DecodedPacket p, PacketSummary summary) {
-    if (p.hasIcmp() && p.hasQuoted()) {
-      return FlowKeys.key(p.quoted());
+    String quoted = quotedFlowKey(p);
+    return quoted != null ? quoted : summary.getFlowKey();
+  }
+
+  /** The key of the flow an ICMP error is about (see {@link #partitionKey}), else null. */
+  private static String quotedFlowKey(DecodedPacket p) {
+    if (!p.hasIcmp() || !FlowKey.keyedByQuotedFlow(p.proto(), p.icmpType())) {
+      return null;
     }
-    return summary.getFlowKey();
+    if (p.hasQuotedInner()) {
+      return FlowKeys.key(p.quotedInner());
+    }
+    return p.hasQuoted() ? FlowKeys.key(p.quoted()) : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.hoptrace.synth;
 
+import io.hoptrace.contract.IpProto;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,13 @@ public final class PacketBuilder {
   /** Transparent Ethernet bridging: an Ethernet frame inside GRE or Geneve. */
   public static final int ETH_TEB = 0x6558;
 
-  public static final int PROTO_ICMP = 1;
-  public static final int PROTO_IPIP = 4;
-  public static final int PROTO_TCP = 6;
-  public static final int PROTO_UDP = 17;
-  public static final int PROTO_IPV6 = 41;
-  public static final int PROTO_GRE = 47;
-  public static final int PROTO_ICMPV6 = 58;
+  public static final int PROTO_ICMP = IpProto.ICMP;
+  public static final int PROTO_IPIP = IpProto.IPIP;
+  public static final int PROTO_TCP = IpProto.TCP;
+  public static final int PROTO_UDP = IpProto.UDP;
+  public static final int PROTO_IPV6 = IpProto.IPV6;
+  public static final int PROTO_GRE = IpProto.GRE;
+  public static final int PROTO_ICMPV6 = IpProto.ICMPV6;
 
   public static final int FIN = 0x01;
   public static final int SYN = 0x02;
