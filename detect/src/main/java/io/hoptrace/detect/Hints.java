@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Plain-words hints, one per kind of lost-at segment, naming the addresses involved. */
-final class Hints {
+public final class Hints {
   private static final EncapType[] ENCAPS = EncapType.values();
 
   private Hints() {}
 
-  static String nodeOf(String hop) {
+  public static String nodeOf(String hop) {
     if (hop == null) {
       return null;
     }
@@ -21,7 +21,7 @@ final class Hints {
     return i < 0 ? hop : hop.substring(0, i);
   }
 
-  static String ifaceOf(String hop) {
+  public static String ifaceOf(String hop) {
     int i = hop.lastIndexOf('/');
     return i < 0 ? hop : hop.substring(i + 1);
   }
@@ -55,7 +55,7 @@ final class Hints {
     return InterfaceRole.ANY;
   }
 
-  static String tunnelName(int encapType, int port) {
+  public static String tunnelName(int encapType, int port) {
     if (encapType < 0) {
       return null;
     }
@@ -68,7 +68,7 @@ final class Hints {
     };
   }
 
-  static String tunnelFilter(int encapType, int port) {
+  public static String tunnelFilter(int encapType, int port) {
     return switch (ENCAPS[encapType]) {
       case VXLAN, GENEVE -> port + "/udp";
       case IPIP -> "IP protocol 4";
@@ -78,7 +78,7 @@ final class Hints {
   }
 
   /** Outer source that is not the sending node's registered VTEP address, or null. */
-  static String wrongSource(HopDir enc, String sender, InventoryIndex inv) {
+  public static String wrongSource(HopDir enc, String sender, InventoryIndex inv) {
     if (enc == null || enc.outerSrc == null || sender == null) {
       return null;
     }
@@ -95,7 +95,7 @@ final class Hints {
   }
 
   /** The hint for packets of direction d lost between after and before. */
-  static String lostAt(
+  public static String lostAt(
       Conversation c,
       int d,
       String after,
@@ -251,7 +251,7 @@ final class Hints {
         + afterNode;
   }
 
-  static String icmpCodeName(int ipVersion, int type, int code) {
+  public static String icmpCodeName(int ipVersion, int type, int code) {
     if (ipVersion == 6) {
       if (type == 1) {
         return switch (code) {
@@ -287,7 +287,7 @@ final class Hints {
     return code == 0 ? "TTL exceeded" : "fragment reassembly time exceeded";
   }
 
-  static String icmp(
+  public static String icmp(
       int ipVersion,
       int type,
       int code,
