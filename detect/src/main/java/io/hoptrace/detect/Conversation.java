@@ -61,6 +61,29 @@ public final class Conversation {
     }
   }
 
+  /**
+   * Records an ICMP error about this conversation (an answer: nothing is unanswered any more);
+   * false when its fingerprint is among the last few seen (the same error captured twice).
+   */
+  boolean icmpError(long fp, long ts) {
+    for (long seen : icmpRing) {
+      if (seen == fp) {
+        return false;
+      }
+    }
+    icmpRing[icmpPos] = fp;
+    icmpPos = (icmpPos + 1) % icmpRing.length;
+    icmpErrors++;
+    lastIcmpTs = Math.max(lastIcmpTs, ts);
+    firstUnanswered[0] = -1;
+    firstUnanswered[1] = -1;
+    unanswered[0] = 0;
+    unanswered[1] = 0;
+    lastSeen = Math.max(lastSeen, ts);
+    dirty = true;
+    return true;
+  }
+
   /** A specific cause explains this conversation's losses until {@code until} (event time). */
   public void explainLoss(long until) {
     explainedUntil = Math.max(explainedUntil, until);

@@ -12,12 +12,9 @@ import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -49,8 +46,8 @@ public final class FlowDetector implements DetectorContext {
   private final InventorySource inventorySource;
   private final DetectionOutput out;
   private final boolean onewayDns;
-  private final Set<Integer> requestPorts;
-  private final Set<Integer> neverPorts;
+  private final RequestTracker requests;
+  private final HopRegistry hops;
   private final long dupNs;
   private final long latenessNs;
   private final int maxPending;
@@ -77,9 +74,6 @@ public final class FlowDetector implements DetectorContext {
   private boolean inventoryUnchecked;
 
   private long inventoryCheckedAt = Long.MIN_VALUE;
-  private final Map<String, List<HopInfo>> hopsByNode = new HashMap<>();
-  private final Set<String> knownHops = new java.util.HashSet<>();
-  private boolean hopsLoaded;
   private long now = Long.MIN_VALUE;
   private final Map<String, Long> stats = new TreeMap<>();
 
@@ -102,8 +96,8 @@ public final class FlowDetector implements DetectorContext {
     this.inventorySource = inventory;
     this.out = out;
     this.onewayDns = cfg.get(DetectionConfig.ONE_WAY_DNS);
-    this.requestPorts = cfg.get(DetectionConfig.ONE_WAY_UDP_REQUEST_PORTS);
-    this.neverPorts = cfg.get(DetectionConfig.ONE_WAY_UDP_NEVER_PORTS);
+    this.requests = new RequestTracker(cfg, this::count);
+    this.hops = new HopRegistry(stores.hops());
     this.dupNs = cfg.get(DetectionConfig.DUPLICATE_CAPTURE_NS);
     this.latenessNs = cfg.nanos(DetectionConfig.LATENESS_MS);
     this.maxPending = (int) Math.min(4096, cfg.get(DetectionConfig.MAX_PENDING_FINGERPRINTS));
@@ -204,6 +198,16 @@ public final class FlowDetector implements DetectorContext {
     return onewayDns;
   }
 
+  @Override
+  public boolean tunnelFlow(Conversation c) {
+    return requests.tunnelFlow(c);
+  }
+
+  @Override
+  public List<HopInfo> hopsOf(String node) {
+    return hops.hopsOf(node);
+  }
+
   @SuppressWarnings("unchecked")
   private Detector<Object> detector(int i) {
     return detectors[i];
@@ -223,10 +227,10 @@ public final class FlowDetector implements DetectorContext {
       count("skipped.NOT_IP");
       return;
     }
-    String hop = hopId(p);
-    registerHop(hop, p);
+    String hop = HopRegistry.hopId(p);
+    hops.register(hop, p);
     IcmpInfo icmp = p.getIcmp();
-    if (icmp != null && isIcmpError(p.getProto(), icmp.getType())) {
+    if (icmp != null && RequestTracker.isIcmpError(p.getProto(), icmp.getType())) {
       onIcmpError(p, icmp, hop);
       return;
     }
@@ -240,12 +244,12 @@ public final class FlowDetector implements DetectorContext {
     if (c == null) {
       c = new Conversation();
       c.id = key;
-      c.tuples.add(newTuple(key, p, src, dst));
+      c.tuples.add(requests.newTuple(key, p, src, dst));
       count("conversations");
     }
     int ti = c.tupleIndex(key);
     if (ti < 0) {
-      c.tuples.add(newTuple(key, p, src, dst));
+      c.tuples.add(requests.newTuple(key, p, src, dst));
       ti = c.tuples.size() - 1;
     }
     TupleInfo t = c.tuples.get(ti);
@@ -253,7 +257,7 @@ public final class FlowDetector implements DetectorContext {
     if (t.communityId == null && p.getCommunityId() != null) {
       t.communityId = p.getCommunityId();
     }
-    reorient(c, t, p, src, sport);
+    requests.reorient(c, t, p, src, sport);
     int d = t.dirOf(src, sport);
     TcpInfo tcp = p.getTcp();
     int flags = tcp != null ? tcp.getFlags() : 0;
@@ -337,9 +341,9 @@ public final class FlowDetector implements DetectorContext {
       c.unanswered[o] = 0;
     }
     if (tcp != null) {
-      tcpBookkeeping(c, d, flags, payload, ts);
+      requests.tcpBookkeeping(c, d, flags, payload, ts);
     }
-    if (isRequest(c, p, d, flags, payload)) {
+    if (requests.isRequest(c, p, d, flags, payload)) {
       c.requested = true;
       boolean answered = c.lastDirTs[o] >= ts || c.lastIcmpTs >= ts;
       if (!answered) {
@@ -389,166 +393,6 @@ public final class FlowDetector implements DetectorContext {
     stores.conversations().put(c.id, c);
   }
 
-  private void tcpBookkeeping(Conversation c, int d, int flags, int payload, long ts) {
-    c.tcpFlags[d] |= flags;
-    boolean syn = (flags & TcpAnalyzer.SYN) != 0;
-    boolean ack = (flags & TcpAnalyzer.ACK) != 0;
-    boolean rst = (flags & TcpAnalyzer.RST) != 0;
-    boolean fin = (flags & TcpAnalyzer.FIN) != 0;
-    StringBuilder letters = new StringBuilder();
-    if (syn) {
-      letters.append(ack ? 'H' : 'S');
-    }
-    if (payload > 0) {
-      letters.append('D');
-    }
-    if (fin) {
-      letters.append('F');
-    }
-    if (rst) {
-      letters.append('R');
-    }
-    if (ack && !syn && !fin && !rst && payload == 0) {
-      letters.append('A');
-    }
-    for (int i = 0; i < letters.length(); i++) {
-      char ch = d == 0 ? letters.charAt(i) : Character.toLowerCase(letters.charAt(i));
-      if (c.history.indexOf(ch) < 0) {
-        c.history += ch;
-      }
-    }
-    if (rst || ((c.tcpFlags[0] & TcpAnalyzer.FIN) != 0 && (c.tcpFlags[1] & TcpAnalyzer.FIN) != 0)) {
-      c.closedTs = Math.max(c.closedTs, ts);
-    }
-    boolean initiatorSyn = (c.tcpFlags[0] & TcpAnalyzer.SYN) != 0;
-    boolean responderSyn = (c.tcpFlags[1] & TcpAnalyzer.SYN) != 0;
-    boolean responderRst = (c.tcpFlags[1] & TcpAnalyzer.RST) != 0;
-    if (initiatorSyn && responderRst && !responderSyn && !c.rejected) {
-      c.rejected = true;
-      c.rejectReason = "TCP RST";
-      c.firstUnanswered[0] = -1;
-      c.unanswered[0] = 0;
-    }
-  }
-
-  @Override
-  public boolean tunnelFlow(Conversation c) {
-    TupleInfo t = c.first();
-    return t.proto == 17 && (neverPorts.contains(t.sport) || neverPorts.contains(t.dport));
-  }
-
-  private boolean isRequest(Conversation c, PacketSummary p, int d, int flags, int payload) {
-    if (tunnelFlow(c)) {
-      return false;
-    }
-    int proto = p.getProto();
-    if (proto == 6) {
-      boolean syn = (flags & TcpAnalyzer.SYN) != 0;
-      boolean ack = (flags & TcpAnalyzer.ACK) != 0;
-      boolean rst = (flags & TcpAnalyzer.RST) != 0;
-      return (syn && !ack) || (payload > 0 && !rst);
-    }
-    if (proto == 1 || proto == 58) {
-      IcmpInfo i = p.getIcmp();
-      return i != null && (i.getType() == 8 || i.getType() == 128);
-    }
-    if (proto == 17) {
-      if (c.dnsFlow && !onewayDns) {
-        return false;
-      }
-      if (p.getDns() != null && (p.getSport() == 53 || p.getDport() == 53) && !onewayDns) {
-        return false;
-      }
-      return requestPorts.contains(p.getDport()) || c.lastDirTs[1 - d] >= 0;
-    }
-    return false;
-  }
-
-  private TupleInfo newTuple(String key, PacketSummary p, String src, String dst) {
-    TupleInfo t = new TupleInfo();
-    t.key = key;
-    t.ipVersion = p.getIpVersion();
-    t.proto = p.getProto();
-    t.firstSeen = p.getTsNanos();
-    t.communityId = p.getCommunityId();
-    int signal = initiatorSignal(p);
-    boolean senderInitiates;
-    if (signal != 0) {
-      senderInitiates = signal > 0;
-      t.certain = true;
-    } else {
-      int sp = p.getSport();
-      int dp = p.getDport();
-      if (p.getProto() == 17 && requestPorts.contains(dp)) {
-        senderInitiates = true;
-      } else if (p.getProto() == 17 && requestPorts.contains(sp)) {
-        senderInitiates = false;
-      } else if (dp >= 0 && sp >= 0 && dp < 1024 && sp >= 1024) {
-        senderInitiates = true;
-      } else if (dp >= 0 && sp >= 0 && sp < 1024 && dp >= 1024) {
-        senderInitiates = false;
-      } else {
-        senderInitiates = dp <= sp || dp < 0;
-      }
-    }
-    if (senderInitiates) {
-      t.src = src;
-      t.sport = p.getSport();
-      t.dst = dst;
-      t.dport = p.getDport();
-    } else {
-      t.src = dst;
-      t.sport = p.getDport();
-      t.dst = src;
-      t.dport = p.getSport();
-    }
-    return t;
-  }
-
-  /** +1: the sender initiated, -1: the receiver did, 0: no clear signal. */
-  private static int initiatorSignal(PacketSummary p) {
-    TcpInfo tcp = p.getTcp();
-    if (tcp != null && (tcp.getFlags() & TcpAnalyzer.SYN) != 0) {
-      return (tcp.getFlags() & TcpAnalyzer.ACK) != 0 ? -1 : 1;
-    }
-    IcmpInfo i = p.getIcmp();
-    if (i != null) {
-      if (i.getType() == 8 || i.getType() == 128) {
-        return 1;
-      }
-      if (i.getType() == 0 || i.getType() == 129) {
-        return -1;
-      }
-    }
-    return 0;
-  }
-
-  private void reorient(Conversation c, TupleInfo t, PacketSummary p, String src, int sport) {
-    if (t.certain || c.tuples.size() != 1) {
-      return;
-    }
-    int signal = initiatorSignal(p);
-    if (signal == 0) {
-      return;
-    }
-    boolean senderIsInitiator = t.dirOf(src, sport) == 0;
-    if ((signal > 0) != senderIsInitiator) {
-      c.flip();
-      count("reoriented");
-    }
-    t.certain = true;
-  }
-
-  private static boolean isIcmpError(int proto, int type) {
-    if (proto == 1) {
-      return type == 3 || type == 11;
-    }
-    if (proto == 58) {
-      return type == 1 || type == 2 || type == 3;
-    }
-    return false;
-  }
-
   private static Pending findPending(Conversation c, long fp, int d) {
     for (Pending p : c.pending) {
       if (p.fp == fp && p.dir == d) {
@@ -556,41 +400,6 @@ public final class FlowDetector implements DetectorContext {
       }
     }
     return null;
-  }
-
-  private String hopId(PacketSummary p) {
-    return p.getPod() != null
-        ? p.getNode() + "/" + p.getPod() + "/" + p.getIface()
-        : p.getNode() + "/" + p.getIface();
-  }
-
-  private void loadHops() {
-    if (hopsLoaded) {
-      return;
-    }
-    hopsLoaded = true;
-    stores.hops().forEach((k, h) -> addKnownHop(h));
-  }
-
-  private void addKnownHop(HopInfo h) {
-    if (knownHops.add(h.hop())) {
-      hopsByNode.computeIfAbsent(h.node(), n -> new ArrayList<>()).add(h);
-    }
-  }
-
-  private void registerHop(String hop, PacketSummary p) {
-    loadHops();
-    if (!knownHops.contains(hop)) {
-      HopInfo h = new HopInfo(hop, p.getNode(), p.getPod(), p.getRole());
-      stores.hops().put(hop, h);
-      addKnownHop(h);
-    }
-  }
-
-  @Override
-  public List<HopInfo> hopsOf(String node) {
-    loadHops();
-    return hopsByNode.get(node);
   }
 
   private void refreshInventory(boolean force) {
@@ -638,42 +447,17 @@ public final class FlowDetector implements DetectorContext {
     String key = FlowKeys.key(q.getProto(), qsrc, q.getSport(), qdst, q.getDport());
     Conversation c = load(key);
     if (c == null) {
-      c = new Conversation();
-      c.id = key;
-      TupleInfo t = new TupleInfo();
-      t.key = key;
-      t.ipVersion = q.getIpVersion();
-      t.proto = q.getProto();
-      t.src = qsrc;
-      t.sport = q.getSport();
-      t.dst = qdst;
-      t.dport = q.getDport();
-      t.firstSeen = ts;
-      c.tuples.add(t);
-      c.firstSeen = ts;
-      c.lastSeen = ts;
+      c = RequestTracker.quotedConversation(q, key, qsrc, qdst, ts);
       count("conversations");
     }
     long fp =
         p.getFingerprint() != 0
             ? p.getFingerprint()
             : Arrays.hashCode(new long[] {ts / 1_000_000L, icmp.getType(), icmp.getCode()});
-    for (long seen : c.icmpRing) {
-      if (seen == fp) {
-        count("duplicates");
-        return;
-      }
+    if (!c.icmpError(fp, ts)) {
+      count("duplicates");
+      return;
     }
-    c.icmpRing[c.icmpPos] = fp;
-    c.icmpPos = (c.icmpPos + 1) % c.icmpRing.length;
-    c.icmpErrors++;
-    c.lastIcmpTs = Math.max(c.lastIcmpTs, ts);
-    c.firstUnanswered[0] = -1;
-    c.firstUnanswered[1] = -1;
-    c.unanswered[0] = 0;
-    c.unanswered[1] = 0;
-    c.lastSeen = Math.max(c.lastSeen, ts);
-    c.dirty = true;
     int v = p.getIpVersion();
     int type = icmp.getType();
     int code = icmp.getCode();
@@ -796,36 +580,9 @@ public final class FlowDetector implements DetectorContext {
       detector(i).evaluate(this, c, c.slices[i], t, fin);
     }
     if (fin || (c.dirty && t - Math.max(c.lastFlowEmit, c.firstSeen) >= flowUpdateNs)) {
-      out.flow(FlowRecords.build(c, planner(), verdict(c), fin));
+      out.flow(FlowRecords.build(c, planner(), FlowRecords.verdict(c, detectors), fin));
       c.lastFlowEmit = t;
       c.dirty = false;
     }
-  }
-
-  /** The verdict of lowest rank among the core's (REJECTED, UNREACHABLE, LOSSY) and detectors'. */
-  private String verdict(Conversation c) {
-    String best = "OK";
-    int rank = Integer.MAX_VALUE;
-    if (c.rejected) {
-      best = "REJECTED";
-      rank = 10;
-    } else if (c.unreachable) {
-      best = "UNREACHABLE";
-      rank = 40;
-    } else if (c.loss[0].totalLost > 0 || c.loss[1].totalLost > 0) {
-      best = "LOSSY";
-      rank = 50;
-    }
-    for (int i = 0; i < detectors.length; i++) {
-      Detector<Object> d = detector(i);
-      if (d.verdictRank() < rank) {
-        String v = d.verdict(c, c.slices[i]);
-        if (v != null) {
-          best = v;
-          rank = d.verdictRank();
-        }
-      }
-    }
-    return best;
   }
 }
