@@ -106,7 +106,7 @@ public class DetectorBenchmark {
         next = t + 1_000_000_000L;
       }
     }
-    d.flush();
+    d.endOfInput();
     if (alerts != 0) {
       throw new IllegalStateException(
           alerts + " alerts on copies of the healthy recording: the workload is not healthy");

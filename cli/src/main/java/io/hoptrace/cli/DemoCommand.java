@@ -206,22 +206,13 @@ final class DemoCommand implements Callable<Integer> {
     resumeAt = Math.max(resumeAt, last + flushHorizonNanos());
   }
 
-  /** How far the end of input moves event time (FlowDetector/AlertAggregator flush), plus 1 s. */
+  /** How far the end of input moves event time (FlowDetector/AlertAggregator), plus 1 s. */
   private long flushHorizonNanos() {
     DetectionConfig c = detectionOptions.config();
-    long flow =
-        c.nanos(DetectionConfig.FLOW_IDLE_TIMEOUT_MS)
-            + c.nanos(DetectionConfig.ONE_WAY_WINDOW_MS)
-            + c.nanos(DetectionConfig.STORM_WINDOW_MS)
-            + c.nanos(DetectionConfig.MTU_WINDOW_MS)
-            + c.nanos(DetectionConfig.DNS_WINDOW_MS)
-            + c.nanos(DetectionConfig.LATENESS_MS);
-    long agg =
-        Math.max(
-            c.nanos(DetectionConfig.ICMP_WINDOW_MS),
-            Math.max(
-                c.nanos(DetectionConfig.DNS_WINDOW_MS), c.nanos(DetectionConfig.VTEP_WINDOW_MS)));
-    return 4 * Math.max(flow, agg) + 1_000_000_000L;
+    return Math.max(
+            io.hoptrace.detect.FlowDetector.endOfInputNanos(c),
+            io.hoptrace.detect.AlertAggregator.endOfInputNanos(c))
+        + 1_000_000_000L;
   }
 
   private static String describe(Path truth) {

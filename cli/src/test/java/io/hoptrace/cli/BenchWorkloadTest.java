@@ -114,7 +114,7 @@ class BenchWorkloadTest {
         next = p.getTsNanos() + 1_000_000_000L;
       }
     }
-    d.flush();
+    d.endOfInput();
     assertThat(alerts).isEmpty();
     // the template is 5 conversations (truth.json), so 12 copies end as 60 conversations
     assertThat(flows.stream().filter(FlowRecord::getFinal$).count()).isEqualTo(60);

@@ -1,5 +1,7 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.detect.detector.AlertSpec;
+import io.hoptrace.detect.detector.Detectors;
 import io.hoptrace.detect.state.StateStore;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
@@ -36,12 +38,7 @@ public final class AlertAggregator {
   private final Consumer<Alert> out;
   private final long updateNs;
   private final long stormMinFlows;
-  private final long icmpNs;
-  private final long icmpMin;
-  private final long dnsNs;
-  private final long dnsMin;
-  private final long vtepNs;
-  private final long vtepMin;
+  private final DetectionConfig cfg;
   private long now = Long.MIN_VALUE;
 
   public AlertAggregator(
@@ -50,32 +47,20 @@ public final class AlertAggregator {
     this.out = out;
     this.updateNs = cfg.nanos(DetectionConfig.ALERT_UPDATE_INTERVAL_MS);
     this.stormMinFlows = cfg.get(DetectionConfig.STORM_AGGREGATE_MIN_FLOWS);
-    this.icmpNs = cfg.nanos(DetectionConfig.ICMP_WINDOW_MS);
-    this.icmpMin = cfg.get(DetectionConfig.ICMP_MIN_COUNT);
-    this.dnsNs = cfg.nanos(DetectionConfig.DNS_WINDOW_MS);
-    this.dnsMin = cfg.get(DetectionConfig.DNS_MIN_FAILURES);
-    this.vtepNs = cfg.nanos(DetectionConfig.VTEP_WINDOW_MS);
-    this.vtepMin = cfg.get(DetectionConfig.VTEP_MIN_PACKETS);
+    this.cfg = cfg;
   }
 
   public long now() {
     return now;
   }
 
+  /** The stage-2 event window of a type, from its detector ({@link Detectors#spec}). */
   private long windowOf(AlertType type) {
-    return switch (type) {
-      case ICMP_UNREACHABLE -> icmpNs;
-      case DNS_FAILURE -> dnsNs;
-      default -> vtepNs;
-    };
+    return Detectors.spec(type).windowNanos(cfg);
   }
 
   private long minOf(AlertType type) {
-    return switch (type) {
-      case ICMP_UNREACHABLE -> icmpMin;
-      case DNS_FAILURE -> dnsMin;
-      default -> vtepMin;
-    };
+    return Detectors.spec(type).minCount(cfg);
   }
 
   /** Processes one finding of stage 1. */
@@ -91,10 +76,7 @@ public final class AlertAggregator {
       agg.key = f.key();
     }
     AlertType type = a.getType();
-    if (f.kind() == Finding.Kind.STATE
-        && (type == AlertType.ONE_WAY
-            || type == AlertType.MTU_BLACKHOLE
-            || type == AlertType.RETRANSMISSION_STORM)) {
+    if (f.kind() == Finding.Kind.STATE && Detectors.spec(type).perMember()) {
       onMemberState(agg, f, ts);
     } else {
       onSubjectFinding(agg, f, ts);
@@ -110,7 +92,7 @@ public final class AlertAggregator {
 
   private void onMemberState(Aggregate agg, Finding f, long ts) {
     Alert a = f.alert();
-    boolean storm = a.getType() == AlertType.RETRANSMISSION_STORM;
+    boolean storm = Detectors.spec(a.getType()).stage2() == AlertSpec.Stage2.PER_MEMBER_FOLDED;
     Aggregate.Member m = agg.members.get(f.member());
     if (a.getStatus() == AlertStatus.FIRING) {
       if (m == null) {
@@ -495,9 +477,14 @@ public final class AlertAggregator {
   }
 
   /** End of input: resolves every event subject. */
-  public void flush() {
+  public void endOfInput() {
     if (now != Long.MIN_VALUE) {
-      advanceTo(now + 4 * Math.max(icmpNs, Math.max(dnsNs, vtepNs)));
+      advanceTo(now + endOfInputNanos(cfg));
     }
+  }
+
+  /** How far (ns) {@link #endOfInput} moves event time: four of the longest event windows. */
+  public static long endOfInputNanos(DetectionConfig cfg) {
+    return 4 * Detectors.longestEventWindowNanos(cfg);
   }
 }

@@ -14,24 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Small helpers to build {@link Alert}s and their stable ids. */
-final class Alerts {
+/** Small helpers to build {@link Alert}s and their stable ids (severity from the detector). */
+public final class Alerts {
   private Alerts() {}
 
-  static String id(String key, String member, long firstSeen) {
+  public static String id(String key, String member, long firstSeen) {
     return UUID.nameUUIDFromBytes(
             (key + "|" + member + "|" + firstSeen).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 
-  static Severity severity(AlertType type) {
-    return switch (type) {
-      case ONE_WAY, VTEP_MISMATCH, MTU_BLACKHOLE -> Severity.CRITICAL;
-      default -> Severity.WARNING;
-    };
+  public static Severity severity(AlertType type) {
+    return io.hoptrace.detect.detector.Detectors.spec(type).severity();
   }
 
-  static AlertSubject flowSubject(Conversation c) {
+  public static AlertSubject flowSubject(Conversation c) {
     TupleInfo t = c.first();
     return AlertSubject.newBuilder()
         .setKind("FLOW")
@@ -44,7 +41,7 @@ final class Alerts {
         .build();
   }
 
-  static List<String> communityIds(Conversation c) {
+  public static List<String> communityIds(Conversation c) {
     List<String> out = new ArrayList<>();
     for (TupleInfo t : c.tuples) {
       if (t.communityId != null && !out.contains(t.communityId)) {
@@ -54,7 +51,7 @@ final class Alerts {
     return out;
   }
 
-  static Alert build(
+  public static Alert build(
       AlertType type,
       AlertStatus status,
       AlertSubject subject,
@@ -91,7 +88,7 @@ final class Alerts {
         .build();
   }
 
-  static LostAt lostAt(String after, String before, int d) {
+  public static LostAt lostAt(String after, String before, int d) {
     if (after == null && before == null) {
       return null;
     }
@@ -102,7 +99,7 @@ final class Alerts {
         .build();
   }
 
-  static Alert copy(Alert a) {
+  public static Alert copy(Alert a) {
     return Alert.newBuilder(a).build();
   }
 }

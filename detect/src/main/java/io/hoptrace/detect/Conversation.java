@@ -1,5 +1,7 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.detect.detector.Detector;
+import io.hoptrace.detect.detector.Detectors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,46 +12,87 @@ import java.util.List;
  * through {@link Codecs#conversation()}.
  */
 public final class Conversation {
-  static final int ONE_WAY = 0;
-  static final int STORM = 1;
-  static final int MTU = 2;
+  public String id;
+  public final List<TupleInfo> tuples = new ArrayList<>();
+  public final List<HopSlot> slots = new ArrayList<>();
+  public long firstSeen = -1;
+  public long lastSeen = -1;
+  public final long[] lastDirTs = {-1, -1};
+  public final long[] firstUnanswered = {-1, -1};
+  public final long[] unanswered = {0, 0};
+  public final int[] tcpFlags = {0, 0};
+  public String history = "";
+  public boolean rejected;
+  public String rejectReason;
+  public boolean unreachable;
+  public boolean requested;
+  public long lastIcmpTs = -1;
 
-  String id;
-  final List<TupleInfo> tuples = new ArrayList<>();
-  final List<HopSlot> slots = new ArrayList<>();
-  long firstSeen = -1;
-  long lastSeen = -1;
-  final long[] lastDirTs = {-1, -1};
-  final long[] firstUnanswered = {-1, -1};
-  final long[] unanswered = {0, 0};
-  final int[] tcpFlags = {0, 0};
-  String history = "";
-  boolean rejected;
-  String rejectReason;
-  boolean unreachable;
-  boolean requested;
-  long lastIcmpTs = -1;
-
-  /** Until when a specific cause (MTU black hole, misdirected encapsulation) explains losses. */
+  /**
+   * Findings context: until when a specific cause (MTU black hole, misdirected encapsulation)
+   * explains losses. Written by detectors through {@link #explainLoss}, read by those declaring the
+   * writers in {@code Detector.after()}.
+   */
   long explainedUntil = -1;
 
-  long closedTs = -1;
-  final List<Pending> pending = new ArrayList<>();
-  final DirLoss[] loss = {new DirLoss(), new DirLoss()};
-  final long[] icmpRing = new long[8];
-  int icmpPos;
-  long icmpErrors;
-  int icmpMtu = -1;
-  long icmpMtuTs = -1;
-  String icmpReporter;
-  boolean dnsFlow;
-  final List<DnsQuery> dns = new ArrayList<>();
-  final List<VtepNote> vtep = new ArrayList<>();
-  final FlowAlert[] alerts = {new FlowAlert(), new FlowAlert(), new FlowAlert()};
-  long lastFlowEmit = -1;
-  boolean dirty;
-  final int[] natIndexed = {0, 0};
-  long deadline = -1;
+  public long closedTs = -1;
+  public final List<Pending> pending = new ArrayList<>();
+  public final DirLoss[] loss = {new DirLoss(), new DirLoss()};
+  public final long[] icmpRing = new long[8];
+  public int icmpPos;
+  public long icmpErrors;
+  public boolean dnsFlow;
+  public long lastFlowEmit = -1;
+  public boolean dirty;
+  public final int[] natIndexed = {0, 0};
+  public long deadline = -1;
+
+  /**
+   * One state slice per registered detector, in registration order ({@link
+   * io.hoptrace.detect.detector.Detectors}); null for detectors without state.
+   */
+  public final Object[] slices;
+
+  public Conversation() {
+    List<Detector<?>> ds = Detectors.prototypes();
+    slices = new Object[ds.size()];
+    for (int i = 0; i < slices.length; i++) {
+      slices[i] = ds.get(i).newState();
+    }
+  }
+
+  /**
+   * Records an ICMP error about this conversation (an answer: nothing is unanswered any more);
+   * false when its fingerprint is among the last few seen (the same error captured twice).
+   */
+  boolean icmpError(long fp, long ts) {
+    for (long seen : icmpRing) {
+      if (seen == fp) {
+        return false;
+      }
+    }
+    icmpRing[icmpPos] = fp;
+    icmpPos = (icmpPos + 1) % icmpRing.length;
+    icmpErrors++;
+    lastIcmpTs = Math.max(lastIcmpTs, ts);
+    firstUnanswered[0] = -1;
+    firstUnanswered[1] = -1;
+    unanswered[0] = 0;
+    unanswered[1] = 0;
+    lastSeen = Math.max(lastSeen, ts);
+    dirty = true;
+    return true;
+  }
+
+  /** A specific cause explains this conversation's losses until {@code until} (event time). */
+  public void explainLoss(long until) {
+    explainedUntil = Math.max(explainedUntil, until);
+  }
+
+  /** Until when a specific cause explains losses; -1 for never. */
+  public long lossExplainedUntil() {
+    return explainedUntil;
+  }
 
   /** The conversation id (the first flow key seen). */
   public String id() {
@@ -61,7 +104,7 @@ public final class Conversation {
     return tuples.size();
   }
 
-  TupleInfo tuple(String key) {
+  public TupleInfo tuple(String key) {
     for (TupleInfo t : tuples) {
       if (t.key.equals(key)) {
         return t;
@@ -70,7 +113,7 @@ public final class Conversation {
     return null;
   }
 
-  int tupleIndex(String key) {
+  public int tupleIndex(String key) {
     for (int i = 0; i < tuples.size(); i++) {
       if (tuples.get(i).key.equals(key)) {
         return i;
@@ -79,7 +122,7 @@ public final class Conversation {
     return -1;
   }
 
-  int slotIndex(String hop, int tuple) {
+  public int slotIndex(String hop, int tuple) {
     for (int i = 0; i < slots.size(); i++) {
       HopSlot s = slots.get(i);
       if (s.tuple == tuple && s.hop.equals(hop)) {
@@ -89,12 +132,13 @@ public final class Conversation {
     return -1;
   }
 
-  TupleInfo first() {
+  public TupleInfo first() {
     return tuples.get(0);
   }
 
   /** Swaps initiator and responder (orientation learned late, or to match a NAT-linked peer). */
-  void flip() {
+  public void flip() {
+    flipSlices();
     for (TupleInfo t : tuples) {
       t.flip();
     }
@@ -124,7 +168,7 @@ public final class Conversation {
   }
 
   /** Takes over another conversation's tuples, hops and counts (NAT link). Same orientation. */
-  void absorb(Conversation o, int maxHops) {
+  public void absorb(Conversation o, int maxHops) {
     int tupleOffset = tuples.size();
     tuples.addAll(o.tuples);
     int[] slotMap = new int[o.slots.size()];
@@ -189,14 +233,8 @@ public final class Conversation {
     explainedUntil = Math.max(explainedUntil, o.explainedUntil);
     closedTs = Math.max(closedTs, o.closedTs);
     icmpErrors += o.icmpErrors;
-    if (o.icmpMtuTs > icmpMtuTs) {
-      icmpMtuTs = o.icmpMtuTs;
-      icmpMtu = o.icmpMtu;
-      icmpReporter = o.icmpReporter;
-    }
     dnsFlow |= o.dnsFlow;
-    dns.addAll(o.dns);
-    vtep.addAll(o.vtep);
+    absorbSlices(o);
     dirty = true;
   }
 
@@ -204,7 +242,7 @@ public final class Conversation {
    * Puts the tuples in forward path order (the initiator's tuple first), from what the hops saw,
    * never from the order packets arrived in: see {@link #upstream}. Slots keep their indexes.
    */
-  void orderTuples() {
+  public void orderTuples() {
     int n = tuples.size();
     if (n < 2) {
       return;
@@ -252,7 +290,7 @@ public final class Conversation {
    * upstream tuple first and replies under it last. Without such evidence: the earlier first
    * sighting, then the flow key, so the answer never depends on arrival order.
    */
-  static boolean upstream(Conversation cx, int x, Conversation cy, int y) {
+  public static boolean upstream(Conversation cx, int x, Conversation cy, int y) {
     for (int d = 0; d < 2; d++) {
       java.util.TreeMap<String, long[]> byNode = new java.util.TreeMap<>();
       for (HopSlot s : cx.slots) {
@@ -283,13 +321,33 @@ public final class Conversation {
     return tx.key.compareTo(ty.key) < 0;
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void flipSlices() {
+    List<Detector<?>> ds = Detectors.prototypes();
+    for (int i = 0; i < slices.length; i++) {
+      if (slices[i] != null) {
+        ((Detector) ds.get(i)).flip(slices[i]);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void absorbSlices(Conversation o) {
+    List<Detector<?>> ds = Detectors.prototypes();
+    for (int i = 0; i < slices.length; i++) {
+      if (slices[i] != null) {
+        ((Detector) ds.get(i)).absorb(slices[i], o.slices[i]);
+      }
+    }
+  }
+
   private static void swap(long[] a) {
     long t = a[0];
     a[0] = a[1];
     a[1] = t;
   }
 
-  static long minKnown(long a, long b) {
+  public static long minKnown(long a, long b) {
     if (a < 0) {
       return b;
     }

@@ -1,14 +1,32 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.detect.detector.Detector;
+import io.hoptrace.detect.detector.Detectors;
+import io.hoptrace.detect.detector.DnsFailureDetector;
+import io.hoptrace.detect.detector.FlowAlert;
+import io.hoptrace.detect.detector.MtuBlackholeDetector;
+import io.hoptrace.detect.detector.OneWayDetector;
+import io.hoptrace.detect.detector.RetransmissionStormDetector;
+import io.hoptrace.detect.detector.SliceCodec;
+import io.hoptrace.detect.detector.VtepMismatchDetector;
 import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
+import io.hoptrace.detect.state.StateIn;
+import io.hoptrace.detect.state.StateOut;
+import java.util.List;
 
 /**
  * Hand-rolled compact bytes for {@link Conversation}.
  *
- * <p>Version 2 (written): every timestamp as the difference to the conversation's first sighting
- * ({@code -1}, "none", in one byte), an unused rate window in one byte, and of each hop direction's
+ * <p>Written: version 2 in the sliced layout (version byte, 0, layout 1): the core's fields as in
+ * version 2 without any detector's, then one framed slice per stateful detector (its {@code
+ * Detector.stateCode()}, its {@code SliceCodec.version()}, length, bytes), so a detector changes or
+ * adds its state without a new conversation format. Still read: version 2 and version 1 with the
+ * detectors' fields inline, migrated into the slices.
+ *
+ * <p>Version 2: every timestamp as the difference to the conversation's first sighting ({@code -1},
+ * "none", in one byte), an unused rate window in one byte, and of each hop direction's
  * duplicate-capture ring only the filled entries. A conversation is written at every commit it was
  * touched in, so its size is the bulk of the job's changelog bytes. Version 1 (every field at full
  * width) is still read, so state written by an earlier version restores.
@@ -17,58 +35,95 @@ final class ConversationCodec implements Codec<Conversation> {
   private static final int VERSION_1 = 1;
   private static final int VERSION = 2;
 
-  /** Writes timestamps relative to {@link #base}; {@code -1} is 0, {@code base + d} is zz(d)+1. */
-  private static final class Out {
-    final ByteWriter w;
-    final long base;
+  /**
+   * After the version byte: the conversation is in the sliced layout (the byte after the version is
+   * never 0 in the layouts before it, where the non-empty id follows).
+   */
+  private static final int SLICED = 0;
 
-    Out(ByteWriter w, long base) {
-      this.w = w;
-      this.base = base;
+  /** The sliced layout's own version. */
+  private static final int LAYOUT = 1;
+
+  private static final List<Detector<?>> DETECTORS = Detectors.prototypes();
+
+  /** Slice indexes of the detectors whose state layouts 1 and 2 held inline. */
+  private static final int ONE_WAY = indexOf(OneWayDetector.class);
+
+  private static final int STORM = indexOf(RetransmissionStormDetector.class);
+  private static final int MTU = indexOf(MtuBlackholeDetector.class);
+  private static final int DNS = indexOf(DnsFailureDetector.class);
+  private static final int VTEP = indexOf(VtepMismatchDetector.class);
+
+  private static int indexOf(Class<?> type) {
+    for (int i = 0; i < DETECTORS.size(); i++) {
+      if (type.isInstance(DETECTORS.get(i))) {
+        return i;
+      }
     }
+    throw new IllegalStateException(type + " is not registered");
+  }
 
-    Out ts(long v) {
-      if (v == -1) {
-        w.uvarLong(0);
-        return this;
+  /** Each stateful detector's slice: its code, its codec's version, its length, its bytes. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void writeSlices(StateOut o, Conversation c) {
+    int n = 0;
+    for (Object slice : c.slices) {
+      n += slice != null ? 1 : 0;
+    }
+    o.w.varInt(n);
+    for (int i = 0; i < c.slices.length; i++) {
+      if (c.slices[i] == null) {
+        continue;
       }
-      long zz = ByteWriter.zigzag(v - base);
-      if (zz == -1L) {
-        throw new IllegalStateException("timestamp " + v + " out of range for base " + base);
-      }
-      w.uvarLong(zz + 1);
-      return this;
+      Detector<?> d = DETECTORS.get(i);
+      SliceCodec codec = d.codec();
+      o.w.varInt(d.stateCode()).u8(codec.version());
+      int start = o.w.position();
+      codec.write(o, c.slices[i]);
+      o.w.insertLength(start);
     }
   }
 
-  /** Reads what {@link Out} wrote (version 2) or full-width varints (version 1). */
-  private static final class In {
-    final ByteReader r;
-    final boolean v1;
-    long base;
-
-    In(ByteReader r, boolean v1) {
-      this.r = r;
-      this.v1 = v1;
-    }
-
-    long ts() {
-      if (v1) {
-        return r.varLong();
+  /** Reads the slices; a slice of a detector no longer registered is skipped. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void readSlices(StateIn in, Conversation c) {
+    ByteReader r = in.r;
+    int n = r.count();
+    for (int k = 0; k < n; k++) {
+      int code = r.varInt();
+      int version = r.u8();
+      int len = (int) r.uvarLong();
+      int i = indexOfCode(code);
+      if (i < 0 || c.slices[i] == null) {
+        r.skip(len);
+        continue;
       }
-      long u = r.uvarLong();
-      if (u == 0) {
-        return -1;
+      SliceCodec codec = DETECTORS.get(i).codec();
+      if (version < 1 || version > codec.version()) {
+        throw new IllegalStateException("unknown version " + version + " of state slice " + code);
       }
-      return ByteReader.unzigzag(u - 1) + base;
+      int start = r.position();
+      codec.read(in, version, c.slices[i]);
+      if (r.position() - start != len) {
+        throw new IllegalStateException("corrupt conversation state: slice " + code);
+      }
     }
+  }
+
+  private static int indexOfCode(int code) {
+    for (int i = 0; i < DETECTORS.size(); i++) {
+      if (DETECTORS.get(i).stateCode() == code) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override
   public byte[] encode(Conversation c) {
     ByteWriter w = new ByteWriter(256 + c.slots.size() * 64 + c.pending.size() * 16);
-    Out o = new Out(w, c.firstSeen);
-    w.u8(VERSION).str(c.id).varLong(c.firstSeen);
+    StateOut o = new StateOut(w, c.firstSeen);
+    w.u8(VERSION).u8(SLICED).u8(LAYOUT).str(c.id).varLong(c.firstSeen);
     w.varInt(c.tuples.size());
     for (TupleInfo t : c.tuples) {
       w.str(t.key).varInt(t.ipVersion).varInt(t.proto).str(t.src).varInt(t.sport).str(t.dst);
@@ -101,47 +156,36 @@ final class ConversationCodec implements Codec<Conversation> {
     for (long fp : c.icmpRing) {
       w.fixedLong(fp);
     }
-    w.varInt(c.icmpPos).varLong(c.icmpErrors).varInt(c.icmpMtu);
-    o.ts(c.icmpMtuTs);
-    w.str(c.icmpReporter).bool(c.dnsFlow);
-    w.varInt(c.dns.size());
-    for (DnsQuery q : c.dns) {
-      w.varInt(q.id);
-      o.ts(q.ts);
-      w.u8(q.state);
-    }
-    w.varInt(c.vtep.size());
-    for (VtepNote v : c.vtep) {
-      w.u8(v.kind).str(v.outerSrc).str(v.outerDst).varInt(v.port).str(v.sender);
-      w.str(v.registered).str(v.claimants).str(v.hop);
-      o.ts(v.firstTs).ts(v.lastTs);
-      w.varLong(v.unreported);
-      o.ts(v.lastReport);
-    }
-    for (FlowAlert a : c.alerts) {
-      w.bool(a.active);
-      o.ts(a.firstSeen);
-      w.varLong(a.count).varLong(a.reportedCount);
-      o.ts(a.lastReport);
-      w.str(a.reportedKey);
-    }
+    w.varInt(c.icmpPos).varLong(c.icmpErrors);
+    w.bool(c.dnsFlow);
     o.ts(c.lastFlowEmit);
     w.bool(c.dirty);
     o.ts(c.deadline);
+    writeSlices(o, c);
     return w.toBytes();
   }
 
   @Override
   public Conversation decode(byte[] bytes) {
     ByteReader r = new ByteReader(bytes);
+    byte[] buf = bytes;
     int version = r.u8();
     if (version != VERSION && version != VERSION_1) {
       throw new IllegalStateException("unknown conversation state version " + version);
     }
-    In in = new In(r, version == VERSION_1);
+    StateIn in = new StateIn(r, version == VERSION_1);
+    boolean sliced = false;
+    if (version == VERSION && buf.length > 1 && buf[1] == SLICED) {
+      r.u8();
+      int layout = r.u8();
+      if (layout != LAYOUT) {
+        throw new IllegalStateException("unknown conversation layout " + layout);
+      }
+      sliced = true;
+    }
     Conversation c = new Conversation();
     c.id = r.str();
-    if (!in.v1) {
+    if (!in.fullWidth) {
       c.firstSeen = r.varLong();
       in.base = c.firstSeen;
     }
@@ -172,7 +216,7 @@ final class ConversationCodec implements Codec<Conversation> {
       readDir(in, s.dir[1]);
       c.slots.add(s);
     }
-    if (in.v1) {
+    if (in.fullWidth) {
       c.firstSeen = r.varLong();
     }
     c.lastSeen = in.ts();
@@ -208,44 +252,27 @@ final class ConversationCodec implements Codec<Conversation> {
     }
     c.icmpPos = r.varInt();
     c.icmpErrors = r.varLong();
-    c.icmpMtu = r.varInt();
-    c.icmpMtuTs = in.ts();
-    c.icmpReporter = r.str();
+    MtuBlackholeDetector.State mtu = null;
+    if (!sliced) {
+      mtu = (MtuBlackholeDetector.State) c.slices[MTU];
+      mtu.icmpMtu = r.varInt();
+      mtu.icmpMtuTs = in.ts();
+      mtu.icmpReporter = r.str();
+    }
     c.dnsFlow = r.bool();
-    int nd = r.count();
-    for (int i = 0; i < nd; i++) {
-      int id = r.varInt();
-      long ts = in.ts();
-      c.dns.add(new DnsQuery(id, ts, r.u8()));
-    }
-    int nv = r.count();
-    for (int i = 0; i < nv; i++) {
-      VtepNote v = new VtepNote();
-      v.kind = r.u8();
-      v.outerSrc = r.str();
-      v.outerDst = r.str();
-      v.port = r.varInt();
-      v.sender = r.str();
-      v.registered = r.str();
-      v.claimants = r.str();
-      v.hop = r.str();
-      v.firstTs = in.ts();
-      v.lastTs = in.ts();
-      v.unreported = r.varLong();
-      v.lastReport = in.ts();
-      c.vtep.add(v);
-    }
-    for (FlowAlert a : c.alerts) {
-      a.active = r.bool();
-      a.firstSeen = in.ts();
-      a.count = r.varLong();
-      a.reportedCount = r.varLong();
-      a.lastReport = in.ts();
-      a.reportedKey = r.str();
+    if (!sliced) {
+      DnsFailureDetector.readQueries(in, (DnsFailureDetector.State) c.slices[DNS]);
+      VtepMismatchDetector.readNotes(in, (VtepMismatchDetector.State) c.slices[VTEP]);
+      ((FlowAlert) c.slices[ONE_WAY]).read(in);
+      ((FlowAlert) c.slices[STORM]).read(in);
+      mtu.alert.read(in);
     }
     c.lastFlowEmit = in.ts();
     c.dirty = r.bool();
     c.deadline = in.ts();
+    if (sliced) {
+      readSlices(in, c);
+    }
     return c;
   }
 
@@ -258,9 +285,9 @@ final class ConversationCodec implements Codec<Conversation> {
     w.u8(1).varLong(x.bucket).varLong(x.cur).varLong(x.prev);
   }
 
-  private static void readWin(In in, Win x) {
+  private static void readWin(StateIn in, Win x) {
     ByteReader r = in.r;
-    if (!in.v1 && r.u8() == 0) {
+    if (!in.fullWidth && r.u8() == 0) {
       x.bucket = Long.MIN_VALUE;
       x.cur = 0;
       x.prev = 0;
@@ -271,7 +298,7 @@ final class ConversationCodec implements Codec<Conversation> {
     x.prev = r.varLong();
   }
 
-  private static void writeDir(Out o, HopDir h) {
+  private static void writeDir(StateOut o, HopDir h) {
     ByteWriter w = o.w;
     w.varLong(h.packets).varLong(h.bytes);
     o.ts(h.firstTs).ts(h.lastTs);
@@ -292,12 +319,11 @@ final class ConversationCodec implements Codec<Conversation> {
         o.ts(h.ringTs[i]);
       }
     }
-    // encapType is a StateCodes.encap code (the former EncapType ordinal), -1 for none
     w.varInt(h.ringPos).varInt(h.encapType).str(h.outerSrc).str(h.outerDst);
     w.varInt(h.outerDport);
   }
 
-  private static void readDir(In in, HopDir h) {
+  private static void readDir(StateIn in, HopDir h) {
     ByteReader r = in.r;
     h.packets = r.varLong();
     h.bytes = r.varLong();
@@ -314,7 +340,7 @@ final class ConversationCodec implements Codec<Conversation> {
     h.lastWin = r.varInt();
     h.dupAcks = r.varInt();
     h.lastAckTs = in.ts();
-    if (in.v1) {
+    if (in.fullWidth) {
       for (int i = 0; i < HopDir.RING; i++) {
         h.ringFp[i] = r.fixedLong();
         h.ringTs[i] = r.varLong();
@@ -340,7 +366,7 @@ final class ConversationCodec implements Codec<Conversation> {
     h.outerDport = r.varInt();
   }
 
-  private static void writeLoss(Out o, DirLoss l) {
+  private static void writeLoss(StateOut o, DirLoss l) {
     ByteWriter w = o.w;
     writeWin(w, l.delivered);
     writeWin(w, l.lost);
@@ -352,7 +378,7 @@ final class ConversationCodec implements Codec<Conversation> {
     w.varInt(l.maxDeliveredSize).varInt(l.minLostSize).str(l.lastHop);
   }
 
-  private static void readLoss(In in, DirLoss l) {
+  private static void readLoss(StateIn in, DirLoss l) {
     ByteReader r = in.r;
     readWin(in, l.delivered);
     readWin(in, l.lost);

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  */
 public final class Detection {
   private final FlowDetector flows;
+  private final DeadlineTimers timers;
   private final AlertAggregator alerts;
 
   public Detection(
@@ -24,10 +25,12 @@ public final class Detection {
       Consumer<FlowRecord> flowOut,
       Consumer<Alert> alertOut) {
     this.alerts = new AlertAggregator(cfg, aggregates, alertOut);
+    this.timers = new DeadlineTimers(flowStores.deadlines());
     this.flows =
         new FlowDetector(
             cfg,
             flowStores,
+            timers,
             inventory,
             new DetectionOutput() {
               @Override
@@ -61,9 +64,10 @@ public final class Detection {
     flows.onPacket(p);
   }
 
-  /** Advances both stages to this event time (ns). */
+  /** Advances both stages to this event time (ns), firing the conversations' timers due. */
   public void advanceTo(long nowNanos) {
     flows.advanceTo(nowNanos);
+    timers.fireDue(flows.now(), flows);
     alerts.advanceTo(flows.now());
   }
 
@@ -72,10 +76,10 @@ public final class Detection {
   }
 
   /** End of input: ends every conversation and flushes every window. */
-  public void flush() {
-    flows.flush();
+  public void endOfInput() {
+    timers.fireDue(flows.endOfInput(), flows);
     alerts.advanceTo(flows.now());
-    alerts.flush();
+    alerts.endOfInput();
   }
 
   public FlowDetector flowDetector() {

@@ -1,20 +1,19 @@
 package io.hoptrace.detect;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Every setting of the detection core (SPEC section 5 defaults), declared once. Keys are prefixed
- * {@code hoptrace.detect.} when read from engine properties; {@link #fromMap} accepts both the
- * short and the prefixed form.
+ * Every setting of the detection core (SPEC section 5 defaults), declared once: the core's here,
+ * each detector's in its class (also reachable here under their historical names). Keys are
+ * prefixed {@code hoptrace.detect.} when read from engine properties; {@link #fromMap} accepts both
+ * the short and the prefixed form.
  */
 public final class DetectionConfig {
   /** Prefix under which hosts pass these settings in their own properties. */
@@ -22,13 +21,10 @@ public final class DetectionConfig {
 
   private static final List<Setting<?>> ALL = new ArrayList<>();
 
+  /** Declared by {@link io.hoptrace.detect.detector.OneWayDetector}. */
   public static final Setting<Long> ONE_WAY_WINDOW_MS =
-      register(
-          ms(
-              "oneway.window.ms",
-              10_000,
-              "A flow that sends where a reply is expected and sees no reply for this long is"
-                  + " ONE_WAY."));
+      io.hoptrace.detect.detector.OneWayDetector.WINDOW_MS;
+
   public static final Setting<Set<Integer>> ONE_WAY_UDP_REQUEST_PORTS =
       register(
           ports(
@@ -48,13 +44,11 @@ public final class DetectionConfig {
               false,
               "Also give decoded DNS flows a ONE_WAY verdict (by default DNS_FAILURE covers"
                   + " them)."));
+
+  /** Declared by {@link io.hoptrace.detect.detector.OneWayDetector}. */
   public static final Setting<Long> ONE_WAY_MIN_LOST =
-      register(
-          count(
-              "oneway.return.min.lost",
-              1,
-              "Replies lost between two hops (and none delivered) in the window that make a"
-                  + " return-path ONE_WAY."));
+      io.hoptrace.detect.detector.OneWayDetector.MIN_LOST;
+
   public static final Setting<Long> DUPLICATE_CAPTURE_NS =
       register(
           nanos(
@@ -76,56 +70,63 @@ public final class DetectionConfig {
               64,
               "Packets per conversation awaiting their hop match; beyond this the oldest is"
                   + " settled early and never counted as lost."));
+
+  /** Declared by {@link io.hoptrace.detect.detector.RetransmissionStormDetector}. */
   public static final Setting<Long> STORM_WINDOW_MS =
-      register(ms("storm.window.ms", 10_000, "Window of RETRANSMISSION_STORM."));
+      io.hoptrace.detect.detector.RetransmissionStormDetector.WINDOW_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.RetransmissionStormDetector}. */
   public static final Setting<Long> STORM_MIN_RETRANSMISSIONS =
-      register(count("storm.min.retransmissions", 3, "Retransmissions in the window for a storm."));
+      io.hoptrace.detect.detector.RetransmissionStormDetector.MIN_RETRANSMISSIONS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.RetransmissionStormDetector}. */
   public static final Setting<Double> STORM_MIN_RATIO =
-      register(ratio("storm.min.ratio", 0.10, "Share of retransmitted segments for a storm."));
+      io.hoptrace.detect.detector.RetransmissionStormDetector.MIN_RATIO;
+
+  /** Declared by {@link io.hoptrace.detect.detector.RetransmissionStormDetector}. */
   public static final Setting<Long> STORM_AGGREGATE_MIN_FLOWS =
-      register(
-          count(
-              "storm.aggregate.min.flows",
-              5,
-              "Storming flows to one destination that are reported as ONE aggregated alert."));
+      io.hoptrace.detect.detector.RetransmissionStormDetector.AGGREGATE_MIN_FLOWS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.IcmpUnreachableDetector}. */
   public static final Setting<Long> ICMP_WINDOW_MS =
-      register(ms("icmp.window.ms", 10_000, "Window of the ICMP_UNREACHABLE pattern."));
+      io.hoptrace.detect.detector.IcmpUnreachableDetector.WINDOW_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.IcmpUnreachableDetector}. */
   public static final Setting<Long> ICMP_MIN_COUNT =
-      register(
-          count(
-              "icmp.min.count",
-              3,
-              "ICMP errors with the same (reporter, target, code) in the window for a pattern."));
+      io.hoptrace.detect.detector.IcmpUnreachableDetector.MIN_COUNT;
+
+  /** Declared by {@link io.hoptrace.detect.detector.DnsFailureDetector}. */
   public static final Setting<Long> DNS_TIMEOUT_MS =
-      register(ms("dns.timeout.ms", 2_000, "A DNS query without answer for this long failed."));
+      io.hoptrace.detect.detector.DnsFailureDetector.TIMEOUT_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.DnsFailureDetector}. */
   public static final Setting<Long> DNS_WINDOW_MS =
-      register(ms("dns.window.ms", 10_000, "Window of DNS_FAILURE."));
+      io.hoptrace.detect.detector.DnsFailureDetector.WINDOW_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.DnsFailureDetector}. */
   public static final Setting<Long> DNS_MIN_FAILURES =
-      register(
-          count(
-              "dns.min.failures",
-              3,
-              "Unanswered, SERVFAIL or REFUSED queries to one resolver in the window."));
+      io.hoptrace.detect.detector.DnsFailureDetector.MIN_FAILURES;
+
+  /** Declared by {@link io.hoptrace.detect.detector.VtepMismatchDetector}. */
   public static final Setting<Long> VTEP_WINDOW_MS =
-      register(ms("vtep.window.ms", 10_000, "Window of VTEP_MISMATCH."));
+      io.hoptrace.detect.detector.VtepMismatchDetector.WINDOW_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.VtepMismatchDetector}. */
   public static final Setting<Long> VTEP_MIN_PACKETS =
-      register(
-          count("vtep.min.packets", 1, "Mismatching encapsulated packets in the window to alert."));
+      io.hoptrace.detect.detector.VtepMismatchDetector.MIN_PACKETS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.MtuBlackholeDetector}. */
   public static final Setting<Long> MTU_WINDOW_MS =
-      register(ms("mtu.window.ms", 10_000, "Window of MTU_BLACKHOLE."));
+      io.hoptrace.detect.detector.MtuBlackholeDetector.WINDOW_MS;
+
+  /** Declared by {@link io.hoptrace.detect.detector.MtuBlackholeDetector}. */
   public static final Setting<Long> MTU_LARGE_BYTES =
-      register(
-          count(
-              "mtu.large.bytes",
-              1400,
-              "IP packets of at least this size are 'large' (lost large DF segments, sizes that"
-                  + " pass vs sizes lost)."));
+      io.hoptrace.detect.detector.MtuBlackholeDetector.LARGE_BYTES;
+
+  /** Declared by {@link io.hoptrace.detect.detector.MtuBlackholeDetector}. */
   public static final Setting<Long> MTU_MIN_LOST =
-      register(
-          count(
-              "mtu.min.lost",
-              3,
-              "Large packets lost (or large DF segments retransmitted) while small ones pass."));
+      io.hoptrace.detect.detector.MtuBlackholeDetector.MIN_LOST;
+
   public static final Setting<Long> NAT_LINK_WINDOW_MS =
       register(
           ms(
@@ -166,6 +167,11 @@ public final class DetectionConfig {
                   + " never updates."));
   public static final Setting<Long> MAX_HOPS =
       register(count("max.hops", 32, "Hops tracked per conversation (further hops are ignored)."));
+
+  static {
+    // every detector's own settings, declared in its class
+    ALL.addAll(io.hoptrace.detect.detector.Detectors.settings());
+  }
 
   private final Map<Setting<?>, Object> values;
 
@@ -249,53 +255,22 @@ public final class DetectionConfig {
   }
 
   private static Setting<Long> ms(String key, long def, String doc) {
-    return new Setting<>(key, def, doc + " (ms)", Long::parseLong, v -> v > 0, "> 0");
+    return Setting.ms(key, def, doc);
   }
 
   private static Setting<Long> nanos(String key, long def, String doc) {
-    return new Setting<>(key, def, doc + " (ns)", Long::parseLong, v -> v >= 0, ">= 0");
+    return Setting.nanos(key, def, doc);
   }
 
   private static Setting<Long> count(String key, long def, String doc) {
-    return new Setting<>(key, def, doc, Long::parseLong, v -> v >= 1, ">= 1");
-  }
-
-  private static Setting<Double> ratio(String key, double def, String doc) {
-    return new Setting<>(
-        key, def, doc, Double::parseDouble, v -> v >= 0 && v <= 1, "between 0 and 1");
+    return Setting.count(key, def, doc);
   }
 
   private static Setting<Boolean> bool(String key, boolean def, String doc) {
-    return new Setting<>(
-        key,
-        def,
-        doc,
-        t -> {
-          if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException("not a boolean");
-          }
-          return Boolean.parseBoolean(t);
-        },
-        v -> true,
-        "true or false");
+    return Setting.bool(key, def, doc);
   }
 
   private static Setting<Set<Integer>> ports(String key, String def, String doc) {
-    return new Setting<>(
-        key,
-        parsePorts(def),
-        doc + " Comma-separated.",
-        DetectionConfig::parsePorts,
-        v -> v.stream().allMatch(p -> p >= 0 && p <= 65535),
-        "ports between 0 and 65535");
-  }
-
-  private static Set<Integer> parsePorts(String text) {
-    Set<Integer> out = new TreeSet<>();
-    Arrays.stream(text.split(","))
-        .map(String::trim)
-        .filter(t -> !t.isEmpty())
-        .forEach(t -> out.add(Integer.parseInt(t)));
-    return Collections.unmodifiableSet(out);
+    return Setting.ports(key, def, doc);
   }
 }

@@ -1,23 +1,23 @@
 package io.hoptrace.detect;
 
 /** Where the packets of one direction got to, from settled fingerprints. */
-final class DirLoss {
-  final Win delivered = new Win();
-  final Win lost = new Win();
-  final Win lostLarge = new Win();
-  final Win lostSmall = new Win();
-  final Win deliveredSmall = new Win();
-  long lastLostTs = -1;
-  long totalLost;
-  String lostAfter;
-  String lostBefore;
-  int maxDeliveredSize = -1;
-  int minLostSize = -1;
+public final class DirLoss {
+  public final Win delivered = new Win();
+  public final Win lost = new Win();
+  public final Win lostLarge = new Win();
+  public final Win lostSmall = new Win();
+  public final Win deliveredSmall = new Win();
+  public long lastLostTs = -1;
+  public long totalLost;
+  public String lostAfter;
+  public String lostBefore;
+  public int maxDeliveredSize = -1;
+  public int minLostSize = -1;
 
   /** Last hop that saw packets of this direction (by path order), for unlocalised verdicts. */
-  String lastHop;
+  public String lastHop;
 
-  void merge(DirLoss o) {
+  public void merge(DirLoss o) {
     delivered.merge(o.delivered);
     lost.merge(o.lost);
     lostLarge.merge(o.lostLarge);

@@ -1,5 +1,6 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.detect.detector.Detector;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
@@ -53,5 +54,32 @@ final class FlowRecords {
         .setVerdict(verdict)
         .setFinal$(fin)
         .build();
+  }
+
+  /** The verdict of lowest rank among the core's (REJECTED, UNREACHABLE, LOSSY) and detectors'. */
+  static String verdict(Conversation c, Detector<Object>[] detectors) {
+    String best = "OK";
+    int rank = Integer.MAX_VALUE;
+    if (c.rejected) {
+      best = "REJECTED";
+      rank = 10;
+    } else if (c.unreachable) {
+      best = "UNREACHABLE";
+      rank = 40;
+    } else if (c.loss[0].totalLost > 0 || c.loss[1].totalLost > 0) {
+      best = "LOSSY";
+      rank = 50;
+    }
+    for (int i = 0; i < detectors.length; i++) {
+      Detector<Object> d = detectors[i];
+      if (d.verdictRank() < rank) {
+        String v = d.verdict(c, c.slices[i]);
+        if (v != null) {
+          best = v;
+          rank = d.verdictRank();
+        }
+      }
+    }
+    return best;
   }
 }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Plain-words hints, one per kind of lost-at segment, naming the addresses involved. */
-final class Hints {
+public final class Hints {
   private Hints() {}
 
   /** Encapsulation seen at a hop in a direction, or null. */
@@ -43,7 +43,7 @@ final class Hints {
     return InterfaceRole.ANY;
   }
 
-  static String tunnelName(int encapType, int port) {
+  public static String tunnelName(int encapType, int port) {
     if (encapType < 0) {
       return null;
     }
@@ -56,7 +56,7 @@ final class Hints {
     };
   }
 
-  static String tunnelFilter(int encapType, int port) {
+  public static String tunnelFilter(int encapType, int port) {
     return switch (StateCodes.encap(encapType)) {
       case VXLAN, GENEVE -> port + "/udp";
       case IPIP -> "IP protocol " + IpProto.IPIP;
@@ -66,7 +66,7 @@ final class Hints {
   }
 
   /** Outer source that is not the sending node's registered VTEP address, or null. */
-  static String wrongSource(HopDir enc, String sender, InventoryIndex inv) {
+  public static String wrongSource(HopDir enc, String sender, InventoryIndex inv) {
     if (enc == null || enc.outerSrc == null || sender == null) {
       return null;
     }
@@ -83,7 +83,7 @@ final class Hints {
   }
 
   /** The hint for packets of direction d lost between after and before. */
-  static String lostAt(
+  public static String lostAt(
       Conversation c,
       int d,
       String after,
@@ -239,7 +239,7 @@ final class Hints {
         + afterNode;
   }
 
-  static String icmpCodeName(int ipVersion, int type, int code) {
+  public static String icmpCodeName(int ipVersion, int type, int code) {
     if (ipVersion == 6) {
       if (type == 1) {
         return switch (code) {
@@ -275,7 +275,7 @@ final class Hints {
     return code == 0 ? "TTL exceeded" : "fragment reassembly time exceeded";
   }
 
-  static String icmp(
+  public static String icmp(
       int ipVersion,
       int type,
       int code,

@@ -1,36 +1,36 @@
 package io.hoptrace.detect;
 
 /** Accounting and TCP sequence analysis of one direction of a conversation on one hop. */
-final class HopDir {
-  static final int RING = 8;
+public final class HopDir {
+  public static final int RING = 8;
 
-  long packets;
-  long bytes;
-  long firstTs = -1;
-  long lastTs = -1;
-  long retrans;
-  long fastRetrans;
-  long spurious;
-  final Win segWin = new Win();
-  final Win retransWin = new Win();
-  final Win largeDfRetransWin = new Win();
+  public long packets;
+  public long bytes;
+  public long firstTs = -1;
+  public long lastTs = -1;
+  public long retrans;
+  public long fastRetrans;
+  public long spurious;
+  public final Win segWin = new Win();
+  public final Win retransWin = new Win();
+  public final Win largeDfRetransWin = new Win();
   // TCP analysis, Wireshark style (sequence numbers as unsigned 32-bit values, -1 unknown)
-  long nextSeq = -1;
-  long lastAck = -1;
-  int lastWin = -1;
-  int dupAcks;
-  long lastAckTs = -1;
+  public long nextSeq = -1;
+  public long lastAck = -1;
+  public int lastWin = -1;
+  public int dupAcks;
+  public long lastAckTs = -1;
   // recently seen fingerprints on this hop, to drop the second copy of a packet captured twice
-  final long[] ringFp = new long[RING];
-  final long[] ringTs = new long[RING];
-  int ringPos;
+  public final long[] ringFp = new long[RING];
+  public final long[] ringTs = new long[RING];
+  public int ringPos;
   // outermost encapsulation seen in this direction on this hop
-  int encapType = -1; // StateCodes.encap code (persisted), -1 for none
-  String outerSrc;
-  String outerDst;
-  int outerDport = -1;
+  public int encapType = -1;
+  public String outerSrc;
+  public String outerDst;
+  public int outerDport = -1;
 
-  long retransTotal() {
+  public long retransTotal() {
     return retrans + fastRetrans + spurious;
   }
 
@@ -43,7 +43,7 @@ final class HopDir {
    * that still matter. A packet without fingerprint (0) is neither compared nor remembered. An
    * empty entry is always (0, 0).
    */
-  boolean duplicate(long fp, long ts, long windowNs) {
+  public boolean duplicate(long fp, long ts, long windowNs) {
     if (fp == 0 || windowNs <= 0) {
       return false;
     }
@@ -65,7 +65,7 @@ final class HopDir {
     return false;
   }
 
-  void merge(HopDir o) {
+  public void merge(HopDir o) {
     packets += o.packets;
     bytes += o.bytes;
     firstTs = firstTs < 0 ? o.firstTs : (o.firstTs < 0 ? firstTs : Math.min(firstTs, o.firstTs));

@@ -3,13 +3,13 @@ package io.hoptrace.detect;
 import io.hoptrace.schema.InterfaceRole;
 
 /** One hop (interface) of a conversation under one of its 5-tuples, both directions. */
-final class HopSlot {
-  String hop;
-  String node;
-  String pod;
-  InterfaceRole role = InterfaceRole.ANY;
-  int tuple;
-  final HopDir[] dir = {new HopDir(), new HopDir()};
+public final class HopSlot {
+  public String hop;
+  public String node;
+  public String pod;
+  public InterfaceRole role = InterfaceRole.ANY;
+  public int tuple;
+  public final HopDir[] dir = {new HopDir(), new HopDir()};
 
   HopSlot() {}
 
@@ -21,13 +21,13 @@ final class HopSlot {
     this.tuple = tuple;
   }
 
-  void flip() {
+  public void flip() {
     HopDir t = dir[0];
     dir[0] = dir[1];
     dir[1] = t;
   }
 
-  long firstTs(int d) {
+  public long firstTs(int d) {
     return dir[d].firstTs;
   }
 }

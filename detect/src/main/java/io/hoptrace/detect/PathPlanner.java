@@ -18,9 +18,9 @@ import java.util.function.Function;
  * sending and receiving nodes, so that "the first expected hop that did not see it" can be a hop of
  * the far node. Hops of role ANY ({@code -i any}) are not part of the path.
  */
-final class PathPlanner {
+public final class PathPlanner {
   /** One hop of a path: a slot index of the conversation, or -1 for an unobserved hop. */
-  record PathHop(String hop, String node, InterfaceRole role, int slot) {}
+  public record PathHop(String hop, String node, InterfaceRole role, int slot) {}
 
   private enum Order {
     SEND,
@@ -31,7 +31,7 @@ final class PathPlanner {
   private final InventoryIndex inventory;
   private final Function<String, List<HopInfo>> registry;
 
-  PathPlanner(InventoryIndex inventory, Function<String, List<HopInfo>> registry) {
+  public PathPlanner(InventoryIndex inventory, Function<String, List<HopInfo>> registry) {
     this.inventory = inventory;
     this.registry = registry;
   }
@@ -70,7 +70,7 @@ final class PathPlanner {
     return new String[] {s, r, from, to};
   }
 
-  List<PathHop> plan(Conversation c, int d) {
+  public List<PathHop> plan(Conversation c, int d) {
     List<List<PathHop>> groups = new ArrayList<>();
     List<String> groupNode = new ArrayList<>();
     List<Order> groupOrder = new ArrayList<>();

@@ -1,13 +1,13 @@
 package io.hoptrace.detect;
 
 /** A packet (fingerprint) of one direction awaiting its match across the conversation's hops. */
-final class Pending {
-  long fp;
-  int dir;
-  int size;
-  boolean df;
-  long firstTs;
+public final class Pending {
+  public long fp;
+  public int dir;
+  public int size;
+  public boolean df;
+  public long firstTs;
 
   /** Bit i set: slot i of the conversation saw the packet. */
-  long mask;
+  public long mask;
 }

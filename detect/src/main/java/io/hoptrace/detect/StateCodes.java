@@ -16,7 +16,7 @@ import io.hoptrace.schema.Severity;
  * gets the next unused code; a code is never reused. The switches have no {@code default}: adding a
  * symbol to an enum fails compilation here until it has a code. Unknown codes throw.
  */
-final class StateCodes {
+public final class StateCodes {
   private static final InterfaceRole[] ROLES = {
     InterfaceRole.POD, // 0
     InterfaceRole.VETH, // 1
@@ -57,7 +57,7 @@ final class StateCodes {
 
   private StateCodes() {}
 
-  static int role(InterfaceRole r) {
+  public static int role(InterfaceRole r) {
     return switch (r) {
       case POD -> 0;
       case VETH -> 1;
@@ -69,12 +69,12 @@ final class StateCodes {
     };
   }
 
-  static InterfaceRole role(int code) {
+  public static InterfaceRole role(int code) {
     return decode(ROLES, code, "interface role");
   }
 
   /** The code of an encapsulation type; {@code HopDir.encapType} holds it (-1: none). */
-  static int encap(EncapType e) {
+  public static int encap(EncapType e) {
     return switch (e) {
       case VXLAN -> 0;
       case GENEVE -> 1;
@@ -84,7 +84,7 @@ final class StateCodes {
     };
   }
 
-  static EncapType encap(int code) {
+  public static EncapType encap(int code) {
     return decode(ENCAPS, code, "encapsulation type");
   }
 

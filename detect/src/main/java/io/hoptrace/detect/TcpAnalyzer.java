@@ -9,16 +9,16 @@ import io.hoptrace.schema.TcpInfo;
  * the highest segment), and retransmission; SYN and FIN occupy one sequence number, so a repeated
  * SYN or FIN is a retransmission.
  */
-final class TcpAnalyzer {
-  static final int FIN = 1;
-  static final int SYN = 2;
-  static final int RST = 4;
-  static final int ACK = 16;
+public final class TcpAnalyzer {
+  public static final int FIN = 1;
+  public static final int SYN = 2;
+  public static final int RST = 4;
+  public static final int ACK = 16;
 
-  static final int NONE = 0;
-  static final int RETRANSMISSION = 1;
-  static final int FAST_RETRANSMISSION = 2;
-  static final int SPURIOUS_RETRANSMISSION = 3;
+  public static final int NONE = 0;
+  public static final int RETRANSMISSION = 1;
+  public static final int FAST_RETRANSMISSION = 2;
+  public static final int SPURIOUS_RETRANSMISSION = 3;
 
   private static final long FAST_WINDOW_NS = 20_000_000L;
   private static final long OOO_WINDOW_NS = 3_000_000L;

@@ -5,21 +5,21 @@ import io.hoptrace.contract.IpProto;
 import io.hoptrace.schema.FiveTuple;
 
 /** One 5-tuple of a conversation, oriented initiator to responder. */
-final class TupleInfo {
-  String key;
-  int ipVersion;
-  int proto;
-  String src;
-  int sport;
-  String dst;
-  int dport;
-  long firstSeen;
-  String communityId;
+public final class TupleInfo {
+  public String key;
+  public int ipVersion;
+  public int proto;
+  public String src;
+  public int sport;
+  public String dst;
+  public int dport;
+  public long firstSeen;
+  public String communityId;
 
   /** Whether the initiator is the orientation was decided from a clear signal (SYN, echo). */
-  boolean certain;
+  public boolean certain;
 
-  void flip() {
+  public void flip() {
     String a = src;
     src = dst;
     dst = a;
@@ -29,15 +29,15 @@ final class TupleInfo {
   }
 
   /** 0 when a packet from (s, sp) goes initiator to responder, else 1. */
-  int dirOf(String s, int sp) {
+  public int dirOf(String s, int sp) {
     return s.equals(src) && sp == sport ? 0 : 1;
   }
 
-  boolean initiatorIsA() {
+  public boolean initiatorIsA() {
     return FlowKey.isAtoB(src, sport, dst, dport);
   }
 
-  FiveTuple toFiveTuple() {
+  public FiveTuple toFiveTuple() {
     return FiveTuple.newBuilder()
         .setIpVersion(ipVersion)
         .setSrc(src)
@@ -48,7 +48,7 @@ final class TupleInfo {
         .build();
   }
 
-  String text() {
+  public String text() {
     return IpProto.nameOrNumber(proto)
         + " "
         + src

@@ -4,12 +4,12 @@ package io.hoptrace.detect;
  * A count over a sliding window approximated by two tumbling buckets (previous + current): the sum
  * covers between one and two windows. Compact and deterministic.
  */
-final class Win {
-  long bucket = Long.MIN_VALUE;
-  long cur;
-  long prev;
+public final class Win {
+  public long bucket = Long.MIN_VALUE;
+  public long cur;
+  public long prev;
 
-  void add(long ts, long windowNs, long n) {
+  public void add(long ts, long windowNs, long n) {
     long b = Math.floorDiv(ts, windowNs);
     if (bucket == Long.MIN_VALUE || b > bucket + 1) {
       prev = 0;
@@ -26,7 +26,7 @@ final class Win {
     }
   }
 
-  long sum(long now, long windowNs) {
+  public long sum(long now, long windowNs) {
     if (bucket == Long.MIN_VALUE) {
       return 0;
     }
@@ -40,7 +40,7 @@ final class Win {
     return 0;
   }
 
-  void merge(Win o) {
+  public void merge(Win o) {
     if (o.bucket == Long.MIN_VALUE) {
       return;
     }

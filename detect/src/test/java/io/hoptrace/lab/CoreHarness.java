@@ -82,7 +82,7 @@ public final class CoreHarness implements Harness {
 
   @Override
   public void finish() {
-    detection.flush();
+    detection.endOfInput();
   }
 
   @Override

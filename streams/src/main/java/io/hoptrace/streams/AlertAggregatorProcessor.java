@@ -53,7 +53,7 @@ final class AlertAggregatorProcessor implements Processor<String, Finding, Strin
   @Override
   public void process(Record<String, Finding> record) {
     if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
-      core.flush();
+      core.endOfInput();
       return;
     }
     Finding f = record.value();

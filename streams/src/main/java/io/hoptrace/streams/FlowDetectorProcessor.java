@@ -1,5 +1,6 @@
 package io.hoptrace.streams;
 
+import io.hoptrace.detect.DeadlineTimers;
 import io.hoptrace.detect.Deadlines;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.DetectionOutput;
@@ -32,6 +33,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   private final EventClock clock = new EventClock();
   private ProcessorContext<String, StageOne> ctx;
   private FlowDetector core;
+  private DeadlineTimers timers;
   private boolean inventoryTask;
   private long errors;
 
@@ -52,10 +54,13 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
             context.getStateStore(DetectionTopology.HOPS_STORE));
     KeyValueStore<String, NodeInventory> nodes =
         context.getStateStore(DetectionTopology.NODES_STORE);
+    // the core's timers are entries of the deadline index; punctuations fire the due ones
+    timers = new DeadlineTimers(stores.deadlines());
     core =
         new FlowDetector(
             cfg,
             stores,
+            timers,
             () -> {
               List<NodeInventory> all = new ArrayList<>();
               try (KeyValueIterator<String, NodeInventory> it = nodes.all()) {
@@ -84,17 +89,22 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
             });
     inventoryTask = context.taskId().partition() == 0;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
-    context.schedule(interval, PunctuationType.STREAM_TIME, ts -> core.advanceTo(ts * 1_000_000L));
+    context.schedule(interval, PunctuationType.STREAM_TIME, ts -> advanceTo(ts * 1_000_000L));
   }
 
   static long ms(long nanos) {
     return Math.max(0, nanos / 1_000_000L);
   }
 
+  private void advanceTo(long nanos) {
+    core.advanceTo(nanos);
+    timers.fireDue(core.now(), core);
+  }
+
   private void onWallClock(long wallMs) {
     long now = clock.now(wallMs * 1_000_000L);
     if (now != Long.MIN_VALUE) {
-      core.advanceTo(now);
+      advanceTo(now);
     }
     if (inventoryTask) {
       core.checkInventory();
@@ -104,7 +114,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   @Override
   public void process(Record<String, PacketSummary> record) {
     if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
-      core.flush();
+      timers.fireDue(core.endOfInput(), core);
       ctx.forward(
           new Record<>(
               DetectionTopology.FLUSH_KEY, new StageOne(null, flushMarker()), record.timestamp()));

@@ -17,6 +17,17 @@ public final class ByteReader {
     }
   }
 
+  /** Bytes read so far. */
+  public int position() {
+    return pos;
+  }
+
+  /** Skips n bytes. */
+  public void skip(int n) {
+    need(n);
+    pos += n;
+  }
+
   public int u8() {
     need(1);
     return buf[pos++] & 0xFF;

@@ -78,6 +78,30 @@ public final class ByteWriter {
     return this;
   }
 
+  /** Bytes written so far. */
+  public int position() {
+    return pos;
+  }
+
+  /**
+   * Inserts, at {@code start}, the unsigned varint length of what was written since {@code start}
+   * (a length-prefixed section written before its length is known).
+   */
+  public ByteWriter insertLength(int start) {
+    long len = pos - start;
+    int n = 1;
+    for (long u = len; (u & ~0x7FL) != 0; u >>>= 7) {
+      n++;
+    }
+    ensure(n);
+    System.arraycopy(buf, start, buf, start + n, pos - start);
+    int end = pos;
+    pos = start;
+    uvarLong(len);
+    pos = end + n;
+    return this;
+  }
+
   public byte[] toBytes() {
     return Arrays.copyOf(buf, pos);
   }

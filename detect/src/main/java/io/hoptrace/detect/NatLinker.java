@@ -1,0 +1,151 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.contract.FlowKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * NAT linking: one packet fingerprint seen under two flow keys on one node within {@code
+ * nat.link.window.ms} makes their conversations one. Indexes recent fingerprints in {@link
+ * FlowStores#fingerprints()}, merges the conversations ({@link Conversation#absorb}), keeps the
+ * aliases of the merged flow keys and sweeps old fingerprints. All of NAT linking is here.
+ */
+final class NatLinker {
+  private final FlowStores stores;
+  private final Timers timers;
+  private final long natNs;
+  private final long natPackets;
+  private final long latenessNs;
+  private final int maxHops;
+  private final Function<String, Conversation> load;
+  private final BiConsumer<Conversation, Conversation> beforeMerge;
+  private final Consumer<String> count;
+  private long lastSweep = Long.MIN_VALUE;
+
+  /**
+   * @param load the conversation of a flow key (through its alias), or null
+   * @param beforeMerge called with (gone, keep) before gone is absorbed into keep
+   * @param count counts an occurrence in the core's statistics
+   */
+  NatLinker(
+      DetectionConfig cfg,
+      FlowStores stores,
+      Timers timers,
+      Function<String, Conversation> load,
+      BiConsumer<Conversation, Conversation> beforeMerge,
+      Consumer<String> count) {
+    this.stores = stores;
+    this.timers = timers;
+    this.natNs = cfg.nanos(DetectionConfig.NAT_LINK_WINDOW_MS);
+    this.natPackets = cfg.get(DetectionConfig.NAT_INDEXED_PACKETS);
+    this.latenessNs = cfg.nanos(DetectionConfig.LATENESS_MS);
+    this.maxHops = (int) Math.min(64, cfg.get(DetectionConfig.MAX_HOPS));
+    this.load = load;
+    this.beforeMerge = beforeMerge;
+    this.count = count;
+  }
+
+  /**
+   * Whether a packet is indexed: the leading packets, and every packet of a flow key's first link
+   * window: the latter holds the same packets under every tuple of a NAT-ed conversation whatever
+   * their arrival order.
+   */
+  boolean indexes(Conversation c, TupleInfo t, int d, long fp, long ts) {
+    return fp != 0 && (c.natIndexed[d] <= natPackets || ts - t.firstSeen <= natNs);
+  }
+
+  private static long fpKey(long fp, String node) {
+    return fp * 0x9E3779B97F4A7C15L ^ node.hashCode();
+  }
+
+  /**
+   * Indexes a packet's fingerprint and links its conversation with the one that saw the same
+   * fingerprint under another flow key on this node; returns the conversation kept.
+   */
+  Conversation link(
+      Conversation c,
+      String key,
+      int d,
+      String node,
+      String src,
+      int sport,
+      String dst,
+      int dport,
+      long fp,
+      long ts) {
+    long k = fpKey(fp, node);
+    FingerprintEntry e = stores.fingerprints().get(k);
+    boolean aToB = FlowKey.isAtoB(src, sport, dst, dport);
+    Conversation result = c;
+    if (e != null
+        && !e.flowKey().equals(key)
+        && e.node().equals(node)
+        && Math.abs(ts - e.ts()) <= natNs) {
+      Conversation other = load.apply(e.flowKey());
+      if (other != null && !other.id.equals(c.id)) {
+        TupleInfo ot = other.tuple(e.flowKey());
+        if (ot != null && ot.proto == c.first().proto) {
+          int od = e.aToB() == ot.initiatorIsA() ? 0 : 1;
+          result = merge(c, other, d != od);
+        }
+      }
+    }
+    stores.fingerprints().put(k, new FingerprintEntry(key, node, ts, aToB));
+    return result;
+  }
+
+  /**
+   * Merges two conversations found to be one (NAT). The one holding the upstream tuple (the
+   * initiator's side) is kept, with its id and orientation: decided from what the hops saw, so the
+   * result is the same whichever tuple's packets arrived first.
+   */
+  private Conversation merge(Conversation a, Conversation b, boolean opposite) {
+    if (opposite) {
+      b.flip();
+    }
+    a.orderTuples();
+    b.orderTuples();
+    boolean aFirst = Conversation.upstream(a, 0, b, 0);
+    Conversation keep = aFirst ? a : b;
+    Conversation gone = aFirst ? b : a;
+    boolean restore = opposite && !aFirst;
+    beforeMerge.accept(gone, keep);
+    keep.absorb(gone, maxHops);
+    if (restore) {
+      keep.flip(); // b was turned to a's orientation; b is kept, with its own
+    }
+    keep.orderTuples();
+    for (TupleInfo t : keep.tuples) {
+      if (!t.key.equals(keep.id)) {
+        stores.aliases().put(t.key, keep.id);
+      }
+    }
+    stores.conversations().delete(gone.id);
+    timers.cancel(gone.id, gone.deadline);
+    count.accept("nat.links");
+    return keep;
+  }
+
+  /** Forgets fingerprints too old to link anything (every 20 link windows of event time). */
+  void sweep(long now) {
+    if (lastSweep != Long.MIN_VALUE && now - lastSweep < 20 * natNs) {
+      return;
+    }
+    lastSweep = now;
+    List<Long> old = new ArrayList<>();
+    // a sighting under the other tuple may still arrive up to the lateness later
+    long horizon = now - latenessNs - 2 * natNs;
+    stores
+        .fingerprints()
+        .forEach(
+            (k, v) -> {
+              if (v.ts() < horizon) {
+                old.add(k);
+              }
+            });
+    old.forEach(stores.fingerprints()::delete);
+  }
+}
