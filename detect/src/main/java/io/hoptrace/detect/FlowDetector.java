@@ -498,6 +498,17 @@ public final class FlowDetector implements DetectorContext {
    * (also done when a packet or {@link #advanceTo} finds the inventory changed). Before any event
    * time is known the findings wait for it, so that they carry event time.
    */
+  /**
+   * For hosts that keep {@link FlowStores#fingerprints()} in memory only: rebuilds that NAT index
+   * from the restored conversations. Call once, after state is restored and before the first
+   * packet.
+   *
+   * @return the number of fingerprint sightings indexed
+   */
+  public int rebuildNatIndex() {
+    return nat.rebuildIndex();
+  }
+
   public void checkInventory() {
     refreshInventory(true);
     inventoryUnchecked = true;

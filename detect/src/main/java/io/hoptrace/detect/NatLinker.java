@@ -129,6 +129,45 @@ final class NatLinker {
     return keep;
   }
 
+  /**
+   * Rebuilds the fingerprint index from the conversations' own state, for hosts that keep the index
+   * in memory only (no changelog: it is about 2/3 of stage 1's state writes): every fingerprint a
+   * conversation still holds as pending (within the lateness, which is longer than the link
+   * window), with each hop that saw it — hence its node and flow key. A conversation linked before
+   * holds both tuples' sightings; they link nothing new. The rebuilt index may hold a few more
+   * sightings than the live one did (not only each tuple's leading packets): a link then needs the
+   * same fingerprint under another flow key on the same node within the window, as always.
+   *
+   * @return the number of sightings indexed
+   */
+  int rebuildIndex() {
+    int[] n = {0};
+    stores
+        .conversations()
+        .forEach(
+            (id, c) -> {
+              for (Pending p : c.pending) {
+                for (int i = 0; i < c.slots.size() && i < 64; i++) {
+                  if ((p.mask & (1L << i)) == 0) {
+                    continue;
+                  }
+                  HopSlot slot = c.slots.get(i);
+                  TupleInfo t = c.tuples.get(slot.tuple);
+                  boolean aToB = (p.dir == 0) == t.initiatorIsA();
+                  long k = fpKey(p.fp, slot.node);
+                  FingerprintEntry e = stores.fingerprints().get(k);
+                  if (e == null || e.ts() <= p.firstTs) {
+                    stores
+                        .fingerprints()
+                        .put(k, new FingerprintEntry(t.key, slot.node, p.firstTs, aToB));
+                    n[0]++;
+                  }
+                }
+              }
+            });
+    return n[0];
+  }
+
   /** Forgets fingerprints too old to link anything (every 20 link windows of event time). */
   void sweep(long now) {
     if (lastSweep != Long.MIN_VALUE && now - lastSweep < 20 * natNs) {

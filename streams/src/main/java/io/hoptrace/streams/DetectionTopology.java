@@ -39,10 +39,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
  *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, fingerprints, the index of deadlines by time,
- *       hops), each behind a cache of decoded values written back at every commit ({@link
- *       ObjectCachingStore}). Emits flow records to {@code flows} and findings keyed by their alert
- *       subject.
+ *       persistent stores (conversations, aliases, the index of deadlines by time, hops; the NAT
+ *       fingerprint index is in memory, rebuilt from the conversations when a task starts), each
+ *       behind a cache of decoded values written back at every commit ({@link ObjectCachingStore}).
+ *       Emits flow records to {@code flows} and findings keyed by their alert subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -77,7 +77,6 @@ public final class DetectionTopology {
   public static final String NODES_STORE = "nodes";
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String ALIASES_STORE = "aliases";
-  public static final String FINGERPRINTS_STORE = "fingerprints";
   public static final String DEADLINE_INDEX_STORE = "deadline-index";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
@@ -164,7 +163,6 @@ public final class DetectionTopology {
         NodesUpdater::new);
     b.addStateStore(kv(CONVERSATIONS_STORE, Serdes.String(), Codecs.conversation(), true));
     b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
-    b.addStateStore(kv(FINGERPRINTS_STORE, Serdes.Long(), Codecs.fingerprintEntry(), false));
     // scanned by every punctuation, which writes the object cache back first: Kafka Streams' byte
     // cache below absorbs those write-backs until the commit
     b.addStateStore(
@@ -183,7 +181,6 @@ public final class DetectionTopology {
             Named.as("flow-detector"),
             CONVERSATIONS_STORE,
             ALIASES_STORE,
-            FINGERPRINTS_STORE,
             DEADLINE_INDEX_STORE,
             HOPS_STORE);
     one.filter((k, v) -> v.flow() != null, Named.as("flow-records"))

@@ -8,6 +8,7 @@ import io.hoptrace.detect.EventClock;
 import io.hoptrace.detect.Finding;
 import io.hoptrace.detect.FlowDetector;
 import io.hoptrace.detect.FlowStores;
+import io.hoptrace.detect.state.InMemoryStateStore;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
@@ -49,7 +50,9 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
         new FlowStores(
             context.getStateStore(DetectionTopology.CONVERSATIONS_STORE),
             context.getStateStore(DetectionTopology.ALIASES_STORE),
-            context.getStateStore(DetectionTopology.FINGERPRINTS_STORE),
+            // the NAT fingerprint index is derived state: in memory, rebuilt from the restored
+            // conversations below (no store, no changelog: 2/3 of stage 1's state writes)
+            new InMemoryStateStore<>(),
             new Deadlines(context.getStateStore(DetectionTopology.DEADLINE_INDEX_STORE)),
             context.getStateStore(DetectionTopology.HOPS_STORE));
     KeyValueStore<String, NodeInventory> nodes =
@@ -87,6 +90,10 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
                     new Record<>(f.key(), new StageOne(null, f), ms(f.alert().getLastSeen())));
               }
             });
+    int indexed = core.rebuildNatIndex();
+    if (indexed > 0) {
+      LOG.info("task {}: NAT index rebuilt from state ({} sightings)", context.taskId(), indexed);
+    }
     inventoryTask = context.taskId().partition() == 0;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     context.schedule(interval, PunctuationType.STREAM_TIME, ts -> advanceTo(ts * 1_000_000L));

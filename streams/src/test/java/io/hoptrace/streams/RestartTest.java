@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.lab.CoreHarness;
 import io.hoptrace.lab.Lab;
+import io.hoptrace.lab.Pkt;
 import io.hoptrace.lab.TopologyHarness;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.FiveTuple;
+import io.hoptrace.schema.FlowRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +87,48 @@ class RestartTest {
     assertThat(straight)
         .extracting(Alert::getStatus)
         .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+  }
+
+  /**
+   * The NAT fingerprint index is kept in memory and rebuilt from the restored conversations: a
+   * restart between a packet's pre-NAT sighting (the NodePort on node-b's uplink) and its post-NAT
+   * sightings (DNAT + MASQUERADE, over VXLAN to pod-a1) still stitches one conversation.
+   */
+  @Test
+  void natLinkSurvivesARestartBetweenTheTwoSightingsOfOnePacket(@TempDir Path dir)
+      throws IOException {
+    Path first = dir.resolve("first");
+    Path copy = dir.resolve("copy");
+    String client = "192.168.232.1";
+    String masq = "10.244.1.0";
+    Pkt syn = tcp(client, 50000, B_IP, 30080, SYN, 100, 0, 0);
+    Pkt inside = syn.natted(masq, 61000, POD_A, 8080);
+    try (TopologyHarness h = new TopologyHarness(first)) {
+      h.nodes(Lab.inventory());
+      h.send(List.of(lab.at(syn, sec(0), B_UP)));
+      copyTree(first, copy);
+      h.stop();
+    }
+    try (TopologyHarness h = new TopologyHarness(copy)) {
+      h.send(
+          lab.over(
+              inside, sec(0) + 10_000, List.of(B_VTEP, B_UP, A_UP, A_VTEP, A_CNI, A_VETH, A_POD)));
+      Pkt synAck = tcp(POD_A, 8080, masq, 61000, SYN | ACK, 900, 101, 0);
+      h.send(
+          lab.over(synAck, sec(0.001), List.of(A_POD, A_VETH, A_CNI, A_VTEP, A_UP, B_UP, B_VTEP)));
+      h.send(
+          List.of(
+              lab.at(
+                  tcp(B_IP, 30080, client, 50000, SYN | ACK, 900, 101, 0),
+                  sec(0.001) + 200_000,
+                  B_UP)));
+      h.finish();
+      List<FlowRecord> flows = h.finalFlows();
+      assertThat(flows).hasSize(1);
+      assertThat(flows.get(0).getTuples())
+          .extracting(FiveTuple::getSrc)
+          .containsExactly(client, masq);
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
