@@ -1,6 +1,9 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.Manifest;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import java.io.PrintWriter;

@@ -1,5 +1,8 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.pipeline.DetectionJob;
+import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.PrintWriter;

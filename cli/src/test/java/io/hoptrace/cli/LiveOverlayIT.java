@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoptrace.capture.TestNetns;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.TopicTail;
+import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.Manifest;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
