@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.Recordings;
 import io.hoptrace.replay.Replay;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
           + " moved to now, paced in real time (--speed). Alerts are printed as they fire, one"
           + " line each (time, status, type, severity, subject, lost-at segment, count, hint);"
           + " the end of each scenario resolves its alerts. Stays up until Ctrl-C. The replay is"
-          + " analyze's (publish failures fail it)."
+          + " analyze's (publish failures fail it); --partitions and --threads scale the pipeline"
+          + " (packets partitions, stream threads; 1 each by default)."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -70,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin PipelineOptions pipelineOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -81,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--speed must be >= 0");
     }
     DetectionConfig detection = detectionOptions.config();
+    PipelineConfig pipelineConfig = pipelineOptions.config();
     Path dir =
         recordings != null
             ? recordings
@@ -97,7 +102,8 @@ final class DemoCommand implements Callable<Integer> {
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
     err.println("hoptrace demo: starting the embedded broker and the detection job ...");
     err.flush();
-    try (EmbeddedPipeline p = EmbeddedPipeline.builder().detection(detection).start()) {
+    try (EmbeddedPipeline p =
+        EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start()) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);

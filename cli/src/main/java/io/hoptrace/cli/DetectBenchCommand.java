@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hoptrace bench detect}: throughput of the Kafka Streams detection job on one stream
- * thread, and first-packet-to-alert latency of a one-way flow, on the embedded broker. The
+ * {@code hoptrace bench detect}: throughput of the Kafka Streams detection job (one stream thread
+ * by default), and first-packet-to-alert latency of a one-way flow, on the embedded broker. The
  * measuring is {@link DetectBench}'s; this class holds the options.
  */
 @Command(
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
       "1. Throughput: pre-loads at least --summaries packet summaries into the packets topic"
           + " (whole copies of the healthy lab recording, each copy its own conversations: client"
           + " ports renumbered, fingerprints unique, --concurrency copies in flight, capture-time"
-          + " order), then starts the job (one stream thread, exactly-once) and times it from"
+          + " order), then starts the job (--threads stream threads, 1 by default, exactly-once) and times it from"
           + " RUNNING until it has committed everything including the FLUSH. Prints the outputs"
           + " and the records and bytes written to each internal topic; an alert on this healthy"
           + " load fails the run. --baseline first times a pass-through job over the same"
@@ -81,6 +81,8 @@ final class DetectBenchCommand implements Callable<Integer> {
       description = "Recording to copy (default: the bundled healthy scenario).")
   Path template;
 
+  @Mixin PipelineOptions pipelineOptions;
+
   @Override
   public Integer call() throws Exception {
     DetectBench.Settings settings =
@@ -91,6 +93,7 @@ final class DetectBenchCommand implements Callable<Integer> {
             baseline,
             streamsProperties,
             detectionOptions.config(),
+            pipelineOptions.config(),
             template);
     new DetectBench(settings).run(spec.commandLine().getOut());
     return 0;

@@ -33,13 +33,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The whole detection pipeline in one JVM: a real single-node Kafka broker ({@link EmbeddedKafka}),
  * hoptrace's topics, and the Kafka Streams detection job ({@link DetectionTopology}) on one stream
- * thread, exactly-once; or the same job on an existing Kafka ({@link Builder#bootstrapServers}).
- * The Kafka Streams {@link DetectionHost}: used by {@code analyze}, {@code demo}, the benchmark and
- * the ITs.
+ * thread by default ({@link Builder#config}), exactly-once; or the same job on an existing Kafka
+ * ({@link Builder#bootstrapServers}). The Kafka Streams {@link DetectionHost}: used by {@code
+ * analyze}, {@code demo}, the benchmark and the ITs.
  *
  * <p>Topics: {@code packets} gets one partition by default ({@link
  * DetectionTopics#DEFAULT_PACKETS_PARTITIONS}): NAT stitching links the flow keys of one
@@ -480,6 +481,16 @@ public final class EmbeddedPipeline implements DetectionHost {
         throw new IllegalArgumentException("packets partitions must be >= 1");
       }
       this.packetsPartitions = n;
+      return this;
+    }
+
+    /**
+     * Partitions of the packets topic and stream threads of the job ({@link PipelineConfig}; a
+     * later {@link #packetsPartitions} or {@link #streamsProperty} overrides them).
+     */
+    public Builder config(PipelineConfig cfg) {
+      packetsPartitions(cfg.packetsPartitions());
+      streamsProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.streamThreads());
       return this;
     }
 

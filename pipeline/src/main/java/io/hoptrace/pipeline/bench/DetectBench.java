@@ -3,6 +3,7 @@ package io.hoptrace.pipeline.bench;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.pipeline.TopicTail;
 import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.replay.Manifest;
@@ -42,8 +43,9 @@ public final class DetectBench {
    * @param runs one-way flows timed for the latency run (0 skips it)
    * @param concurrency copies of the template in flight at once
    * @param baseline also time the pass-through job
-   * @param streamsProperties Kafka Streams properties of the timed jobs
+   * @param streamsProperties Kafka Streams properties of the timed jobs (override {@code pipeline})
    * @param detection the detection settings
+   * @param pipeline packets partitions and stream threads
    * @param template the recording to copy, or null for the bundled healthy scenario
    */
   public record Settings(
@@ -53,6 +55,7 @@ public final class DetectBench {
       boolean baseline,
       Map<String, String> streamsProperties,
       DetectionConfig detection,
+      PipelineConfig pipeline,
       Path template) {
     /** Checks the counts. */
     public Settings {
@@ -67,6 +70,7 @@ public final class DetectBench {
       }
       streamsProperties = Map.copyOf(streamsProperties);
       Objects.requireNonNull(detection, "detection");
+      Objects.requireNonNull(pipeline, "pipeline");
     }
   }
 
@@ -94,8 +98,19 @@ public final class DetectBench {
     }
   }
 
+  /** "one stream thread" or "N stream threads", as the job runs. */
+  private String threads() {
+    Object t =
+        settings
+            .streamsProperties()
+            .getOrDefault(
+                "num.stream.threads", String.valueOf(settings.pipeline().streamThreads()));
+    return "1".equals(String.valueOf(t)) ? "one stream thread" : t + " stream threads";
+  }
+
   private EmbeddedPipeline.Builder pipeline() {
-    EmbeddedPipeline.Builder b = EmbeddedPipeline.builder().detection(settings.detection());
+    EmbeddedPipeline.Builder b =
+        EmbeddedPipeline.builder().detection(settings.detection()).config(settings.pipeline());
     settings.streamsProperties().forEach(b::streamsProperty);
     return b;
   }
@@ -152,12 +167,13 @@ public final class DetectBench {
       }
       out.printf(
           "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
-              + " %.0f summaries/s on one stream thread%n",
+              + " %.0f summaries/s on %s%n",
           passThrough ? "pass-through job (baseline)" : "detection job",
           n,
           secs,
           (running - s0) / 1e9,
-          n / secs);
+          n / secs,
+          threads());
       if (cpu > 0) {
         out.printf(
             "stream thread CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
