@@ -1,12 +1,12 @@
 package io.hoptrace.bench;
 
-import io.hoptrace.cli.BenchWorkload;
-import io.hoptrace.cli.MergedCaptures;
 import io.hoptrace.detect.Codecs;
 import io.hoptrace.detect.Detection;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.FlowStores;
 import io.hoptrace.detect.state.InMemoryStateStore;
+import io.hoptrace.pipeline.bench.BenchWorkload;
+import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.hoptrace.bench;
 
-import io.hoptrace.cli.BenchWorkload;
+import io.hoptrace.pipeline.bench.BenchWorkload;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.PacketSummary;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,10 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.Manifest;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import java.io.PrintWriter;
@@ -25,7 +29,9 @@ import picocli.CommandLine.Spec;
           + " embedded Kafka broker and the Kafka Streams detection job. Publishes the nodes'"
           + " inventory, then every hop's packets merged in timestamp order, then the end-of-input"
           + " marker; waits until the job has drained; prints the alerts (and with --flows the"
-          + " flow records) as JSON lines on stdout. Progress goes to stderr.",
+          + " flow records) as JSON lines on stdout. Progress goes to stderr. --partitions and"
+          + " --threads scale the pipeline (packets partitions, stream threads; 1 each by"
+          + " default).",
       "Manifest: {\"nodes\": [{\"name\", \"addresses\": [...], \"podCidr\", \"vteps\": [{\"device\","
           + " \"vni\", \"local\", \"port\", \"fdb\": [{\"mac\", \"dst\"}]}]}], \"hops\": [{\"node\","
           + " \"pod\", \"iface\", \"role\", \"file\"}]} (pod, role, fdb optional; file relative to"
@@ -67,12 +73,16 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin PipelineOptions pipelineOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    PipelineConfig pipelineConfig = pipelineOptions.config();
     Manifest m = Manifest.read(manifest);
-    EmbeddedPipeline.Builder b = EmbeddedPipeline.builder().detection(detectionOptions.config());
+    EmbeddedPipeline.Builder b =
+        EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
     String where = "the embedded broker";
     if (bootstrap != null) {
       String run = "analyze-" + java.util.UUID.randomUUID().toString().substring(0, 8);

@@ -3,8 +3,12 @@ package io.hoptrace.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoptrace.detect.DetectionConfig;
-import io.hoptrace.publish.SummaryPublisher;
-import io.hoptrace.schema.Alert;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.Recordings;
+import io.hoptrace.replay.Replay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,13 +18,10 @@ import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,18 +37,18 @@ import picocli.CommandLine.Spec;
           + " directory or its parents) one scenario after the other, as if live: timestamps"
           + " moved to now, paced in real time (--speed). Alerts are printed as they fire, one"
           + " line each (time, status, type, severity, subject, lost-at segment, count, hint);"
-          + " the end of each scenario resolves its alerts. Stays up until Ctrl-C."
+          + " the end of each scenario resolves its alerts. Stays up until Ctrl-C. The replay is"
+          + " analyze's (publish failures fail it); --partitions and --threads scale the pipeline"
+          + " (packets partitions, stream threads; 1 each by default)."
     })
 final class DemoCommand implements Callable<Integer> {
-
-  static final String RECORDINGS = "deploy/lab/recordings";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--recordings",
       paramLabel = "DIR",
-      description = "Directory of recordings (default: the bundled " + RECORDINGS + ").")
+      description = "Directory of recordings (default: the bundled " + Recordings.RECORDINGS + ").")
   Path recordings;
 
   @Option(
@@ -71,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin PipelineOptions pipelineOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -78,10 +81,15 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (speed < 0) {
+    if (!(speed >= 0) || Double.isInfinite(speed)) {
       throw new IllegalArgumentException("--speed must be >= 0");
     }
-    Path dir = recordings != null ? recordings : locate(System.getenv(), Path.of("")).orElse(null);
+    DetectionConfig detection = detectionOptions.config();
+    PipelineConfig pipelineConfig = pipelineOptions.config();
+    Path dir =
+        recordings != null
+            ? recordings
+            : Recordings.locate(System.getenv(), Path.of("")).orElse(null);
     if (dir == null || !Files.isDirectory(dir)) {
       throw new IllegalArgumentException(
           "no recordings found: set HOPTRACE_HOME, run from the hoptrace directory, or pass"
@@ -95,62 +103,47 @@ final class DemoCommand implements Callable<Integer> {
     err.println("hoptrace demo: starting the embedded broker and the detection job ...");
     err.flush();
     try (EmbeddedPipeline p =
-        EmbeddedPipeline.builder().detection(detectionOptions.config()).start()) {
+        EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start()) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicLong printed = new AtomicLong();
-      TopicTail<Alert> tail = p.tailAlerts();
-      Thread printerThread =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    for (var item : tail.poll(Duration.ofMillis(200))) {
-                      synchronized (out) {
-                        out.println(printer.line(item.value()));
-                        out.flush();
-                      }
-                      printed.incrementAndGet();
-                    }
-                  }
-                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-                  // stopping
-                } finally {
-                  tail.close();
+      try (DetectionHost.Watch watch =
+          p.watchAlerts(
+              a -> {
+                synchronized (out) {
+                  out.println(printer.line(a));
+                  out.flush();
                 }
-              },
-              "hoptrace-demo-alerts");
-      printerThread.setDaemon(true);
-      printerThread.start();
-      err.println(
-          "hoptrace demo: broker on "
-              + p.bootstrapServers()
-              + "; replaying "
-              + manifests.size()
-              + " scenario(s) from "
-              + dir);
-      err.flush();
-      for (Path m : manifests) {
-        if (stop.getCount() == 0) {
-          break;
-        }
-        replay(p, m, out, stop);
-        // let the printer catch up before the next scenario's header
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        long before = -1;
-        while (System.nanoTime() < deadline && before != printed.get()) {
-          before = printed.get();
-          DetectionJob.sleep(400);
-        }
-      }
-      if (!exitAfterReplay) {
-        err.println("hoptrace demo: replay done; the job keeps running. Ctrl-C to stop.");
+                printed.incrementAndGet();
+              })) {
+        err.println(
+            "hoptrace demo: broker on "
+                + p.bootstrapServers()
+                + "; replaying "
+                + manifests.size()
+                + " scenario(s) from "
+                + dir);
         err.flush();
-        stop.await();
+        for (Path m : manifests) {
+          if (stop.getCount() == 0) {
+            break;
+          }
+          replay(p, m, out, stop, detection);
+          // let the printer catch up before the next scenario's header
+          long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+          long before = -1;
+          while (System.nanoTime() < deadline && before != printed.get()) {
+            before = printed.get();
+            Thread.sleep(400);
+          }
+        }
+        if (!exitAfterReplay) {
+          err.println("hoptrace demo: replay done; the job keeps running. Ctrl-C to stop.");
+          err.flush();
+          stop.await();
+        }
       }
-      tail.wakeup();
-      printerThread.join(5_000);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -160,7 +153,16 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void replay(EmbeddedPipeline p, Path manifestFile, PrintWriter out, CountDownLatch stop)
+  /**
+   * One scenario through the same {@link Replay} as {@code analyze}: inventory, packets moved to
+   * now (after the previous scenario's end of input) and paced by --speed, end of input.
+   */
+  private void replay(
+      DetectionHost p,
+      Path manifestFile,
+      PrintWriter out,
+      CountDownLatch stop,
+      DetectionConfig detection)
       throws Exception {
     Manifest m = Manifest.read(manifestFile);
     String name = manifestFile.getParent().getFileName().toString();
@@ -170,45 +172,20 @@ final class DemoCommand implements Callable<Integer> {
       out.println("== " + name + (what.isEmpty() ? "" : ": " + what));
       out.flush();
     }
-    long now = Analysis.nanos(InstantSource.system());
-    p.publishInventory(m.inventories(now), Duration.ofSeconds(60));
     // the end of the previous scenario moved event time far ahead (FLUSH expires everything):
     // start this one after that, so none of its packets is late
-    long start = Math.max(now, resumeAt);
-    long shift = Long.MIN_VALUE;
-    long first = 0;
-    long last = 0;
-    long wallStart = System.nanoTime();
-    try (SummaryPublisher pub = p.newPublisher();
-        MergedCaptures merged = MergedCaptures.open(m.hops(), decoderOptions.config())) {
-      while (merged.hasNext() && stop.getCount() > 0) {
-        MergedCaptures.Item item = merged.next();
-        long ts = item.summary().getTsNanos();
-        if (shift == Long.MIN_VALUE) {
-          shift = start - ts;
-          first = ts;
-        }
-        last = Math.max(last, ts + shift);
-        item.summary().setTsNanos(ts + shift);
-        if (speed > 0) {
-          long due = wallStart + (long) ((ts - first) / speed);
-          long wait = due - System.nanoTime();
-          if (wait > 1_000_000L) {
-            pub.flush();
-            Thread.sleep(wait / 1_000_000L);
-          }
-        }
-        pub.publish(item.key(), item.summary());
-      }
-      pub.flush();
+    Replay.Published r =
+        new Replay(p, decoderOptions.config(), InstantSource.system(), Duration.ofMinutes(2))
+            .pacing(new Replay.Pacing(speed))
+            .startAt(resumeAt)
+            .run(m, () -> stop.getCount() == 0, msg -> {});
+    if (r.summaries() > 0) {
+      resumeAt = Math.max(resumeAt, r.lastTsNanos() + flushHorizonNanos(detection));
     }
-    p.endOfInput(Duration.ofMinutes(2));
-    resumeAt = Math.max(resumeAt, last + flushHorizonNanos());
   }
 
   /** How far the end of input moves event time (FlowDetector/AlertAggregator), plus 1 s. */
-  private long flushHorizonNanos() {
-    DetectionConfig c = detectionOptions.config();
+  private static long flushHorizonNanos(DetectionConfig c) {
     return Math.max(
             io.hoptrace.detect.FlowDetector.endOfInputNanos(c),
             io.hoptrace.detect.AlertAggregator.endOfInputNanos(c))
@@ -242,24 +219,5 @@ final class DemoCommand implements Callable<Integer> {
           .forEach(d -> out.add(d.resolve("manifest.json")));
     }
     return out;
-  }
-
-  /**
-   * The recordings directory: {@code $HOPTRACE_HOME/deploy/lab/recordings} when set, else {@code
-   * deploy/lab/recordings} in the working directory or its nearest parent that has one.
-   */
-  static Optional<Path> locate(Map<String, String> env, Path workingDir) {
-    String home = env.get(LabCommand.HOME_ENV);
-    if (home != null && !home.isBlank()) {
-      Path p = Path.of(home).resolve(RECORDINGS);
-      return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
-    }
-    for (Path d = workingDir.toAbsolutePath(); d != null; d = d.getParent()) {
-      Path p = d.resolve(RECORDINGS);
-      if (Files.isDirectory(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -56,7 +56,7 @@ public final class LabCommand implements Callable<Integer> {
   public static final int EXIT_NOT_ROOT = 77;
 
   /** Environment variable naming the hoptrace installation (set by the launcher). */
-  public static final String HOME_ENV = "HOPTRACE_HOME";
+  public static final String HOME_ENV = io.hoptrace.replay.Recordings.HOME_ENV;
 
   /** Location of the lab script below the installation / repository root. */
   public static final Path SCRIPT = Path.of("deploy", "lab", "lab.sh");

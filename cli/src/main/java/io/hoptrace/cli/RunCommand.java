@@ -1,5 +1,9 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.pipeline.DetectionJob;
+import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.PrintWriter;
@@ -61,7 +65,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--packets-partitions",
-      defaultValue = "1",
+      paramLabel = "N",
+      // PipelineConfig's constant: 1 until NAT linking works across partitions (then 12)
+      defaultValue = "" + PipelineConfig.RUN_DEFAULT_PACKETS_PARTITIONS,
       description =
           "Partitions of the packets topic if it must be created (default: ${DEFAULT-VALUE}; NAT"
               + " stitching needs every flow key of a conversation on one partition).")
@@ -78,6 +84,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    PipelineOptions.check(
+        PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     Topics topics = Topics.withPrefix(topicPrefix);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

@@ -3,7 +3,11 @@ package io.hoptrace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.EndOfInput;
 import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.Alert;
 import java.io.File;
 import java.nio.file.Path;

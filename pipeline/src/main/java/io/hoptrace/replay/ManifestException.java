@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 /** A manifest that cannot be used: the message names the file and the offending field. */
 public final class ManifestException extends RuntimeException {

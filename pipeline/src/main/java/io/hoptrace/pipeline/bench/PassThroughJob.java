@@ -1,5 +1,8 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline.bench;
 
+import io.hoptrace.pipeline.DetectionJob;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.EndOfInput;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.streams.DetectionTopology;

@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline;
 
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;

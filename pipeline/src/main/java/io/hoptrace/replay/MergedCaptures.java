@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureFileReader;

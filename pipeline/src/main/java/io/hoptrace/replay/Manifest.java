@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 import io.hoptrace.capture.HopContext;
 import io.hoptrace.schema.FdbEntry;

@@ -1,9 +1,10 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.detect.Detection;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.PacketSummary;

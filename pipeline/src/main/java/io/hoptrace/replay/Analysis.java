@@ -1,9 +1,9 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.decode.DecoderConfig;
-import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.FlowRecord;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Replays a manifest through a running {@link EmbeddedPipeline}: inventory first (awaited in the
- * job's store), then every hop's packets merged in timestamp order, then the end-of-input marker,
- * and waits until everything is drained. Used by {@code analyze} and the ITs.
+ * Replays a manifest through a running {@link DetectionHost} ({@link Replay}, as fast as possible,
+ * capture timestamps kept) and reads what the job produced: the alerts and flow records. Used by
+ * {@code analyze} and the ITs.
  */
 public final class Analysis {
 
@@ -63,17 +63,14 @@ public final class Analysis {
     }
   }
 
-  private final EmbeddedPipeline pipeline;
+  private final DetectionHost host;
   private final DecoderConfig decoderConfig;
   private final InstantSource clock;
   private final Duration timeout;
 
   public Analysis(
-      EmbeddedPipeline pipeline,
-      DecoderConfig decoderConfig,
-      InstantSource clock,
-      Duration timeout) {
-    this.pipeline = pipeline;
+      DetectionHost host, DecoderConfig decoderConfig, InstantSource clock, Duration timeout) {
+    this.host = host;
     this.decoderConfig = decoderConfig;
     this.clock = clock;
     this.timeout = timeout;
@@ -82,42 +79,14 @@ public final class Analysis {
   /** Runs the replay; {@code progress} gets one-line status messages (for stderr). */
   public Result run(Manifest manifest, Consumer<String> progress) throws CaptureFileException {
     long start = System.nanoTime();
-    var inventories = manifest.inventories(nanos(clock));
-    pipeline.publishInventory(inventories, timeout);
-    progress.accept("published the inventory of " + inventories.size() + " node(s)");
-    long n = 0;
-    Map<String, CaptureStats> stats;
-    try (SummaryPublisher pub = pipeline.newPublisher();
-        MergedCaptures merged = MergedCaptures.open(manifest.hops(), decoderConfig)) {
-      while (merged.hasNext()) {
-        MergedCaptures.Item item = merged.next();
-        pub.publish(item.key(), item.summary());
-        n++;
-      }
-      pub.flush();
-      if (pub.failed() > 0) {
-        throw new IllegalStateException(pub.failed() + " packet summaries could not be published");
-      }
-      stats = merged.stats();
-    }
-    progress.accept(
-        "published "
-            + n
-            + " packet summaries from "
-            + manifest.hops().size()
-            + " hop(s); waiting for the detection job to drain");
-    pipeline.endOfInput(timeout);
-    List<Alert> alerts = pipeline.readAlerts();
-    List<FlowRecord> flows = pipeline.readFlows();
+    Replay.Published published =
+        new Replay(host, decoderConfig, clock, timeout).run(manifest, () -> false, progress);
+    List<Alert> alerts = host.readAlerts();
+    List<FlowRecord> flows = host.readFlows();
     progress.accept(
         String.format(
             "drained in %.1f s: %d alert record(s), %d flow record(s)",
             (System.nanoTime() - start) / 1e9, alerts.size(), flows.size()));
-    return new Result(alerts, flows, n, stats);
-  }
-
-  static long nanos(InstantSource clock) {
-    var i = clock.instant();
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    return new Result(alerts, flows, published.summaries(), published.captures());
   }
 }

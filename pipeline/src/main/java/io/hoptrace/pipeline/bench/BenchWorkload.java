@@ -1,7 +1,10 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline.bench;
 
 import io.hoptrace.contract.FlowKey;
 import io.hoptrace.decode.SummaryMapper;
+import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.MergedCaptures;
+import io.hoptrace.replay.Recordings;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
@@ -85,14 +88,7 @@ public final class BenchWorkload implements Iterator<MergedCaptures.Item> {
 
   /** The manifest of the bundled {@code healthy} recording. */
   public static Manifest healthyManifest() {
-    return Manifest.read(
-        DemoCommand.locate(System.getenv(), java.nio.file.Path.of(""))
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "no bundled recordings found (run from the repository, or set"
-                            + " HOPTRACE_HOME)"))
-            .resolve("healthy/manifest.json"));
+    return Recordings.manifest("healthy");
   }
 
   /** Client ports (and echo ids) of the template that every copy replaces. */

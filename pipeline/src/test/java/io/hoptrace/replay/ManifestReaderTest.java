@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline;
 
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
@@ -9,6 +9,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -26,14 +27,20 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The whole detection pipeline in one JVM: a real single-node Kafka broker ({@link EmbeddedKafka}),
  * hoptrace's topics, and the Kafka Streams detection job ({@link DetectionTopology}) on one stream
- * thread, exactly-once. Used by {@code analyze}, {@code demo}, the benchmark and the ITs.
+ * thread by default ({@link Builder#config}), exactly-once; or the same job on an existing Kafka
+ * ({@link Builder#bootstrapServers}). The Kafka Streams {@link DetectionHost}: used by {@code
+ * analyze}, {@code demo}, the benchmark and the ITs.
  *
  * <p>Topics: {@code packets} gets one partition by default ({@link
  * DetectionTopics#DEFAULT_PACKETS_PARTITIONS}): NAT stitching links the flow keys of one
@@ -48,13 +55,13 @@ import org.apache.kafka.common.utils.Utils;
  * <pre>{@code
  * try (EmbeddedPipeline p = EmbeddedPipeline.builder().start()) {
  *   p.publishInventory(inventories);         // waits until the job's global store has them
- *   try (SummaryPublisher pub = p.newPublisher()) { ... pub.publish(key, summary) ... }
+ *   try (PacketSink pub = p.newPacketSink()) { ... pub.publish(key, summary) ... }
  *   p.endOfInput(Duration.ofMinutes(2));      // FLUSH on every partition, wait until drained
  *   List<Alert> alerts = p.readAlerts();
  * }
  * }</pre>
  */
-public final class EmbeddedPipeline implements AutoCloseable {
+public final class EmbeddedPipeline implements DetectionHost {
   /** Default application id (= consumer group and prefix of internal topics and state). */
   public static final String DEFAULT_APP_ID = "hoptrace-detect";
 
@@ -159,6 +166,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return job;
   }
 
+  /** {@link #startJob()}. */
+  @Override
+  public void start() {
+    startJob();
+  }
+
   /** Stops the job cleanly (commits what it processed); {@link #startJob()} resumes it. */
   public synchronized void stopJob() {
     if (job != null) {
@@ -179,10 +192,38 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return new SummaryPublisher(new PublisherConfig(cfg), SensorMetrics.noop());
   }
 
+  /** A {@link #newPublisher()} as the replay's {@link PacketSink}. */
+  @Override
+  public PacketSink newPacketSink() {
+    SummaryPublisher p = newPublisher();
+    return new PacketSink() {
+      @Override
+      public void publish(String key, PacketSummary summary) {
+        p.publish(key, summary);
+      }
+
+      @Override
+      public void flush() {
+        p.flush();
+      }
+
+      @Override
+      public long failed() {
+        return p.failed();
+      }
+
+      @Override
+      public void close() {
+        p.close();
+      }
+    };
+  }
+
   /**
    * Publishes node inventories and, when the job is running, waits until its global store holds
    * each of them (so no packet is processed with an older inventory).
    */
+  @Override
   public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
     try (SummaryPublisher p = newPublisher()) {
       inventories.forEach(p::publishInventory);
@@ -230,6 +271,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   /** {@link #sendFlush()} then {@link #awaitDrained}. */
+  @Override
   public void endOfInput(Duration timeout) {
     sendFlush();
     awaitDrained(timeout);
@@ -246,6 +288,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */
+  @Override
   public synchronized List<Alert> readAlerts() {
     if (alertTail == null) {
       alertTail = tailAlerts();
@@ -256,6 +299,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   /** Every flow record committed so far (interim and final), in topic order. */
+  @Override
   public synchronized List<FlowRecord> readFlows() {
     if (flowTail == null) {
       flowTail = tailFlows();
@@ -263,6 +307,41 @@ public final class EmbeddedPipeline implements AutoCloseable {
     List<FlowRecord> out = new ArrayList<>();
     flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
     return out;
+  }
+
+  /**
+   * A {@link #tailAlerts()} read on a daemon thread of its own; closing the watch wakes the reader
+   * up and waits up to 5 s for the thread.
+   */
+  @Override
+  public Watch watchAlerts(Consumer<Alert> onAlert) {
+    TopicTail<Alert> tail = tailAlerts();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  for (var item : tail.poll(Duration.ofMillis(200))) {
+                    onAlert.accept(item.value());
+                  }
+                }
+              } catch (WakeupException | InterruptException e) {
+                // stopping
+              } finally {
+                tail.close();
+              }
+            },
+            "hoptrace-alerts-watch");
+    reader.setDaemon(true);
+    reader.start();
+    return () -> {
+      tail.wakeup();
+      try {
+        reader.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   /** Stops the job, the readers and the broker; deletes temporary directories. Idempotent. */
@@ -402,6 +481,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
         throw new IllegalArgumentException("packets partitions must be >= 1");
       }
       this.packetsPartitions = n;
+      return this;
+    }
+
+    /**
+     * Partitions of the packets topic and stream threads of the job ({@link PipelineConfig}; a
+     * later {@link #packetsPartitions} or {@link #streamsProperty} overrides them).
+     */
+    public Builder config(PipelineConfig cfg) {
+      packetsPartitions(cfg.packetsPartitions());
+      streamsProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.streamThreads());
       return this;
     }
 

@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;

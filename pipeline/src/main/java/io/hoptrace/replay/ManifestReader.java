@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

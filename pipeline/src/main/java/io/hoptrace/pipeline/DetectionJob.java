@@ -1,4 +1,4 @@
-package io.hoptrace.cli;
+package io.hoptrace.pipeline;
 
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.streams.DetectionTopology;
@@ -30,7 +30,7 @@ public final class DetectionJob implements AutoCloseable {
   }
 
   /** Any topology with the job's handling (the benchmark's pass-through baseline). */
-  DetectionJob(org.apache.kafka.streams.Topology topology, Properties streamsConfig) {
+  public DetectionJob(org.apache.kafka.streams.Topology topology, Properties streamsConfig) {
     this.applicationId = streamsConfig.getProperty("application.id");
     this.streams = new KafkaStreams(topology, streamsConfig);
     streams.setUncaughtExceptionHandler(

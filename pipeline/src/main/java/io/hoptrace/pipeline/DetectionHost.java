@@ -1,0 +1,64 @@
+package io.hoptrace.pipeline;
+
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.NodeInventory;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A detection job and the ways into and out of it, whatever engine hosts the detection core: what a
+ * replay ({@link io.hoptrace.replay.Replay}), {@code analyze}, {@code demo} and the benchmarks
+ * need. The Kafka Streams job on an embedded or existing Kafka implements it ({@link
+ * EmbeddedPipeline}); a Flink job is to implement it the same way.
+ *
+ * <p>Order of use: {@link #start()}, {@link #publishInventory}, packets through {@link
+ * #newPacketSink()}, {@link #endOfInput}, then {@link #readAlerts()} / {@link #readFlows()} hold
+ * everything the input caused; {@link #close()}.
+ */
+public interface DetectionHost extends AutoCloseable {
+
+  /** Starts the job (no-op when it runs) and waits until it processes input. */
+  void start();
+
+  /**
+   * Publishes node inventories and, when the job runs, waits until it uses them (no packet
+   * published afterwards is processed with an older inventory).
+   */
+  void publishInventory(List<NodeInventory> inventories, Duration timeout);
+
+  /** A new sink for packet summaries (the caller closes it). */
+  PacketSink newPacketSink();
+
+  /**
+   * Ends the input (the end-of-input marker: every open conversation and alert is flushed) and
+   * waits until the job has processed and committed everything published so far.
+   *
+   * @throws IllegalStateException when not drained within {@code timeout} or the job failed
+   */
+  void endOfInput(Duration timeout);
+
+  /** Every alert record committed so far, in output order (FIRING, updates, RESOLVED). */
+  List<Alert> readAlerts();
+
+  /** Every flow record committed so far (interim and final), in output order. */
+  List<FlowRecord> readFlows();
+
+  /**
+   * Calls {@code onAlert} for every alert record, from the first, as the job commits them, on a
+   * thread of its own, until the returned watch is closed.
+   */
+  Watch watchAlerts(Consumer<Alert> onAlert);
+
+  /** Stops the job and releases everything the host started. Idempotent. */
+  @Override
+  void close();
+
+  /** A running {@link #watchAlerts} subscription. */
+  interface Watch extends AutoCloseable {
+    /** Stops the watching thread (waits a few seconds for it). */
+    @Override
+    void close();
+  }
+}

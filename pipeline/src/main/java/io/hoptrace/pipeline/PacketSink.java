@@ -1,0 +1,27 @@
+package io.hoptrace.pipeline;
+
+import io.hoptrace.schema.PacketSummary;
+
+/**
+ * Where a replay sends packet summaries: the input of a {@link DetectionHost}. Sends may be
+ * asynchronous; {@link #flush()} waits for them, and {@link #failed()} counts those that were lost
+ * (a replay checks it after the flush and fails when it is not 0). Not thread-safe.
+ */
+public interface PacketSink extends AutoCloseable {
+
+  /**
+   * Sends one summary.
+   *
+   * @param key the partition key (the canonical inner flow key; null for non-IP packets)
+   */
+  void publish(String key, PacketSummary summary);
+
+  /** Waits until every summary sent so far is acknowledged or counted as failed. */
+  void flush();
+
+  /** Summaries that could not be sent. */
+  long failed();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,338 @@
+package io.hoptrace.pipeline.bench;
+
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.pipeline.TopicTail;
+import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.MergedCaptures;
+import io.hoptrace.replay.Replay;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.PacketSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The measurements of {@code hoptrace bench detect} on the embedded broker: throughput of the Kafka
+ * Streams detection job (and, as a baseline, of a pass-through job over the same records) on a
+ * pre-loaded {@link BenchWorkload}, and first-packet-to-alert latency of a one-way flow. Prints its
+ * figures to the given writer; an alert on the healthy default workload fails the run.
+ */
+public final class DetectBench {
+
+  /**
+   * What to measure.
+   *
+   * @param summaries summaries for the throughput run (0 skips it)
+   * @param runs one-way flows timed for the latency run (0 skips it)
+   * @param concurrency copies of the template in flight at once
+   * @param baseline also time the pass-through job
+   * @param streamsProperties Kafka Streams properties of the timed jobs (override {@code pipeline})
+   * @param detection the detection settings
+   * @param pipeline packets partitions and stream threads
+   * @param template the recording to copy, or null for the bundled healthy scenario
+   */
+  public record Settings(
+      long summaries,
+      int runs,
+      int concurrency,
+      boolean baseline,
+      Map<String, String> streamsProperties,
+      DetectionConfig detection,
+      PipelineConfig pipeline,
+      Path template) {
+    /** Checks the counts. */
+    public Settings {
+      if (summaries < 0) {
+        throw new IllegalArgumentException("summaries must be >= 0");
+      }
+      if (runs < 0) {
+        throw new IllegalArgumentException("runs must be >= 0");
+      }
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("concurrency must be >= 1");
+      }
+      streamsProperties = Map.copyOf(streamsProperties);
+      Objects.requireNonNull(detection, "detection");
+      Objects.requireNonNull(pipeline, "pipeline");
+    }
+  }
+
+  private final Settings settings;
+
+  public DetectBench(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Runs the throughput (baseline first) and latency measurements, printing to {@code out}. */
+  public void run(PrintWriter out) throws Exception {
+    Manifest m =
+        settings.template() != null
+            ? Manifest.read(settings.template())
+            : BenchWorkload.healthyManifest();
+    List<MergedCaptures.Item> items = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults());
+    if (settings.summaries() > 0 && settings.baseline()) {
+      throughput(m, items, out, true);
+    }
+    if (settings.summaries() > 0) {
+      throughput(m, items, out, false);
+    }
+    if (settings.runs() > 0) {
+      latency(m, items, out);
+    }
+  }
+
+  /** "one stream thread" or "N stream threads", as the job runs. */
+  private String threads() {
+    Object t =
+        settings
+            .streamsProperties()
+            .getOrDefault(
+                "num.stream.threads", String.valueOf(settings.pipeline().streamThreads()));
+    return "1".equals(String.valueOf(t)) ? "one stream thread" : t + " stream threads";
+  }
+
+  private EmbeddedPipeline.Builder pipeline() {
+    EmbeddedPipeline.Builder b =
+        EmbeddedPipeline.builder().detection(settings.detection()).config(settings.pipeline());
+    settings.streamsProperties().forEach(b::streamsProperty);
+    return b;
+  }
+
+  private void throughput(
+      Manifest m, List<MergedCaptures.Item> items, PrintWriter out, boolean passThrough) {
+    BenchWorkload workload = new BenchWorkload(items, settings.concurrency(), settings.summaries());
+    out.printf(
+        "workload: %d summaries = %d copies of %d (%d client ports/echo ids renumbered per copy),"
+            + " about %d copies in flight%n",
+        workload.size(),
+        workload.copies(),
+        items.size(),
+        workload.clientPorts().size(),
+        settings.concurrency());
+    try (EmbeddedPipeline p = pipeline().startJob(false).start()) {
+      p.publishInventory(
+          m.inventories(items.get(0).summary().getTsNanos()), Duration.ofSeconds(60));
+      long t0 = System.nanoTime();
+      long n = 0;
+      try (SummaryPublisher pub = p.newPublisher()) {
+        while (workload.hasNext()) {
+          MergedCaptures.Item it = workload.next();
+          pub.publish(it.key(), it.summary());
+          n++;
+        }
+        pub.flush();
+      }
+      p.sendFlush();
+      double load = (System.nanoTime() - t0) / 1e9;
+      out.printf("pre-loaded %d summaries in %.1f s (%.0f/s)%n", n, load, n / load);
+      out.flush();
+      long s0 = System.nanoTime();
+      PassThroughJob pass = passThrough ? new PassThroughJob(p) : null;
+      if (pass == null) {
+        p.startJob();
+      }
+      long running = System.nanoTime();
+      long cpu0 = streamThreadCpuNanos();
+      if (pass == null) {
+        p.awaitDrained(Duration.ofMinutes(30));
+      } else {
+        pass.awaitDrained(Duration.ofMinutes(30));
+      }
+      long end = System.nanoTime();
+      long cpu = streamThreadCpuNanos() - cpu0;
+      double secs = (end - running) / 1e9;
+      if (pass != null) {
+        long counted = pass.close();
+        if (counted != n) {
+          throw new IllegalStateException(
+              "pass-through job counted " + counted + " summaries, " + n + " were published");
+        }
+      }
+      out.printf(
+          "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
+              + " %.0f summaries/s on %s%n",
+          passThrough ? "pass-through job (baseline)" : "detection job",
+          n,
+          secs,
+          (running - s0) / 1e9,
+          n / secs,
+          threads());
+      if (cpu > 0) {
+        out.printf(
+            "stream thread CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
+            cpu / 1e9, n / (cpu / 1e9));
+      }
+      if (pass == null) {
+        java.util.Map<String, Long> byType = new java.util.TreeMap<>();
+        p.readAlerts().forEach(a -> byType.merge(a.getType() + "/" + a.getStatus(), 1L, Long::sum));
+        out.printf("outputs: %d flow records, alert records %s%n", p.readFlows().size(), byType);
+        internalTopics(p, out);
+        if (settings.template() == null && !byType.isEmpty()) {
+          throw new IllegalStateException(
+              "copies of the healthy recording raised alerts "
+                  + byType
+                  + ": the workload is not what it claims, the figure above does not count");
+        }
+      }
+      out.flush();
+    }
+  }
+
+  private void latency(Manifest m, List<MergedCaptures.Item> items, PrintWriter out)
+      throws InterruptedException {
+    MergedCaptures.Item syn = null;
+    for (MergedCaptures.Item it : items) {
+      PacketSummary s = it.summary();
+      if (s.getTcp() != null && s.getTcp().getFlags() == 0x02) {
+        syn = it;
+        break;
+      }
+    }
+    if (syn == null) {
+      throw new IllegalArgumentException("the template has no TCP SYN");
+    }
+    long window = DetectionConfig.defaults().get(DetectionConfig.ONE_WAY_WINDOW_MS);
+    double[] ms = new double[settings.runs()];
+    try (EmbeddedPipeline p = pipeline().start();
+        TopicTail<Alert> tail = p.tailAlerts()) {
+      p.publishInventory(
+          m.inventories(Replay.nanos(InstantSource.system())), Duration.ofSeconds(60));
+      try (SummaryPublisher pub = p.newPublisher()) {
+        for (int r = 0; r < settings.runs(); r++) {
+          PacketSummary s = PacketSummary.newBuilder(syn.summary()).build();
+          int sport = 50000 + r;
+          s.setSport(sport);
+          s.setFlowKey(null);
+          String key = keyWithPort(syn, sport);
+          s.setFlowKey(key);
+          s.setFingerprint(s.getFingerprint() ^ (r + 1) * 0x9E3779B97F4A7C15L);
+          long t0 = System.nanoTime();
+          s.setTsNanos(Replay.nanos(InstantSource.system()));
+          pub.publish(key, s);
+          pub.flush();
+          boolean seen = false;
+          while (!seen) {
+            for (var i : tail.poll(Duration.ofMillis(20))) {
+              Alert a = i.value();
+              seen |= a.getType() == AlertType.ONE_WAY && a.getSubject().getSport() == sport;
+            }
+            if (System.nanoTime() - t0 > Duration.ofMinutes(2).toNanos()) {
+              throw new IllegalStateException("no ONE_WAY alert within 2 minutes");
+            }
+          }
+          ms[r] = (System.nanoTime() - t0) / 1e6;
+          out.printf("run %d: SYN -> ONE_WAY alert %.0f ms%n", r + 1, ms[r]);
+          out.flush();
+        }
+      }
+    }
+    double[] sorted = ms.clone();
+    Arrays.sort(sorted);
+    out.printf(
+        "first-packet-to-alert (one-way window %d ms, lateness %d ms): p50 %.0f ms, p99 %.0f ms,"
+            + " max %.0f ms over %d runs%n",
+        window,
+        DetectionConfig.defaults().get(DetectionConfig.LATENESS_MS),
+        pct(sorted, 50),
+        pct(sorted, 99),
+        sorted[sorted.length - 1],
+        sorted.length);
+  }
+
+  /** The flow key of the template SYN with another client port. */
+  private static String keyWithPort(MergedCaptures.Item syn, int sport) {
+    PacketSummary s = syn.summary();
+    return io.hoptrace.decode.SummaryMapper.flowKeyOf(
+        io.hoptrace.schema.FiveTuple.newBuilder()
+            .setIpVersion(s.getIpVersion())
+            .setSrc(s.getSrc())
+            .setDst(s.getDst())
+            .setProto(s.getProto())
+            .setSport(sport)
+            .setDport(s.getDport())
+            .build());
+  }
+
+  /** Records and bytes the job wrote to its internal topics (state changelogs, repartition). */
+  private static void internalTopics(EmbeddedPipeline p, PrintWriter out) {
+    try {
+      Admin admin = p.admin();
+      String prefix = p.applicationId() + "-";
+      List<Integer> brokers =
+          admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
+      // every replica of the job's internal topics, with its size on disk
+      Map<TopicPartition, Long> bytes = new HashMap<>();
+      admin
+          .describeLogDirs(brokers)
+          .allDescriptions()
+          .get(30, TimeUnit.SECONDS)
+          .values()
+          .forEach(
+              dirs ->
+                  dirs.values()
+                      .forEach(
+                          dir ->
+                              dir.replicaInfos()
+                                  .forEach(
+                                      (tp, info) -> {
+                                        if (tp.topic().startsWith(prefix)) {
+                                          bytes.merge(tp, info.size(), Long::sum);
+                                        }
+                                      })));
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      bytes.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+      var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      Map<String, long[]> byTopic = new TreeMap<>(); // {offsets, bytes}
+      bytes.forEach(
+          (tp, size) -> {
+            long[] t = byTopic.computeIfAbsent(tp.topic(), k -> new long[2]);
+            t[0] += ends.get(tp).offset();
+            t[1] += size;
+          });
+      byTopic.forEach(
+          (t, v) ->
+              out.printf(
+                  "  internal topic %s: %d offsets, %.1f MB%n",
+                  t.substring(prefix.length()), v[0], v[1] / 1e6));
+    } catch (Exception e) {
+      out.printf("  internal topics: not readable (%s)%n", e);
+    }
+  }
+
+  /** CPU time of the job's stream threads (this JVM hosts the job), 0 if not measurable. */
+  private static long streamThreadCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadCpuTimeSupported()) {
+      return 0;
+    }
+    long total = 0;
+    for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (ti != null && ti.getThreadName().contains("-StreamThread-")) {
+        total += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
+      }
+    }
+    return total;
+  }
+
+  private static double pct(double[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

@@ -1,0 +1,151 @@
+package io.hoptrace.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.PacketSink;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The one replay of analyze and demo, against a host that records what it is given. */
+class ReplayTest {
+  private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+  private static final long NOW_NANOS = Replay.nanos(InstantSource.fixed(NOW));
+
+  /** Records the calls; its sink fails {@code failing} of the summaries. */
+  static final class RecordingHost implements DetectionHost {
+    final List<String> calls = new ArrayList<>();
+    final List<PacketSummary> packets = new ArrayList<>();
+    long failing;
+
+    @Override
+    public void start() {
+      calls.add("start");
+    }
+
+    @Override
+    public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
+      calls.add("inventory " + inventories.size() + " @" + inventories.get(0).getTsNanos());
+    }
+
+    @Override
+    public PacketSink newPacketSink() {
+      return new PacketSink() {
+        @Override
+        public void publish(String key, PacketSummary summary) {
+          packets.add(summary);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public long failed() {
+          return failing;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public void endOfInput(Duration timeout) {
+      calls.add("end of input after " + packets.size());
+    }
+
+    @Override
+    public List<Alert> readAlerts() {
+      return List.of();
+    }
+
+    @Override
+    public List<FlowRecord> readFlows() {
+      return List.of();
+    }
+
+    @Override
+    public Watch watchAlerts(Consumer<Alert> onAlert) {
+      return () -> {};
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static Replay replay(RecordingHost host) {
+    return new Replay(
+        host, DecoderConfig.defaults(), InstantSource.fixed(NOW), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void inventoryThenEveryPacketInCaptureTimeOrderThenEndOfInput() throws Exception {
+    Manifest m = Recordings.manifest("healthy");
+    RecordingHost host = new RecordingHost();
+    Replay.Published p = replay(host).run(m, () -> false, msg -> {});
+    int n = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults()).size();
+    assertThat(p.summaries()).isEqualTo(n);
+    assertThat(host.calls)
+        .containsExactly(
+            "inventory " + m.nodes().size() + " @" + NOW_NANOS, "end of input after " + n);
+    for (int i = 1; i < host.packets.size(); i++) {
+      assertThat(host.packets.get(i).getTsNanos())
+          .isGreaterThanOrEqualTo(host.packets.get(i - 1).getTsNanos());
+    }
+    // timestamps kept by default
+    assertThat(host.packets.get(0).getTsNanos()).isLessThan(NOW_NANOS);
+    assertThat(p.lastTsNanos()).isEqualTo(host.packets.get(n - 1).getTsNanos());
+  }
+
+  @Test
+  void startAtMovesTheCaptureToNowOrLater() throws Exception {
+    Manifest m = Recordings.manifest("healthy");
+    RecordingHost host = new RecordingHost();
+    replay(host).startAt(Long.MIN_VALUE).run(m, () -> false, msg -> {});
+    assertThat(host.packets.get(0).getTsNanos()).isEqualTo(NOW_NANOS);
+
+    RecordingHost later = new RecordingHost();
+    long notBefore = NOW_NANOS + 5_000_000_000L;
+    replay(later).startAt(notBefore).run(m, () -> false, msg -> {});
+    assertThat(later.packets.get(0).getTsNanos()).isEqualTo(notBefore);
+  }
+
+  @Test
+  void aSummaryThatCouldNotBePublishedFailsTheReplay() {
+    RecordingHost host = new RecordingHost();
+    host.failing = 3;
+    assertThatThrownBy(
+            () -> replay(host).run(Recordings.manifest("healthy"), () -> false, msg -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3 packet summaries could not be published");
+    assertThat(host.calls).noneMatch(c -> c.startsWith("end of input"));
+  }
+
+  @Test
+  void aStopEndsThePublishingButStillEndsTheInput() throws Exception {
+    RecordingHost host = new RecordingHost();
+    Replay.Published p = replay(host).run(Recordings.manifest("healthy"), () -> true, msg -> {});
+    assertThat(p.stopped()).isTrue();
+    assertThat(p.summaries()).isZero();
+    assertThat(host.calls).last().isEqualTo("end of input after 0");
+  }
+
+  @Test
+  void pacingIsASpeedOfZeroOrMore() {
+    assertThat(Replay.Pacing.REAL_TIME.speed()).isEqualTo(1);
+    assertThatThrownBy(() -> new Replay.Pacing(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Replay.Pacing(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
