@@ -1,5 +1,6 @@
 package io.hoptrace.pipeline;
 
+import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
@@ -18,6 +19,13 @@ import java.util.function.Consumer;
  * everything the input caused; {@link #close()}.
  */
 public interface DetectionHost extends AutoCloseable {
+  /**
+   * The detection settings of the job (publishers that link NAT tuples themselves, like a replay,
+   * need its link window).
+   */
+  default DetectionConfig detectionConfig() {
+    return DetectionConfig.defaults();
+  }
 
   /** Starts the job (no-op when it runs) and waits until it processes input. */
   void start();

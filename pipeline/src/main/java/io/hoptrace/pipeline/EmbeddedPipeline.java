@@ -224,6 +224,11 @@ public final class EmbeddedPipeline implements DetectionHost {
    * each of them (so no packet is processed with an older inventory).
    */
   @Override
+  public DetectionConfig detectionConfig() {
+    return detection;
+  }
+
+  @Override
   public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
     try (SummaryPublisher p = newPublisher()) {
       inventories.forEach(p::publishInventory);

@@ -3,8 +3,11 @@ package io.hoptrace.replay;
 import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.PacketSink;
+import io.hoptrace.route.NatLinkScanner;
+import io.hoptrace.route.NatLinks;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -61,6 +64,7 @@ public final class Replay {
   private final InstantSource clock;
   private final Duration timeout;
   private Pacing pacing = Pacing.AS_FAST_AS_POSSIBLE;
+  private long natWindowNanos;
   private boolean shifting;
   private long notBefore;
 
@@ -74,6 +78,31 @@ public final class Replay {
     this.decoderConfig = Objects.requireNonNull(decoderConfig, "decoderConfig");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.natWindowNanos = natWindowNanos(host.detectionConfig());
+  }
+
+  /**
+   * Twice the job's {@code nat.link.window.ms}: the replay's own NAT table ({@link NatLinkScanner})
+   * links at least what the job links.
+   */
+  static long natWindowNanos(DetectionConfig cfg) {
+    return 2 * Math.max(1, cfg.nanos(DetectionConfig.NAT_LINK_WINDOW_MS));
+  }
+
+  /**
+   * The NAT table of the manifest's captures: reads them once (decoding only) so that every tuple
+   * of a NAT-ed conversation is published under one key, whatever the packets topic's partition
+   * count (docs/detection.md, "NAT linking across partitions").
+   */
+  public NatLinks natLinks(Manifest manifest) throws CaptureFileException {
+    NatLinkScanner scanner = new NatLinkScanner(natWindowNanos);
+    try (MergedCaptures merged = MergedCaptures.open(manifest.hops(), decoderConfig)) {
+      while (merged.hasNext()) {
+        MergedCaptures.Item item = merged.next();
+        scanner.add(item.summary(), item.key());
+      }
+    }
+    return scanner.build();
   }
 
   /** How fast to publish (default as fast as possible). */
@@ -104,6 +133,15 @@ public final class Replay {
    */
   public Published run(Manifest manifest, BooleanSupplier stop, Consumer<String> progress)
       throws CaptureFileException {
+    NatLinks links = natLinks(manifest);
+    if (links.natConversations() > 0) {
+      progress.accept(
+          "NAT table of the captures: "
+              + links.linkedKeys()
+              + " flow key(s) routed to "
+              + links.natConversations()
+              + " NAT-ed conversation(s)");
+    }
     long now = nanos(clock);
     var inventories = manifest.inventories(now);
     host.publishInventory(inventories, timeout);
@@ -141,7 +179,7 @@ public final class Replay {
             sleep(wait / 1_000_000L);
           }
         }
-        sink.publish(item.key(), item.summary());
+        sink.publish(item.key() == null ? null : links.route(item.key()), item.summary());
         n++;
       }
       sink.flush();

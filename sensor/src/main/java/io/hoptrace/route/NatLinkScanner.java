@@ -1,5 +1,6 @@
 package io.hoptrace.route;
 
+import io.hoptrace.schema.PacketSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -77,6 +78,11 @@ public final class NatLinkScanner {
     if (++sinceSweep >= SWEEP_EVERY) {
       sweep();
     }
+  }
+
+  /** {@link #add(String, long, String, long)} for a summary published under {@code key}. */
+  public void add(PacketSummary s, String key) {
+    add(s.getNode(), s.getFingerprint(), key, s.getTsNanos());
   }
 
   private void sweep() {

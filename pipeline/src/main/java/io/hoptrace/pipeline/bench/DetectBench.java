@@ -9,6 +9,8 @@ import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.replay.Replay;
+import io.hoptrace.route.NatLinkScanner;
+import io.hoptrace.route.NatLinks;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertType;
 import io.hoptrace.schema.PacketSummary;
@@ -126,6 +128,17 @@ public final class DetectBench {
         items.size(),
         workload.clientPorts().size(),
         settings.concurrency());
+    // the workload's NAT table, as a replay builds it (untimed): every tuple of a NAT-ed
+    // conversation on one partition
+    NatLinkScanner scanner =
+        new NatLinkScanner(
+            2 * Math.max(1, settings.detection().nanos(DetectionConfig.NAT_LINK_WINDOW_MS)));
+    for (BenchWorkload w = new BenchWorkload(items, settings.concurrency(), settings.summaries());
+        w.hasNext(); ) {
+      MergedCaptures.Item it = w.next();
+      scanner.add(it.summary(), it.key());
+    }
+    NatLinks links = scanner.build();
     try (EmbeddedPipeline p = pipeline().startJob(false).start()) {
       p.publishInventory(
           m.inventories(items.get(0).summary().getTsNanos()), Duration.ofSeconds(60));
@@ -134,7 +147,7 @@ public final class DetectBench {
       try (SummaryPublisher pub = p.newPublisher()) {
         while (workload.hasNext()) {
           MergedCaptures.Item it = workload.next();
-          pub.publish(it.key(), it.summary());
+          pub.publish(it.key() == null ? null : links.route(it.key()), it.summary());
           n++;
         }
         pub.flush();
