@@ -254,11 +254,11 @@ public final class FlowDetector implements DetectorContext {
       ti = c.tuples.size() - 1;
     }
     TupleInfo t = c.tuples.get(ti);
+    requests.reorient(c, t, p, src, sport);
     t.firstSeen = Math.min(t.firstSeen, ts);
     if (t.communityId == null && p.getCommunityId() != null) {
       t.communityId = p.getCommunityId();
     }
-    requests.reorient(c, t, p, src, sport);
     int d = t.dirOf(src, sport);
     TcpInfo tcp = p.getTcp();
     int flags = tcp != null ? tcp.getFlags() : 0;
