@@ -36,9 +36,10 @@ public final class Conversation {
   long explainedUntil = -1;
 
   /**
-   * Findings context, not persisted (VTEP_MISMATCH re-establishes it at every evaluation, before
-   * its readers): per direction, the sender whose encapsulation uses an outer source that is not
-   * its registered VTEP address, that source and the registered one; null when none.
+   * Findings context valid during one evaluation pass (VTEP_MISMATCH establishes it before its
+   * readers, the core clears it after the pass; never persisted): per direction, the sender whose
+   * encapsulation uses an outer source that is not its registered VTEP address, that source and the
+   * registered one; null when none.
    */
   private final String[] wrongSourceSender = new String[2];
 
@@ -107,6 +108,13 @@ public final class Conversation {
     wrongSourceSender[d] = sender;
     wrongSourceOuter[d] = outerSrc;
     wrongSourceRegistered[d] = registered;
+  }
+
+  /** Ends an evaluation pass: the facts valid only during it are cleared. */
+  void clearEvaluationFacts() {
+    for (int d = 0; d < 2; d++) {
+      wrongOuterSource(d, null, null, null);
+    }
   }
 
   /** The sender of direction d's wrong outer source, or null (see {@link #wrongOuterSource}). */

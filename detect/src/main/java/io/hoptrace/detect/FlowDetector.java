@@ -591,6 +591,7 @@ public final class FlowDetector implements DetectorContext {
     for (int i : order) {
       detector(i).evaluate(this, c, c.slices[i], t, fin);
     }
+    c.clearEvaluationFacts();
     if (fin || (c.dirty && t - Math.max(c.lastFlowEmit, c.firstSeen) >= flowUpdateNs)) {
       out.flow(FlowRecords.build(c, planner(), FlowRecords.verdict(c, detectors), fin));
       c.lastFlowEmit = t;
