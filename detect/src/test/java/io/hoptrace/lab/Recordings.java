@@ -129,7 +129,11 @@ public record Recordings(List<NodeInventory> nodes, List<List<PacketSummary>> ho
 
   /** Replays the recording in time order through the plain core, to the end of input. */
   public CoreHarness replay() {
-    CoreHarness h = new CoreHarness();
+    return replay(new CoreHarness());
+  }
+
+  /** Replays the recording in time order through a harness, to the end of input. */
+  public <H extends Harness> H replay(H h) {
     h.nodes(nodes);
     h.send(inTimeOrder());
     h.finish();
