@@ -35,6 +35,17 @@ public final class Conversation {
    */
   long explainedUntil = -1;
 
+  /**
+   * Findings context valid during one evaluation pass (VTEP_MISMATCH establishes it before its
+   * readers, the core clears it after the pass; never persisted): per direction, the sender whose
+   * encapsulation uses an outer source that is not its registered VTEP address, that source and the
+   * registered one; null when none.
+   */
+  private final String[] wrongSourceSender = new String[2];
+
+  private final String[] wrongSourceOuter = new String[2];
+  private final String[] wrongSourceRegistered = new String[2];
+
   public long closedTs = -1;
   public final List<Pending> pending = new ArrayList<>();
   public final DirLoss[] loss = {new DirLoss(), new DirLoss()};
@@ -87,6 +98,36 @@ public final class Conversation {
   /** A specific cause explains this conversation's losses until {@code until} (event time). */
   public void explainLoss(long until) {
     explainedUntil = Math.max(explainedUntil, until);
+  }
+
+  /**
+   * Direction d's encapsulation leaves {@code sender} with outer source {@code outerSrc}, not its
+   * registered VTEP address {@code registered} (all null: no such finding).
+   */
+  public void wrongOuterSource(int d, String sender, String outerSrc, String registered) {
+    wrongSourceSender[d] = sender;
+    wrongSourceOuter[d] = outerSrc;
+    wrongSourceRegistered[d] = registered;
+  }
+
+  /** Ends an evaluation pass: the facts valid only during it are cleared. */
+  void clearEvaluationFacts() {
+    for (int d = 0; d < 2; d++) {
+      wrongOuterSource(d, null, null, null);
+    }
+  }
+
+  /** The sender of direction d's wrong outer source, or null (see {@link #wrongOuterSource}). */
+  public String wrongSourceSender(int d) {
+    return wrongSourceSender[d];
+  }
+
+  public String wrongSourceOuter(int d) {
+    return wrongSourceOuter[d];
+  }
+
+  public String wrongSourceRegistered(int d) {
+    return wrongSourceRegistered[d];
   }
 
   /** Until when a specific cause explains losses; -1 for never. */

@@ -40,6 +40,7 @@ import java.util.TreeMap;
  * task.
  */
 public final class FlowDetector implements DetectorContext {
+  private static final int[] NO_DETECTORS = {};
   private static final long SECOND = 1_000_000_000L;
 
   private final FlowStores stores;
@@ -254,11 +255,11 @@ public final class FlowDetector implements DetectorContext {
       ti = c.tuples.size() - 1;
     }
     TupleInfo t = c.tuples.get(ti);
+    requests.reorient(c, t, p, src, sport);
     t.firstSeen = Math.min(t.firstSeen, ts);
     if (t.communityId == null && p.getCommunityId() != null) {
       t.communityId = p.getCommunityId();
     }
-    requests.reorient(c, t, p, src, sport);
     int d = t.dirOf(src, sport);
     TcpInfo tcp = p.getTcp();
     int flags = tcp != null ? tcp.getFlags() : 0;
@@ -571,7 +572,7 @@ public final class FlowDetector implements DetectorContext {
     if (c.loss[0].lost.cur > 0 || c.loss[1].lost.cur > 0) {
       dl = Math.min(dl, (Math.floorDiv(t, lossWindowNs) + 1) * lossWindowNs);
     }
-    for (int i : order) {
+    for (int i : judged(c)) {
       dl = Math.min(dl, detector(i).nextDeadline(this, c, c.slices[i], t));
     }
     return dl;
@@ -586,13 +587,20 @@ public final class FlowDetector implements DetectorContext {
 
   // ------------------------------------------------------------------------------------ verdicts
 
+  /** Multicast/broadcast has no unicast path to judge: no detector, no alert, NO_UNICAST_PATH. */
+  private int[] judged(Conversation c) {
+    return FlowRecords.noUnicastPath(c, inventory) ? NO_DETECTORS : order;
+  }
+
   private void evaluate(Conversation c, long t, boolean fin) {
     settler.settleDue(c, t, fin);
-    for (int i : order) {
+    for (int i : judged(c)) {
       detector(i).evaluate(this, c, c.slices[i], t, fin);
     }
+    c.clearEvaluationFacts();
     if (fin || (c.dirty && t - Math.max(c.lastFlowEmit, c.firstSeen) >= flowUpdateNs)) {
-      out.flow(FlowRecords.build(c, planner(), FlowRecords.verdict(c, detectors), fin));
+      String verdict = FlowRecords.verdict(c, detectors, inventory);
+      out.flow(FlowRecords.build(c, planner(), verdict, fin));
       c.lastFlowEmit = t;
       c.dirty = false;
     }

@@ -56,8 +56,23 @@ final class FlowRecords {
         .build();
   }
 
-  /** The verdict of lowest rank among the core's (REJECTED, UNREACHABLE, LOSSY) and detectors'. */
-  static String verdict(Conversation c, Detector<Object>[] detectors) {
+  /** Verdict of multicast and broadcast traffic: no detector evaluates it, no alert. */
+  static final String NO_UNICAST_PATH = "NO_UNICAST_PATH";
+
+  /** Whether a conversation's traffic goes to (or comes from) a multicast or broadcast address. */
+  static boolean noUnicastPath(Conversation c, InventoryIndex inventory) {
+    TupleInfo t = c.first();
+    return inventory.noUnicastPath(t.dst) || inventory.noUnicastPath(t.src);
+  }
+
+  /**
+   * NO_UNICAST_PATH for multicast/broadcast, else the verdict of lowest rank among the core's
+   * (REJECTED, UNREACHABLE, LOSSY) and detectors'.
+   */
+  static String verdict(Conversation c, Detector<Object>[] detectors, InventoryIndex inventory) {
+    if (noUnicastPath(c, inventory)) {
+      return NO_UNICAST_PATH;
+    }
     String best = "OK";
     int rank = Integer.MAX_VALUE;
     if (c.rejected) {

@@ -65,21 +65,19 @@ public final class Hints {
     };
   }
 
-  /** Outer source that is not the sending node's registered VTEP address, or null. */
+  /**
+   * The sending node's registered VTEP address (what its peers' FDB entries say, else its VTEP's
+   * local address) when the outer source is not one of them, or null.
+   */
   public static String wrongSource(HopDir enc, String sender, InventoryIndex inv) {
     if (enc == null || enc.outerSrc == null || sender == null) {
       return null;
     }
-    List<VtepInfo> vteps = inv.vteps(sender);
-    if (vteps.isEmpty()) {
+    List<String> registered = inv.registeredVtepAddresses(sender);
+    if (registered.isEmpty() || registered.contains(enc.outerSrc)) {
       return null;
     }
-    for (VtepInfo v : vteps) {
-      if (enc.outerSrc.equals(v.getLocal())) {
-        return null;
-      }
-    }
-    return vteps.get(0).getLocal();
+    return registered.get(0);
   }
 
   /** The hint for packets of direction d lost between after and before. */
@@ -119,19 +117,27 @@ public final class Hints {
       sender = afterNode;
     }
     String registered = wrongSource(enc, sender, inv);
+    String outerSrc = enc != null ? enc.outerSrc : null;
+    if (c.wrongSourceSender(d) != null) {
+      // VTEP_MISMATCH established it for this direction: the cause, whatever the segment
+      sender = c.wrongSourceSender(d);
+      outerSrc = c.wrongSourceOuter(d);
+      registered = c.wrongSourceRegistered(d);
+    }
     if (registered != null && !afterNode.equals(sender)) {
       return what
           + " leave "
           + sender
           + " with source "
-          + enc.outerSrc
+          + outerSrc
           + " which "
           + afterNode
           + " does not accept ("
           + sender
           + "'s registered VTEP address is "
           + registered
-          + "): pin the tunnel source address on "
+          + ", VTEP_MISMATCH): its reverse-path filter or VXLAN device drops them; pin the tunnel"
+          + " source address on "
           + sender;
     }
     if (!afterNode.equals(beforeNode)) {

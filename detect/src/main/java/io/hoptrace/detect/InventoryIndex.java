@@ -11,9 +11,11 @@ import io.hoptrace.schema.VtepInfo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Lookups over all nodes' inventories: who owns an address, who claims a VTEP address, ... */
@@ -28,6 +30,7 @@ public final class InventoryIndex {
   private final Map<String, String> exactOwner = new HashMap<>();
   private final List<Map.Entry<Cidr, String>> podCidrs = new ArrayList<>();
   private final Map<String, List<String>> vtepClaims = new TreeMap<>();
+  private final Set<String> subnetBroadcasts = new HashSet<>();
   private final long signature;
 
   public static final InventoryIndex EMPTY = new InventoryIndex(List.of());
@@ -44,6 +47,9 @@ public final class InventoryIndex {
         exactOwner.putIfAbsent(Ip.canonical(stripLen(a)), n.getNode());
       }
       for (InterfaceInfo i : n.getInterfaces()) {
+        for (String a : i.getAddresses()) {
+          addBroadcast(a.indexOf('/') >= 0 ? a : null);
+        }
         if (i.getPod() == null) {
           for (String a : i.getAddresses()) {
             exactOwner.putIfAbsent(Ip.canonical(stripLen(a)), n.getNode());
@@ -63,8 +69,25 @@ public final class InventoryIndex {
       Cidr c = Cidr.parse(n.getPodCidr());
       if (c != null) {
         podCidrs.add(Map.entry(c, n.getNode()));
+        addBroadcast(n.getPodCidr());
       }
     }
+  }
+
+  private void addBroadcast(String prefix) {
+    Cidr c = prefix == null ? null : Cidr.parse(prefix);
+    String b = c == null ? null : c.broadcast();
+    if (b != null) {
+      subnetBroadcasts.add(b);
+    }
+  }
+
+  /**
+   * Whether an address has no unicast path: multicast, the limited broadcast, or the broadcast
+   * address of a pod CIDR or of a node interface's subnet the inventory lists.
+   */
+  public boolean noUnicastPath(String canonical) {
+    return Ip.isMulticastOrBroadcast(canonical) || subnetBroadcasts.contains(canonical);
   }
 
   /** Cheap fingerprint of the inputs, to skip rebuilding an unchanged index. */

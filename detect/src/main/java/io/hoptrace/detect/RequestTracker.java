@@ -100,7 +100,9 @@ final class RequestTracker {
       if (p.getDns() != null && (p.getSport() == 53 || p.getDport() == 53) && !onewayDns) {
         return false;
       }
-      return requestPorts.contains(p.getDport()) || c.lastDirTs[1 - d] >= 0;
+      // to a request/response port, or from the initiator once the responder has answered:
+      // the responder's datagrams are replies (never requests), whatever the ports look like
+      return requestPorts.contains(p.getDport()) || (d == 0 && c.lastDirTs[1] >= 0);
     }
     return false;
   }
@@ -121,14 +123,13 @@ final class RequestTracker {
     } else {
       int sp = p.getSport();
       int dp = p.getDport();
-      if (p.getProto() == IpProto.UDP && requestPorts.contains(dp)) {
+      int ports = portSignal(p.getProto(), sp, dp);
+      if (ports != 0) {
+        senderInitiates = ports > 0;
+      } else if (p.getProto() == IpProto.UDP) {
+        // no port tells: the sender of the earliest datagram initiated (reorient() corrects it
+        // when an earlier one of the other side arrives later)
         senderInitiates = true;
-      } else if (p.getProto() == IpProto.UDP && requestPorts.contains(sp)) {
-        senderInitiates = false;
-      } else if (dp >= 0 && sp >= 0 && dp < 1024 && sp >= 1024) {
-        senderInitiates = true;
-      } else if (dp >= 0 && sp >= 0 && sp < 1024 && dp >= 1024) {
-        senderInitiates = false;
       } else {
         senderInitiates = dp <= sp || dp < 0;
       }
@@ -145,6 +146,27 @@ final class RequestTracker {
       t.dport = p.getSport();
     }
     return t;
+  }
+
+  /**
+   * What the ports say of who initiated: +1 the sender (to a UDP request port, or from an ephemeral
+   * port to one below 1024), -1 the receiver, 0 nothing (both or neither).
+   */
+  private int portSignal(int proto, int sp, int dp) {
+    if (proto == IpProto.UDP) {
+      boolean toService = requestPorts.contains(dp);
+      boolean fromService = requestPorts.contains(sp);
+      if (toService != fromService) {
+        return toService ? 1 : -1;
+      }
+    }
+    if (dp >= 0 && sp >= 0 && dp < 1024 && sp >= 1024) {
+      return 1;
+    }
+    if (dp >= 0 && sp >= 0 && sp < 1024 && dp >= 1024) {
+      return -1;
+    }
+    return 0;
   }
 
   /** +1: the sender initiated, -1: the receiver did, 0: no clear signal. */
@@ -165,13 +187,28 @@ final class RequestTracker {
     return 0;
   }
 
-  /** Turns a one-tuple conversation around when a packet shows the initiator the other way. */
+  /**
+   * Turns a one-tuple conversation around when a packet shows the initiator the other way: a SYN,
+   * an echo request or reply, or — for UDP whose ports tell nothing — a datagram captured earlier
+   * than any seen so far (called before the tuple's {@code firstSeen} takes the packet's time).
+   */
   void reorient(Conversation c, TupleInfo t, PacketSummary p, String src, int sport) {
     if (t.certain || c.tuples.size() != 1) {
       return;
     }
     int signal = initiatorSignal(p);
     if (signal == 0) {
+      if (t.proto == IpProto.UDP
+          && p.getTsNanos() < t.firstSeen
+          && portSignal(t.proto, t.sport, t.dport) == 0
+          && t.dirOf(src, sport) == 1) {
+        // the earliest datagram came from the side taken for the responder
+        c.flip();
+        // the responder's datagrams are replies, never requests
+        c.firstUnanswered[1] = -1;
+        c.unanswered[1] = 0;
+        count.accept("reoriented");
+      }
       return;
     }
     boolean senderIsInitiator = t.dirOf(src, sport) == 0;

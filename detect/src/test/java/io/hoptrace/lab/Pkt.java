@@ -59,6 +59,15 @@ public final class Pkt {
     return p;
   }
 
+  /** An IP packet of another protocol (e.g. IGMP, 2), without ports. */
+  public static Pkt ip(int proto, String src, String dst, int payload) {
+    Pkt p = new Pkt(proto, src, -1, dst, -1);
+    p.payload = payload;
+    p.ipLength = 24 + payload;
+    p.df = false;
+    return p;
+  }
+
   public static Pkt dnsQuery(String client, int sport, String resolver, int id) {
     Pkt p = udp(client, sport, resolver, 53, 40);
     p.dns = DnsInfo.newBuilder().setId(id).setQr(false).setRcode(0).setQdcount(1).build();

@@ -118,6 +118,13 @@ class IcmpUnreachableTest {
       assertThat(icmp.get(0).getEvidence().getFacts()).containsEntry("code", "port unreachable");
       assertThat(icmp.get(0).getCount()).isEqualTo(3);
       assertThat(icmp.get(0).getHint()).contains(POD_B + " rejects udp/9999");
+      // the subject is the flow the error is about, at the reporter's node, not reporter -> itself
+      assertThat(icmp.get(0).getSubject().getSrc()).isEqualTo(POD_A);
+      assertThat(icmp.get(0).getSubject().getDst()).isEqualTo(POD_B);
+      assertThat(icmp.get(0).getSubject().getDport()).isEqualTo(9999);
+      assertThat(icmp.get(0).getSubject().getProto()).isEqualTo(17);
+      assertThat(icmp.get(0).getSubject().getNode()).isEqualTo("node-b");
+      assertThat(icmp.get(0).getEvidence().getFacts()).containsEntry("reporter", POD_B);
       // the destination itself answered: nothing was lost on the way
       assertThat(icmp.get(0).getLostAt()).isNull();
       assertThat(h.alerts(AlertType.ONE_WAY)).isEmpty();

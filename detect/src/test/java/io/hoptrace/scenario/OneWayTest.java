@@ -10,6 +10,9 @@ import io.hoptrace.lab.Scenarios;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.VtepInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +106,40 @@ class OneWayTest {
           .containsEntry("kind", "wrong-source")
           .containsEntry("registered", B_IP)
           .containsEntry("outerSrc", "192.168.232.131");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void dualIpWithTheSecondAddressAsVtepLocalBlamesTheOuterSourceNotAFirewall(
+      Supplier<Harness> make) {
+    // as in the lab's dual-ip recording: node-b's VTEP reports the second address as its local
+    // one, node-a's FDB entry for node-b still says B_IP
+    try (Harness h = make.get()) {
+      List<NodeInventory> nodes = new ArrayList<>();
+      for (NodeInventory n : Lab.inventory()) {
+        if (n.getNode().equals("node-b")) {
+          VtepInfo v = n.getVteps().get(0);
+          n =
+              NodeInventory.newBuilder(n)
+                  .setAddresses(List.of(B_IP, "192.168.232.131"))
+                  .setVteps(List.of(VtepInfo.newBuilder(v).setLocal("192.168.232.131").build()))
+                  .build();
+        }
+        nodes.add(n);
+      }
+      h.nodes(nodes);
+      Scenarios.dualIp(h, lab, 0);
+      h.idle(12_000_000_000L);
+      assertThat(h.firing(AlertType.VTEP_MISMATCH)).isNotEmpty();
+      Alert oneWay = h.firing(AlertType.ONE_WAY).get(0);
+      assertThat(oneWay.getLostAt().getAfter()).isEqualTo("node-a/ens33");
+      assertThat(oneWay.getLostAt().getBefore()).isEqualTo("node-a/flannel.1");
+      assertThat(oneWay.getHint())
+          .contains("replies leave node-b with source 192.168.232.131 which node-a does not accept")
+          .contains("registered VTEP address is " + B_IP)
+          .contains("VTEP_MISMATCH")
+          .doesNotContain("firewall");
     }
   }
 

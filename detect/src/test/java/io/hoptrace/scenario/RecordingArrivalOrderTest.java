@@ -2,24 +2,13 @@ package io.hoptrace.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hoptrace.capture.CaptureFileReader;
-import io.hoptrace.capture.HopContext;
-import io.hoptrace.decode.DecodedPacket;
-import io.hoptrace.decode.DecoderConfig;
-import io.hoptrace.decode.PacketDecoder;
-import io.hoptrace.decode.SummaryMapper;
 import io.hoptrace.lab.CoreHarness;
+import io.hoptrace.lab.Recordings;
 import io.hoptrace.schema.Alert;
-import io.hoptrace.schema.FdbEntry;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
-import io.hoptrace.schema.InterfaceInfo;
-import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
-import io.hoptrace.schema.VtepInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,80 +36,9 @@ class RecordingArrivalOrderTest {
 
   @BeforeAll
   static void read() throws IOException {
-    JsonNode m = new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile());
-    hops = new ArrayList<>();
-    List<HopContext> contexts = new ArrayList<>();
-    for (JsonNode h : m.get("hops")) {
-      HopContext ctx =
-          new HopContext(
-              h.get("node").asText(),
-              h.hasNonNull("pod") ? h.get("pod").asText() : null,
-              h.get("iface").asText(),
-              InterfaceRole.valueOf(h.get("role").asText()));
-      contexts.add(ctx);
-      hops.add(read(DIR.resolve(h.get("file").asText()), ctx));
-    }
-    nodes = new ArrayList<>();
-    for (JsonNode n : m.get("nodes")) {
-      String name = n.get("name").asText();
-      List<InterfaceInfo> ifaces = new ArrayList<>();
-      for (HopContext c : contexts) {
-        if (c.node().equals(name)) {
-          ifaces.add(
-              InterfaceInfo.newBuilder()
-                  .setName(c.iface())
-                  .setRole(c.role())
-                  .setPod(c.pod())
-                  .build());
-        }
-      }
-      List<VtepInfo> vteps = new ArrayList<>();
-      for (JsonNode v : n.get("vteps")) {
-        List<FdbEntry> fdb = new ArrayList<>();
-        for (JsonNode f : v.get("fdb")) {
-          fdb.add(
-              FdbEntry.newBuilder()
-                  .setMac(f.get("mac").asText())
-                  .setDst(f.get("dst").asText())
-                  .build());
-        }
-        vteps.add(
-            VtepInfo.newBuilder()
-                .setDevice(v.get("device").asText())
-                .setVni(v.get("vni").asInt())
-                .setLocal(v.get("local").asText())
-                .setPort(v.get("port").asInt())
-                .setFdb(fdb)
-                .build());
-      }
-      List<String> addresses = new ArrayList<>();
-      n.get("addresses").forEach(a -> addresses.add(a.asText()));
-      nodes.add(
-          NodeInventory.newBuilder()
-              .setNode(name)
-              .setTsNanos(1)
-              .setAddresses(addresses)
-              .setPodCidr(n.get("podCidr").asText())
-              .setInterfaces(ifaces)
-              .setVteps(vteps)
-              .build());
-    }
-  }
-
-  private static List<PacketSummary> read(Path file, HopContext hop) throws IOException {
-    List<PacketSummary> out = new ArrayList<>();
-    PacketDecoder decoder = new PacketDecoder(DecoderConfig.defaults());
-    DecodedPacket packet = new DecodedPacket();
-    try (CaptureFileReader r = CaptureFileReader.open(file, hop)) {
-      r.read(
-          (ctx, linkType, buf, off, caplen, wirelen, ts) -> {
-            decoder.decode(linkType, buf, off, caplen, wirelen, packet);
-            out.add(SummaryMapper.toAvro(ctx, ts, caplen, wirelen, packet));
-          });
-    } catch (io.hoptrace.capture.CaptureFileException e) {
-      throw new IOException(e);
-    }
-    return out;
+    Recordings r = Recordings.read(DIR);
+    nodes = r.nodes();
+    hops = r.hops();
   }
 
   private static int roleRank(List<PacketSummary> hop) {

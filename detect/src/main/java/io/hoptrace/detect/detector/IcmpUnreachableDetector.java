@@ -109,13 +109,19 @@ public final class IcmpUnreachableDetector implements Detector<Void> {
     if (underlay) {
       facts.put("underlay", "true");
     }
+    // a router's error: reporter -> unreachable target; the destination's own (port or protocol
+    // unreachable, a host firewall): the flow it is about, client -> server:port, at the
+    // reporter's node (the reporter is in the facts)
+    FiveTuple about = outer != null ? outer : q;
+    boolean fromTarget = reporter.equals(target);
     AlertSubject subject =
         AlertSubject.newBuilder()
             .setKind("REPORTER")
-            .setSrc(reporter)
+            .setSrc(fromTarget ? Ip.canonical(about.getSrc()) : reporter)
+            .setSport(fromTarget ? about.getSport() : -1)
             .setDst(target)
-            .setProto(outer != null ? outer.getProto() : q.getProto())
-            .setDport(outer != null ? outer.getDport() : q.getDport())
+            .setProto(about.getProto())
+            .setDport(about.getDport())
             .setNode(e.packet.getNode())
             .build();
     String hint =

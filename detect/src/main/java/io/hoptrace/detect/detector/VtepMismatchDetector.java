@@ -255,9 +255,17 @@ public final class VtepMismatchDetector implements Detector<VtepMismatchDetector
   @Override
   public void evaluate(DetectorContext ctx, Conversation c, State s, long t, boolean fin) {
     flush(ctx, c, s, t, fin);
+    c.wrongOuterSource(0, null, null, null);
+    c.wrongOuterSource(1, null, null, null);
     for (VtepNote n : s.notes) {
       if (n.kind != VtepNote.WRONG_SRC) {
         c.explainLoss(n.lastTs);
+      } else {
+        // what lost-at hints of this conversation say about its direction (ONE_WAY runs after)
+        int d = encapDirection(c, n);
+        if (d >= 0) {
+          c.wrongOuterSource(d, n.sender, n.outerSrc, n.registered);
+        }
       }
     }
   }

@@ -56,6 +56,18 @@ public final class Cidr {
     return contains(Ip.parse(addr));
   }
 
+  /** The IPv4 broadcast address of this prefix (all host bits set), or null (IPv6, /31, /32). */
+  public String broadcast() {
+    if (network.length != 4 || length > 30) {
+      return null;
+    }
+    byte[] b = network.clone();
+    for (int bit = length; bit < 32; bit++) {
+      b[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+    }
+    return Ip.format(b);
+  }
+
   /** The address part in canonical text. */
   public String address() {
     return Ip.format(network);
