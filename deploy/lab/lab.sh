@@ -799,7 +799,7 @@ stop_captures() {
 }
 
 write_manifest() { # write_manifest DIR
-  local dir="$1" n ns nodes hops_json
+  local dir="$1" n ns nodes hops_json mtu
   nodes=$(for n in "${NODES[@]}"; do
     ns=$(node_ns "$n")
     jq -n --arg name "node-$n" --arg cidr "${N_CIDR[$n]}" \
@@ -810,8 +810,13 @@ write_manifest() { # write_manifest DIR
         vteps:[{device:"flannel.1", vni:$vx.id, local:$vx.local, port:$vx.port, fdb:$fdb}]}'
   done | jq -s .)
   hops_json=$(hops | while read -r node pod iface role file; do
+    # the interface's MTU as the scenario left it (the node inventory's MTUs: path MTU)
+    if [[ $pod == "-" ]]; then ns=$(node_ns "${node#node-}"); else ns=$(pod_ns "${pod#pod-}"); fi
+    mtu=$(ip -n "$ns" -j link show dev "$iface" 2>/dev/null | jq '.[0].mtu // -1')
     jq -n --arg node "$node" --arg pod "$pod" --arg iface "$iface" --arg role "$role" --arg file "$file" \
-      '{node:$node} + (if $pod == "-" then {} else {pod:$pod} end) + {iface:$iface, role:$role, file:$file}'
+      --argjson mtu "${mtu:--1}" \
+      '{node:$node} + (if $pod == "-" then {} else {pod:$pod} end) + {iface:$iface, role:$role, file:$file}
+        + (if $mtu > 0 then {mtu:$mtu} else {} end)'
   done | jq -s .)
   jq -n --argjson nodes "$nodes" --argjson hops "$hops_json" '{nodes:$nodes, hops:$hops}' >"$dir/manifest.json"
 }

@@ -116,6 +116,9 @@ final class TruthCheck {
     if (want.has("icmpCode") && !want.get("icmpCode").asText().equals(text(facts, "icmpCode"))) {
       return false;
     }
+    if (want.has("pathMtu") && !want.get("pathMtu").asText().equals(text(facts, "pathMtu"))) {
+      return false;
+    }
     if (want.has("minCount") && got.get("count").asLong() < want.get("minCount").asLong()) {
       return false;
     }

@@ -7,6 +7,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertSubject;
 import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.LostAt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,7 @@ public final class AlertAggregator {
         agg.firstSeen = ts;
         agg.lastSeen = ts;
         emitStorm(agg, AlertStatus.FIRING, ts);
+        foldMembers(agg, ts);
         return;
       }
       if (storm && agg.firing) {
@@ -162,6 +164,46 @@ public final class AlertAggregator {
     return r;
   }
 
+  /**
+   * The destination's storm alert now lists its flows: the flows that stormed alone before it fired
+   * are resolved into it (one storm alert per destination while it is active).
+   */
+  private void foldMembers(Aggregate agg, long ts) {
+    String into = Alerts.id(agg.key, "*", agg.firstSeen);
+    for (Map.Entry<String, Aggregate.Member> e : agg.members.entrySet()) {
+      Aggregate.Member m = e.getValue();
+      if (m.emitted && m.latest != null) {
+        Alert r = resolution(m, m.latest, agg.key, e.getKey());
+        r.setLastSeen(Math.max(r.getLastSeen(), ts));
+        r.getEvidence().getFacts().put("resolvedBy", "folded into the destination's storm");
+        r.getEvidence().getFacts().put("foldedInto", into);
+        out.accept(r);
+        m.emitted = false;
+      }
+    }
+  }
+
+  /** The lost-at segment most of the storming flows name (null if none does). */
+  private static LostAt commonLostAt(Aggregate agg, AlertStatus status) {
+    Map<String, Integer> votes = new LinkedHashMap<>();
+    Map<String, LostAt> byKey = new LinkedHashMap<>();
+    for (Aggregate.Member m : agg.members.values()) {
+      LostAt l = m.latest == null ? null : m.latest.getLostAt();
+      if ((m.active || status == AlertStatus.RESOLVED) && l != null && l.getBefore() != null) {
+        String k = l.getAfter() + "|" + l.getBefore() + "|" + l.getDirection();
+        votes.merge(k, 1, Integer::sum);
+        byKey.putIfAbsent(k, l);
+      }
+    }
+    String best = null;
+    for (Map.Entry<String, Integer> v : votes.entrySet()) {
+      if (best == null || v.getValue() > votes.get(best)) {
+        best = v.getKey();
+      }
+    }
+    return best == null ? null : LostAt.newBuilder(byKey.get(best)).build();
+  }
+
   private boolean updateDue(long last, long ts) {
     return updateNs > 0 && ts - last >= updateNs;
   }
@@ -209,12 +251,13 @@ public final class AlertAggregator {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("destination", dest);
     facts.put("flows", String.join("; ", flows));
+    LostAt lostAt = commonLostAt(agg, status);
     Alert a =
         Alerts.build(
             AlertType.RETRANSMISSION_STORM,
             status,
             AlertSubject.newBuilder().setKind("DESTINATION").setDst(dest).build(),
-            null,
+            lostAt,
             count,
             n
                 + " flows to "
@@ -225,7 +268,13 @@ public final class AlertAggregator {
                 + dest
                 + " (or "
                 + dest
-                + " itself) drops packets",
+                + " itself) drops packets"
+                + (lostAt == null
+                    ? ""
+                    : "; the retransmitted segments disappear between "
+                        + lostAt.getAfter()
+                        + " and "
+                        + lostAt.getBefore()),
             agg.firstSeen,
             Math.max(agg.lastSeen, ts),
             List.of(),

@@ -285,6 +285,31 @@ public final class InventoryIndex {
     return -1;
   }
 
+  /**
+   * MTU of the interface of a hop id ({@code node/iface} or {@code node/pod/iface}: a pod's
+   * interface is matched with its pod), -1 if unknown.
+   */
+  public int hopMtu(String hopId) {
+    String node = HopId.nodeOf(hopId);
+    String iface = HopId.ifaceOf(hopId);
+    int first = hopId.indexOf('/');
+    int last = hopId.lastIndexOf('/');
+    if (first < 0 || first == last) {
+      return mtu(node, iface);
+    }
+    String pod = hopId.substring(first + 1, last);
+    NodeInventory n = nodes.get(node);
+    if (n == null) {
+      return -1;
+    }
+    for (InterfaceInfo i : n.getInterfaces()) {
+      if (i.getName().equals(iface) && pod.equals(i.getPod())) {
+        return i.getMtu();
+      }
+    }
+    return -1;
+  }
+
   /** MTU of a node's (first) uplink, -1 if unknown. */
   public int uplinkMtu(String node) {
     NodeInventory n = nodes.get(node);

@@ -68,6 +68,23 @@ public final class Lab {
     return inventory(A_IP, B_IP);
   }
 
+  /**
+   * The inventory with pod-side MTU {@code podMtu} (veths and cni0; flannel.1 stays at 1450): the
+   * mtu-blackhole setup when podMtu is 1500.
+   */
+  public static List<NodeInventory> inventoryWithPodMtu(int podMtu) {
+    List<NodeInventory> out = new ArrayList<>();
+    for (NodeInventory n : inventory()) {
+      List<InterfaceInfo> ifs = new ArrayList<>();
+      for (InterfaceInfo i : n.getInterfaces()) {
+        boolean podSide = i.getRole() == InterfaceRole.VETH || i.getRole() == InterfaceRole.BRIDGE;
+        ifs.add(podSide ? InterfaceInfo.newBuilder(i).setMtu(podMtu).build() : i);
+      }
+      out.add(NodeInventory.newBuilder(n).setInterfaces(ifs).build());
+    }
+    return out;
+  }
+
   public static List<NodeInventory> inventory(String aVtep, String bVtep) {
     return List.of(
         node("node-a", A_IP, "10.244.0.0/24", "10.244.0.0", aVtep, bVtep, "vethA1", "pod-a1"),

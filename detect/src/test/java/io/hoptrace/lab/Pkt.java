@@ -26,6 +26,7 @@ public final class Pkt {
   final int dport;
   final int proto;
   int ipLength = 60;
+  int snaplen = 128;
   int payload;
   boolean df = true;
   long ipId = nextIpId++;
@@ -148,6 +149,12 @@ public final class Pkt {
     return this;
   }
 
+  /** Capture snap length: captured length is min(wire length, snaplen). */
+  public Pkt snap(int snaplen) {
+    this.snaplen = snaplen;
+    return this;
+  }
+
   public Pkt df(boolean df) {
     this.df = df;
     return this;
@@ -185,7 +192,7 @@ public final class Pkt {
     return PacketSummary.newBuilder()
         .setTsNanos(ts)
         .setWireLength(ipLength + 14)
-        .setCapturedLength(Math.min(ipLength + 14, 128))
+        .setCapturedLength(Math.min(ipLength + 14, snaplen))
         .setIpVersion(4)
         .setSrc(src)
         .setDst(dst)

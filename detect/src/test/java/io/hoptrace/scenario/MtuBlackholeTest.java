@@ -103,4 +103,93 @@ class MtuBlackholeTest {
       assertThat(mtu.get(0).getEvidence().getFacts()).containsEntry("pathMtu", "1450");
     }
   }
+
+  /** Client, server and their paths: node-a to node-b, or node-b to node-a. */
+  record Way(String client, String server, List<Hop> out, List<Hop> back, Hop cni, Hop vtep) {}
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> waysAndHarnesses() {
+    Way ab = new Way(POD_A, POD_B, A_TO_B, B_TO_A, B_CNI, B_VTEP);
+    Way ba = new Way(POD_B, POD_A, B_TO_A, A_TO_B, A_CNI, A_VTEP);
+    return io.hoptrace.lab.Harnesses.all()
+        .flatMap(
+            h ->
+                java.util.stream.Stream.of(
+                    org.junit.jupiter.params.provider.Arguments.of(h, ab),
+                    org.junit.jupiter.params.provider.Arguments.of(h, ba)));
+  }
+
+  /**
+   * Pods at MTU 1500 over flannel.1 at 1450 (inventory), captures cut at 256 bytes: the server's
+   * 1500-byte segments die on its node between cni0 and flannel.1 while its 1400-byte segment and
+   * the small packets pass. The path MTU is the configured 1450, not a size bounded by the snap
+   * length or by the small packets of the other direction.
+   */
+  @ParameterizedTest
+  @MethodSource("waysAndHarnesses")
+  void snaplenTruncatedCapturesStillGiveTheConfiguredPathMtu(Supplier<Harness> make, Way w) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventoryWithPodMtu(1500));
+      int sp = 40070;
+      String c = w.client();
+      String s = w.server();
+      h.send(lab.over(tcp(c, sp, s, 80, SYN, 100, 0, 0).snap(256), sec(0), w.out()));
+      h.send(lab.over(tcp(s, 80, c, sp, SYN | ACK, 500, 101, 0).snap(256), sec(0.001), w.back()));
+      h.send(lab.over(tcp(c, sp, s, 80, ACK | PSH, 101, 501, 100).snap(256), sec(0.002), w.out()));
+      h.send(
+          lab.over(
+              tcp(s, 80, c, sp, ACK | PSH, 501, 201, 0).size(1400).snap(256),
+              sec(0.003),
+              w.back()));
+      List<Hop> upToBridge = w.back().subList(0, 3);
+      for (double t : new double[] {0.005, 0.2, 0.6, 1.4, 3.0}) {
+        h.send(
+            lab.over(
+                tcp(s, 80, c, sp, ACK, 1849, 201, 0).size(1500).snap(256), sec(t), upToBridge));
+      }
+      h.idle(6_000_000_000L);
+      List<Alert> mtu = h.firing(AlertType.MTU_BLACKHOLE);
+      assertThat(mtu).isNotEmpty();
+      for (Alert a : mtu) {
+        assertThat(a.getEvidence().getFacts()).containsEntry("pathMtu", "1450");
+        assertThat(a.getHint()).contains("path MTU is 1450");
+        assertThat(a.getLostAt().getAfter()).isEqualTo(w.cni().id());
+        assertThat(a.getLostAt().getBefore()).isEqualTo(w.vtep().id());
+      }
+      h.finish();
+      assertThat(h.alerts()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
+    }
+  }
+
+  /**
+   * 1500-byte DF pings die on the sending node between cni0 and flannel.1 (MTU 1450) while small
+   * pings (another ping, another id) pass: an MTU black hole, not a plain ONE_WAY.
+   */
+  @ParameterizedTest
+  @MethodSource("waysAndHarnesses")
+  void largeDfPingsDyingAtTheVtepAreAnMtuBlackholeNotOneWay(Supplier<Harness> make, Way w) {
+    try (Harness h = make.get()) {
+      h.nodes(Lab.inventoryWithPodMtu(1500));
+      String c = w.client();
+      String s = w.server();
+      List<Hop> upToBridge = w.out().subList(0, 3);
+      for (int i = 1; i <= 3; i++) {
+        h.send(lab.over(echoRequest(c, s, 21, i), sec(i), w.out()));
+        h.send(lab.over(echoReply(s, c, 21, i), sec(i + 0.001), w.back()));
+      }
+      for (int i = 1; i <= 3; i++) {
+        h.send(lab.over(echoRequest(c, s, 22, i).size(1500), sec(4 + i), upToBridge));
+      }
+      h.idle(12_000_000_000L);
+      List<Alert> mtu = h.firing(AlertType.MTU_BLACKHOLE);
+      assertThat(mtu).hasSize(1);
+      Alert a = mtu.get(0);
+      Hop cni = w.out().get(2);
+      Hop vtep = w.out().get(3);
+      assertThat(a.getLostAt().getAfter()).isEqualTo(cni.id());
+      assertThat(a.getLostAt().getBefore()).isEqualTo(vtep.id());
+      assertThat(a.getEvidence().getFacts()).containsEntry("pathMtu", "1450");
+      h.finish();
+      assertThat(h.alerts()).extracting(Alert::getType).containsOnly(AlertType.MTU_BLACKHOLE);
+    }
+  }
 }

@@ -120,4 +120,51 @@ class RecordingArrivalOrderTest {
     assertThat(clusterIp.get(0).getVerdict()).isEqualTo("OK");
     assertThat(outcome(h)).isEqualTo(outcome(replay("time")));
   }
+
+  /**
+   * The mtu-blackhole recording (pods at 1500 over flannel.1 at 1450, snap length 256) in capture
+   * time order: MTU_BLACKHOLE between node-b/cni0 and node-b/flannel.1 stating the path MTU its
+   * scenario configured (truth.json: 1450), never a size bounded by the snap length or by the small
+   * packets that passed (it said 60 or 1252).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"time"})
+  void mtuBlackholeRecordingStatesThePathMtuItsScenarioConfigured(String order) throws IOException {
+    io.hoptrace.lab.Recording r = io.hoptrace.lab.Recording.read("mtu-blackhole");
+    String pathMtu = r.truth().get("alerts").get(0).get("pathMtu").asText();
+    List<List<PacketSummary>> hs = new ArrayList<>(r.hops());
+    hs.removeIf(List::isEmpty);
+    List<PacketSummary> in = new ArrayList<>();
+    switch (order) {
+      case "time" -> {
+        hs.forEach(in::addAll);
+        in.sort(Comparator.comparingLong(PacketSummary::getTsNanos));
+      }
+      case "manifest" -> hs.forEach(in::addAll);
+      case "uplinks-first" -> {
+        hs.sort(Comparator.comparingInt(RecordingArrivalOrderTest::roleRank));
+        hs.forEach(in::addAll);
+      }
+      case "pods-first" -> {
+        hs.sort(Comparator.comparingInt(RecordingArrivalOrderTest::roleRank).reversed());
+        hs.forEach(in::addAll);
+      }
+      default -> {
+        Collections.shuffle(hs, new Random(Long.parseLong(order)));
+        hs.forEach(in::addAll);
+      }
+    }
+    CoreHarness h = new CoreHarness();
+    h.nodes(r.nodes());
+    h.send(in);
+    h.finish();
+    List<Alert> mtu = h.firing(io.hoptrace.schema.AlertType.MTU_BLACKHOLE);
+    assertThat(mtu).isNotEmpty();
+    for (Alert a : mtu) {
+      assertThat(a.getEvidence().getFacts()).containsEntry("pathMtu", pathMtu);
+      assertThat(a.getHint()).contains("path MTU is " + pathMtu);
+      assertThat(a.getLostAt().getAfter()).isEqualTo("node-b/cni0");
+      assertThat(a.getLostAt().getBefore()).isEqualTo("node-b/flannel.1");
+    }
+  }
 }

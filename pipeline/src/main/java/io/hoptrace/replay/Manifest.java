@@ -13,8 +13,8 @@ import java.util.Objects;
 
 /**
  * The input of {@code hoptrace analyze}: the nodes (their inventory) and one capture per hop. JSON
- * format (kept stable; tools and tests depend on it; {@code pod}, {@code role} and {@code fdb}
- * optional, {@code file} relative to the manifest or absolute):
+ * format (kept stable; tools and tests depend on it; {@code pod}, {@code role}, {@code fdb} and a
+ * hop's interface {@code mtu} optional, {@code file} relative to the manifest or absolute):
  *
  * <pre>{@code
  * {"nodes": [{"name": "node-a", "addresses": ["192.168.232.128"], "podCidr": "10.244.0.0/24",
@@ -56,8 +56,15 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
     }
   }
 
-  /** One capture point: where the packets of {@code file} were captured. */
-  public record Hop(String node, String pod, String iface, InterfaceRole role, Path file) {
+  /**
+   * One capture point: where the packets of {@code file} were captured, and the MTU of its
+   * interface (-1 if the manifest does not say).
+   */
+  public record Hop(String node, String pod, String iface, InterfaceRole role, Path file, int mtu) {
+    public Hop(String node, String pod, String iface, InterfaceRole role, Path file) {
+      this(node, pod, iface, role, file, -1);
+    }
+
     /** The hop as the sensor reports it ({@code node/iface} or {@code node/pod/iface}). */
     public HopContext context() {
       return new HopContext(node, pod, iface, role);
@@ -70,7 +77,7 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
 
   /**
    * The node inventories to publish on the nodes topic: addresses, pod CIDR and VTEPs (with FDB)
-   * from the manifest, and the node's captured interfaces (name, role, pod) from its hops.
+   * from the manifest, and the node's captured interfaces (name, role, pod, MTU) from its hops.
    */
   public List<NodeInventory> inventories(long tsNanos) {
     List<NodeInventory> out = new ArrayList<>();
@@ -83,6 +90,7 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
                   .setName(h.iface())
                   .setRole(h.role())
                   .setPod(h.pod())
+                  .setMtu(h.mtu())
                   .build());
         }
       }

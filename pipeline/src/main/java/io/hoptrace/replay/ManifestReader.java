@@ -30,7 +30,7 @@ public final class ManifestReader {
   private static final Set<String> NODE = Set.of("name", "addresses", "podCidr", "vteps");
   private static final Set<String> VTEP = Set.of("device", "vni", "local", "port", "fdb");
   private static final Set<String> FDB = Set.of("mac", "dst");
-  private static final Set<String> HOP = Set.of("node", "pod", "iface", "role", "file");
+  private static final Set<String> HOP = Set.of("node", "pod", "iface", "role", "file", "mtu");
 
   private final Path file;
   private final InterfaceRoles roles;
@@ -180,7 +180,8 @@ public final class ManifestReader {
     if (!Files.isRegularFile(capture)) {
       throw error(path + ".file", "capture file " + capture + " does not exist");
     }
-    return new Manifest.Hop(node, pod, iface, role, capture);
+    int mtu = h.has("mtu") ? (int) integer(h, path, "mtu", 68, 65535) : -1;
+    return new Manifest.Hop(node, pod, iface, role, capture, mtu);
   }
 
   // ------------------------------------------------------------------ field helpers

@@ -28,6 +28,12 @@ public final class FlowAlert {
   public long lastReport = -1;
   public String reportedKey;
 
+  /**
+   * While the condition holds but the first report waits for the loss to be localised (packets in
+   * flight to settle): since when, -1 if not waiting. Persisted only by the codecs that use it.
+   */
+  public long heldSince = -1;
+
   /** Reports the condition {@code active} at t; {@code details} builds the FIRING alert. */
   public void report(
       DetectorContext ctx,

@@ -1,6 +1,5 @@
 package io.hoptrace.detect.detector;
 
-import io.hoptrace.contract.HopId;
 import io.hoptrace.detect.Alerts;
 import io.hoptrace.detect.Conversation;
 import io.hoptrace.detect.DetectionConfig;
@@ -190,9 +189,13 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
     int lossDir = -1;
     for (int d = 0; d < 2; d++) {
       DirLoss dl = c.loss[d];
-      if (dl.lostLarge.sum(t, windowNs) >= minLost
+      long lostLarge = dl.lostLarge.sum(t, windowNs);
+      boolean passed = dl.deliveredSmall.sum(t, windowNs) > 0 || dl.maxDeliveredSize > 0;
+      if (lostLarge > 0
           && dl.lostSmall.sum(t, windowNs) == 0
-          && (dl.deliveredSmall.sum(t, windowNs) > 0 || dl.maxDeliveredSize > 0)) {
+          && sizesSplit(dl)
+          && ((lostLarge >= minLost && passed) || oversize(ctx, c, d))
+          && !largerDeliveredPending(ctx, c, d, dl.minLostSize)) {
         lossDir = d;
         break;
       }
@@ -205,7 +208,7 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
         HopDir h = slot.dir[d];
         long lg = h.largeDfRetransWin.sum(t, windowNs);
         long all = h.retransWin.sum(t, stormNs);
-        if (lg >= minLost && all <= lg && lg > largeRetrans) {
+        if (lg >= minLost && all <= lg && lg > largeRetrans && noLargePassed(ctx, c, d)) {
           largeRetrans = lg;
           retransDir = d;
         }
@@ -230,6 +233,86 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
     if (active) {
       c.explainLoss(t);
     }
+  }
+
+  /**
+   * An MTU diagnosis needs every lost size above every size that passed in this direction: a packet
+   * at least as large as a lost one that got through makes the loss random, not MTU.
+   */
+  private static boolean sizesSplit(DirLoss dl) {
+    return dl.minLostSize > 0 && dl.minLostSize > dl.maxDeliveredSize;
+  }
+
+  /**
+   * Large DF retransmissions say MTU only when no large packet of this direction passed (settled as
+   * delivered, or still pending but already at the end of its path): random loss of full-size
+   * segments retransmits large segments too.
+   */
+  private boolean noLargePassed(DetectorContext ctx, Conversation c, int d) {
+    DirLoss dl = c.loss[d];
+    if (dl.maxDeliveredSize >= large || (dl.minLostSize > 0 && !sizesSplit(dl))) {
+      return false;
+    }
+    return !largerDeliveredPending(ctx, c, d, (int) large);
+  }
+
+  /**
+   * The lost packets are larger than the MTU of the interface they never reached (the first hop
+   * that did not see them, on the sending side of a device: not an underlay hop, not a VTEP that
+   * decapsulates what the uplink received): they cannot pass, whatever other traffic the flow has.
+   */
+  private static boolean oversize(DetectorContext ctx, Conversation c, int d) {
+    DirLoss dl = c.loss[d];
+    return dl.lostBefore != null
+        && dl.minLostSize > 0
+        && dl.minLostSize > deviceMtu(ctx, c, d, dl.lostAfter, dl.lostBefore);
+  }
+
+  /** MTU that limits packets going from hop {@code after} to {@code before}, MAX_VALUE if none. */
+  private static int deviceMtu(
+      DetectorContext ctx, Conversation c, int d, String after, String before) {
+    io.hoptrace.schema.InterfaceRole afterRole = null;
+    io.hoptrace.schema.InterfaceRole beforeRole = null;
+    for (PathPlanner.PathHop h : ctx.planner().plan(c, d)) {
+      if (h.hop().equals(after)) {
+        afterRole = h.role();
+      } else if (h.hop().equals(before)) {
+        beforeRole = h.role();
+      }
+    }
+    if (afterRole == io.hoptrace.schema.InterfaceRole.UPLINK
+        || beforeRole == io.hoptrace.schema.InterfaceRole.UPLINK) {
+      return Integer.MAX_VALUE;
+    }
+    int m = ctx.inventory().hopMtu(before);
+    return m > 0 ? m : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Whether a packet of direction d at least {@code size} bytes is pending but was already seen at
+   * the end of its path (delivered, not yet settled): it contradicts an MTU diagnosis.
+   */
+  private static boolean largerDeliveredPending(
+      DetectorContext ctx, Conversation c, int d, int size) {
+    if (size <= 0) {
+      return false;
+    }
+    List<PathPlanner.PathHop> path = null;
+    for (Pending p : c.pending) {
+      if (p.dir == d && p.size >= size) {
+        if (path == null) {
+          path = ctx.planner().plan(c, d);
+          if (path.isEmpty()) {
+            return false;
+          }
+        }
+        int end = path.get(path.size() - 1).slot();
+        if (end >= 0 && end < 64 && (p.mask & (1L << end)) != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -284,55 +367,24 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
     boolean localised = lossBased || recentLargeLoss(dl, t);
     String after = localised ? dl.lostAfter : null;
     String before = localised ? dl.lostBefore : null;
+    // bounds from the packets themselves: the largest that passed, below the smallest lost
+    int lower = dl.maxDeliveredSize;
+    int upper = dl.minLostSize > 0 ? dl.minLostSize - 1 : -1;
     int pmtu = -1;
     String source;
     if (icmp && st.icmpMtu > 0) {
       pmtu = st.icmpMtu;
       source = "icmp from " + st.icmpReporter;
     } else {
-      source = "unknown";
-      HopDir enc = null;
-      String encNode = null;
-      for (HopSlot s : c.slots) {
-        if (s.dir[d].encapType >= 0) {
-          enc = s.dir[d];
-          encNode = s.node;
-          break;
-        }
-      }
-      if (enc != null) {
-        int overhead =
-            switch (StateCodes.encap(enc.encapType)) {
-              case IPIP -> 20;
-              case GRE -> 24;
-              default -> 50;
-            };
-        if (enc.outerSrc != null && enc.outerSrc.indexOf(':') >= 0) {
-          overhead += 20;
-        }
-        int uplink = inventory.uplinkMtu(encNode);
-        if (uplink > 0) {
-          pmtu = uplink - overhead;
-          source =
-              "uplink MTU "
-                  + uplink
-                  + " of "
-                  + encNode
-                  + " minus "
-                  + overhead
-                  + " bytes encapsulation";
-        }
-      }
-      if (pmtu < 0 && after != null) {
-        int m = inventory.mtu(HopId.nodeOf(after), HopId.ifaceOf(before != null ? before : after));
-        if (m > 0) {
-          pmtu = m;
-          source = "MTU of " + (before != null ? before : after);
-        }
-      }
-      if (pmtu < 0 && dl.maxDeliveredSize > 0) {
-        pmtu = dl.maxDeliveredSize;
-        source = "largest packet that passed";
+      PathMtu inv = inventoryPathMtu(inventory, c, path, d);
+      if (inv != null && inv.mtu >= lower && (upper < 0 || inv.mtu <= upper)) {
+        pmtu = inv.mtu;
+        source = inv.source;
+      } else if (lower > 0 && lower == upper) {
+        pmtu = lower;
+        source = "largest packet that passed, one byte below the smallest lost";
+      } else {
+        source = "unknown";
       }
     }
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -344,6 +396,10 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
       facts.put("pathMtu", String.valueOf(pmtu));
     }
     facts.put("pathMtuSource", source);
+    if (pmtu <= 0 && lower > 0 && upper >= lower) {
+      facts.put("pathMtuMin", String.valueOf(lower));
+      facts.put("pathMtuMax", String.valueOf(upper));
+    }
     if (dl.maxDeliveredSize > 0) {
       facts.put("largestPassed", String.valueOf(dl.maxDeliveredSize));
     }
@@ -364,7 +420,13 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
             + (icmp ? " (frag-needed/packet-too-big received from " + st.icmpReporter + ")" : "")
             + (pmtu > 0
                 ? ": path MTU is " + pmtu + "; set the pod/VTEP MTU to at most " + pmtu
-                : ": lower the pod/VTEP MTU");
+                : lower > 0 && upper >= lower
+                    ? ": path MTU is between "
+                        + lower
+                        + " and "
+                        + upper
+                        + "; lower the pod/VTEP MTU"
+                    : ": lower the pod/VTEP MTU");
     long count = Math.max(1, counts.get("largeLost") + largeRetrans + (icmp ? 1 : 0));
     return Alerts.build(
         AlertType.MTU_BLACKHOLE,
@@ -380,5 +442,56 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
         counts,
         facts,
         Alerts.communityIds(c));
+  }
+
+  private record PathMtu(int mtu, String source) {}
+
+  /**
+   * The path MTU from the node inventory: the smallest MTU of the interfaces on the direction's
+   * path (pod, veth, bridge, VTEP: the inner packet's devices) and of each encapsulating node's
+   * uplink minus the encapsulation overhead; null when the inventory knows none of them.
+   */
+  private static PathMtu inventoryPathMtu(
+      InventoryIndex inventory, Conversation c, List<PathPlanner.PathHop> path, int d) {
+    int best = Integer.MAX_VALUE;
+    String source = null;
+    for (PathPlanner.PathHop h : path) {
+      if (h.role() == io.hoptrace.schema.InterfaceRole.UPLINK) {
+        continue;
+      }
+      int m = inventory.hopMtu(h.hop());
+      if (m > 0 && m < best) {
+        best = m;
+        source = "MTU of " + h.hop();
+      }
+    }
+    for (HopSlot s : c.slots) {
+      HopDir enc = s.dir[d];
+      if (enc.encapType < 0) {
+        continue;
+      }
+      int overhead =
+          switch (StateCodes.encap(enc.encapType)) {
+            case IPIP -> 20;
+            case GRE -> 24;
+            default -> 50;
+          };
+      if (enc.outerSrc != null && enc.outerSrc.indexOf(':') >= 0) {
+        overhead += 20;
+      }
+      int uplink = inventory.uplinkMtu(s.node);
+      if (uplink > 0 && uplink - overhead < best) {
+        best = uplink - overhead;
+        source =
+            "uplink MTU "
+                + uplink
+                + " of "
+                + s.node
+                + " minus "
+                + overhead
+                + " bytes encapsulation";
+      }
+    }
+    return source == null ? null : new PathMtu(best, source);
   }
 }

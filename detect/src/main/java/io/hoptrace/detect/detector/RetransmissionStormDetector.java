@@ -8,9 +8,12 @@ import io.hoptrace.detect.Hints;
 import io.hoptrace.detect.HopDir;
 import io.hoptrace.detect.HopSlot;
 import io.hoptrace.detect.PathPlanner;
+import io.hoptrace.detect.Pending;
 import io.hoptrace.detect.Setting;
 import io.hoptrace.detect.TcpAnalyzer;
 import io.hoptrace.detect.TupleInfo;
+import io.hoptrace.detect.state.StateIn;
+import io.hoptrace.detect.state.StateOut;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertType;
@@ -88,9 +91,30 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
     return new FlowAlert();
   }
 
+  /** Version 2: {@link FlowAlert} and its {@code heldSince}; version 1 without it. */
+  private static final SliceCodec<FlowAlert> CODEC =
+      new SliceCodec<>() {
+        @Override
+        public int version() {
+          return 2;
+        }
+
+        @Override
+        public void write(StateOut out, FlowAlert s) {
+          s.write(out);
+          out.ts(s.heldSince);
+        }
+
+        @Override
+        public void read(StateIn in, int version, FlowAlert s) {
+          s.read(in);
+          s.heldSince = version >= 2 ? in.ts() : -1;
+        }
+      };
+
   @Override
   public SliceCodec<FlowAlert> codec() {
-    return FlowAlert.CODEC;
+    return CODEC;
   }
 
   @Override
@@ -129,6 +153,9 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
 
   @Override
   public long nextDeadline(DetectorContext ctx, Conversation c, FlowAlert s, long t) {
+    if (s.heldSince >= 0) {
+      return Math.max(t + 1, s.heldSince + ctx.latenessNanos() + 1);
+    }
     return s.active ? Paths.nextBoundary(t, ctx.lossWindowNanos()) : Long.MAX_VALUE;
   }
 
@@ -162,6 +189,19 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
       }
     }
     boolean active = !suppressed && bestSlot >= 0;
+    // retransmissions are seen before the segments they replace settle as lost: the first report
+    // waits (at most the lateness) for them, so that it names the segment where they disappear
+    boolean hold = false;
+    if (active && !s.active && !localised(c, bestDir, t)) {
+      if (s.heldSince < 0) {
+        s.heldSince = t;
+      }
+      hold = t - s.heldSince <= ctx.latenessNanos() && unsettled(ctx, c, bestDir);
+    }
+    if (!active || !hold) {
+      s.heldSince = -1;
+    }
+    active &= !hold;
     TupleInfo f = c.first();
     int d = bestDir;
     String dest = d == 0 ? f.dst : f.src;
@@ -184,7 +224,7 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
     HopSlot h = c.slots.get(slot);
     HopDir hd = h.dir[d];
     DirLoss dl = c.loss[d];
-    boolean localised = dl.lastLostTs >= 0 && t - dl.lastLostTs <= 2 * windowNs;
+    boolean localised = localised(c, d, t);
     List<PathPlanner.PathHop> path = ctx.planner().plan(c, d);
     TupleInfo f = c.first();
     String from = d == 0 ? f.src : f.dst;
@@ -226,5 +266,31 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
         counts,
         facts,
         Alerts.communityIds(c));
+  }
+
+  /** Packets of direction d settled as lost lately: the segment where they disappear is known. */
+  private boolean localised(Conversation c, int d, long t) {
+    DirLoss dl = c.loss[d];
+    return dl.lastLostTs >= 0 && dl.lostBefore != null && t - dl.lastLostTs <= 2 * windowNs;
+  }
+
+  /** A packet of direction d is pending short of the end of its path (its fate is not known). */
+  private static boolean unsettled(DetectorContext ctx, Conversation c, int d) {
+    List<PathPlanner.PathHop> path = null;
+    for (Pending p : c.pending) {
+      if (p.dir == d) {
+        if (path == null) {
+          path = ctx.planner().plan(c, d);
+          if (path.stream().filter(h -> h.slot() >= 0).count() < 2) {
+            return false; // seen on one hop only: settling cannot say where packets disappear
+          }
+        }
+        int end = path.get(path.size() - 1).slot();
+        if (end < 0 || end >= 64 || (p.mask & (1L << end)) == 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
