@@ -17,9 +17,9 @@ final class PipelineOptions {
       names = "--partitions",
       paramLabel = "N",
       description =
-          "Partitions of the packets topic in the embedded pipeline (default: 1; NAT stitching"
-              + " needs every flow key of a conversation on one partition until the linking stage"
-              + " lands).")
+          "Partitions of the packets topic in the embedded pipeline (default: 1). The replay"
+              + " publishes every tuple of a NAT-ed conversation under one key, so NAT-ed"
+              + " conversations are stitched at any partition count.")
   Integer partitions;
 
   @Option(
