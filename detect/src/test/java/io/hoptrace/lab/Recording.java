@@ -31,7 +31,11 @@ public record Recording(List<NodeInventory> nodes, List<List<PacketSummary>> hop
   }
 
   public static Recording read(String scenario) throws IOException {
-    Path dir = dir(scenario);
+    return read(dir(scenario));
+  }
+
+  /** Reads the recording in {@code dir} (manifest.json, its captures, truth.json). */
+  public static Recording read(Path dir) throws IOException {
     ObjectMapper json = new ObjectMapper();
     JsonNode m = json.readTree(dir.resolve("manifest.json").toFile());
     List<List<PacketSummary>> hops = new ArrayList<>();
