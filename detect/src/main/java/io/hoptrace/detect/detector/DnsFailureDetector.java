@@ -19,13 +19,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * DNS_FAILURE: decoded DNS queries answered SERVFAIL/REFUSED or unanswered for {@code
  * dns.timeout.ms} are events of their resolver; stage 2 fires from {@code dns.min.failures} in
  * {@code dns.window.ms}. The slice holds the conversation's recent queries.
  */
-public final class DnsFailureDetector implements Detector<DnsFailureDetector.State> {
+public final class DnsFailureDetector extends BaseDetector<DnsFailureDetector.State> {
   public static final Setting<Long> TIMEOUT_MS =
       Setting.ms("dns.timeout.ms", 2_000, "A DNS query without answer for this long failed.");
   public static final Setting<Long> WINDOW_MS =
@@ -92,23 +93,9 @@ public final class DnsFailureDetector implements Detector<DnsFailureDetector.Sta
   private final long windowNs;
 
   public DnsFailureDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 6, Set.of());
     this.timeoutNs = cfg.nanos(TIMEOUT_MS);
     this.windowNs = cfg.nanos(WINDOW_MS);
-  }
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 6;
   }
 
   @Override

@@ -22,13 +22,14 @@ import io.hoptrace.schema.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ICMP_UNREACHABLE: every ICMP error about a conversation is an event of its (reporter, target,
  * code); stage 2 fires from {@code icmp.min.count} in {@code icmp.window.ms}. Keeps no state: the
  * core attributes the error to the quoted conversation and drops duplicates.
  */
-public final class IcmpUnreachableDetector implements Detector<Void> {
+public final class IcmpUnreachableDetector extends BaseDetector<Void> {
   public static final Setting<Long> WINDOW_MS =
       Setting.ms("icmp.window.ms", 10_000, "Window of the ICMP_UNREACHABLE pattern.");
   public static final Setting<Long> MIN_COUNT =
@@ -49,21 +50,8 @@ public final class IcmpUnreachableDetector implements Detector<Void> {
       new Detectors.Registration(
           ALERT, List.of(WINDOW_MS, MIN_COUNT), IcmpUnreachableDetector::new);
 
-  public IcmpUnreachableDetector(DetectionConfig cfg) {}
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 4;
+  public IcmpUnreachableDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 4, Set.of());
   }
 
   @Override

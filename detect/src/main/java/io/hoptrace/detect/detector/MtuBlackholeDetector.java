@@ -21,6 +21,7 @@ import io.hoptrace.schema.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * MTU_BLACKHOLE: large packets lost while small ones pass, large DF segments retransmitted, or an
@@ -29,7 +30,7 @@ import java.util.Map;
  * loss counters it reads ({@code DirLoss.lostLarge} ...) are kept by the core's settlement with
  * {@link #LARGE_BYTES} and {@link #WINDOW_MS}.
  */
-public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector.State> {
+public final class MtuBlackholeDetector extends BaseDetector<MtuBlackholeDetector.State> {
   public static final Setting<Long> WINDOW_MS =
       Setting.ms("mtu.window.ms", 10_000, "Window of MTU_BLACKHOLE.");
   public static final Setting<Long> LARGE_BYTES =
@@ -94,25 +95,11 @@ public final class MtuBlackholeDetector implements Detector<MtuBlackholeDetector
   private final long minLost;
 
   public MtuBlackholeDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 3, Set.of());
     this.windowNs = cfg.nanos(WINDOW_MS);
     this.stormNs = cfg.nanos(RetransmissionStormDetector.WINDOW_MS);
     this.large = cfg.get(LARGE_BYTES);
     this.minLost = cfg.get(MIN_LOST);
-  }
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 3;
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.Set;
  * misdirected encapsulation) explains the loss: it runs after those detectors and reads {@link
  * Conversation#lossExplainedUntil()}. Request tracking ({@code firstUnanswered}) is the core's.
  */
-public final class OneWayDetector implements Detector<FlowAlert> {
+public final class OneWayDetector extends BaseDetector<FlowAlert> {
   public static final Setting<Long> WINDOW_MS =
       Setting.ms(
           "oneway.window.ms",
@@ -51,28 +51,9 @@ public final class OneWayDetector implements Detector<FlowAlert> {
   private final long minLost;
 
   public OneWayDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 1, Set.of(AlertType.MTU_BLACKHOLE, AlertType.VTEP_MISMATCH));
     this.windowNs = cfg.nanos(WINDOW_MS);
     this.minLost = cfg.get(MIN_LOST);
-  }
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 1;
-  }
-
-  @Override
-  public Set<AlertType> after() {
-    return Set.of(AlertType.MTU_BLACKHOLE, AlertType.VTEP_MISMATCH);
   }
 
   @Override

@@ -29,7 +29,7 @@ import java.util.Set;
  * replies. Keeps its per-hop windows ({@code HopDir.segWin}, {@code retransWin}) in the hop slots;
  * suppressed while a specific cause explains the loss (runs after MTU_BLACKHOLE and VTEP_MISMATCH).
  */
-public final class RetransmissionStormDetector implements Detector<FlowAlert> {
+public final class RetransmissionStormDetector extends BaseDetector<FlowAlert> {
   public static final Setting<Long> WINDOW_MS =
       Setting.ms("storm.window.ms", 10_000, "Window of RETRANSMISSION_STORM.");
   public static final Setting<Long> MIN_RETRANSMISSIONS =
@@ -61,29 +61,10 @@ public final class RetransmissionStormDetector implements Detector<FlowAlert> {
   private final double ratio;
 
   public RetransmissionStormDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 2, Set.of(AlertType.MTU_BLACKHOLE, AlertType.VTEP_MISMATCH));
     this.windowNs = cfg.nanos(WINDOW_MS);
     this.min = cfg.get(MIN_RETRANSMISSIONS);
     this.ratio = cfg.get(MIN_RATIO);
-  }
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 2;
-  }
-
-  @Override
-  public Set<AlertType> after() {
-    return Set.of(AlertType.MTU_BLACKHOLE, AlertType.VTEP_MISMATCH);
   }
 
   @Override

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * VTEP_MISMATCH: encapsulated packets, seen where they leave their sender, whose outer addresses
@@ -35,7 +36,7 @@ import java.util.Map;
  * misdirected destination explains the conversation's losses ({@link Conversation#explainLoss}).
  * The inventory's own conflicts are checked by the core's {@code InventoryAudit}.
  */
-public final class VtepMismatchDetector implements Detector<VtepMismatchDetector.State> {
+public final class VtepMismatchDetector extends BaseDetector<VtepMismatchDetector.State> {
   public static final Setting<Long> WINDOW_MS =
       Setting.ms("vtep.window.ms", 10_000, "Window of VTEP_MISMATCH.");
   public static final Setting<Long> MIN_PACKETS =
@@ -106,21 +107,8 @@ public final class VtepMismatchDetector implements Detector<VtepMismatchDetector
     }
   }
 
-  public VtepMismatchDetector(DetectionConfig cfg) {}
-
-  @Override
-  public AlertSpec alert() {
-    return ALERT;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return REGISTRATION.settings();
-  }
-
-  @Override
-  public int stateCode() {
-    return 5;
+  public VtepMismatchDetector(DetectionConfig cfg) {
+    super(ALERT, REGISTRATION, 5, Set.of());
   }
 
   @Override
