@@ -1,5 +1,7 @@
 package io.hoptrace.detect;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -99,6 +101,28 @@ final class ConversationLifecycle {
     stores.conversations().delete(c.id);
     timers.cancel(c.id, c.deadline);
     count.accept("conversations.ended");
+  }
+
+  /**
+   * Sets the timer of every stored conversation at its deadline again, for hosts whose timers are
+   * derived state rebuilt at start (not restored with the conversations).
+   *
+   * @return the number of timers set
+   */
+  int restoreTimers() {
+    List<Conversation> waiting = new ArrayList<>();
+    stores
+        .conversations()
+        .forEach(
+            (id, c) -> {
+              if (c.deadline != Deadlines.NONE) {
+                waiting.add(c);
+              }
+            });
+    for (Conversation c : waiting) {
+      timers.wake(c.id, Deadlines.NONE, c.deadline);
+    }
+    return waiting.size();
   }
 
   /** Moves the conversation's timer to the earliest time after t it needs attention. */

@@ -510,6 +510,17 @@ public final class FlowDetector implements DetectorContext {
     return nat.rebuildIndex();
   }
 
+  /**
+   * For hosts whose timers are not part of their restored state (the Kafka Streams host keeps its
+   * deadline index in memory, like the NAT index): wakes every restored conversation at its
+   * deadline again. Call once, after state is restored and before the first packet.
+   *
+   * @return the number of timers set
+   */
+  public int restoreTimers() {
+    return lifecycle.restoreTimers();
+  }
+
   public void checkInventory() {
     refreshInventory(true);
     inventoryUnchecked = true;

@@ -39,10 +39,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
  *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, the index of deadlines by time, hops; the NAT
- *       fingerprint index is in memory, rebuilt from the conversations when a task starts), each
- *       behind a cache of decoded values written back at every commit ({@link ObjectCachingStore}).
- *       Emits flow records to {@code flows} and findings keyed by their alert subject.
+ *       persistent stores (conversations, aliases, hops), each behind a cache of decoded values
+ *       written back at every commit ({@link ObjectCachingStore}). Derived state is in memory only,
+ *       rebuilt from the restored conversations when a task starts: the NAT fingerprint index and
+ *       the index of deadlines by time (each conversation holds its own deadline). Emits flow
+ *       records to {@code flows} and findings keyed by their alert subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -59,11 +60,11 @@ import org.apache.kafka.streams.state.Stores;
  * partition ends every conversation of that partition's task and flushes every window; the marker
  * is forwarded to every partition of stage 2. A replay tool sends it to every partition.
  *
- * <p>Design limit (NAT): stitching flow keys rewritten by NAT needs both keys on one task, since
- * the fingerprint index and the conversations live in the task's stores. It works when the packets
- * topic has one partition (the embedded default); with more partitions, keys of one NAT-ed
- * conversation that hash to different partitions stay separate conversations (never wrongly
- * merged). A later version can repartition by a NAT-invariant key first.
+ * <p>NAT: stitching flow keys rewritten by NAT needs every tuple of a conversation on one task (the
+ * fingerprint index and the conversations live in the task's stores). Publishers key each summary
+ * by its conversation's route key ({@code io.hoptrace.route.NatLinks}), so any partition count
+ * works for replays; tuples of one NAT-ed conversation published under different keys stay separate
+ * conversations (never wrongly merged). See docs/detection.md, "NAT linking across partitions".
  *
  * <p>Other limits: the event-time extrapolation of the wall clock restarts from the first record
  * after a restart; undecodable records are counted and skipped ({@link
@@ -77,7 +78,6 @@ public final class DetectionTopology {
   public static final String NODES_STORE = "nodes";
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String ALIASES_STORE = "aliases";
-  public static final String DEADLINE_INDEX_STORE = "deadline-index";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
 
@@ -163,10 +163,6 @@ public final class DetectionTopology {
         NodesUpdater::new);
     b.addStateStore(kv(CONVERSATIONS_STORE, Serdes.String(), Codecs.conversation(), true));
     b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
-    // scanned by every punctuation, which writes the object cache back first: Kafka Streams' byte
-    // cache below absorbs those write-backs until the commit
-    b.addStateStore(
-        kv(DEADLINE_INDEX_STORE, Serdes.String(), Codecs.longValue(), false).withCachingEnabled());
     b.addStateStore(kv(HOPS_STORE, Serdes.String(), Codecs.hopInfo(), false));
     b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), Codecs.aggregate(), true));
     KStream<String, PacketSummary> packets =
@@ -181,7 +177,6 @@ public final class DetectionTopology {
             Named.as("flow-detector"),
             CONVERSATIONS_STORE,
             ALIASES_STORE,
-            DEADLINE_INDEX_STORE,
             HOPS_STORE);
     one.filter((k, v) -> v.flow() != null, Named.as("flow-records"))
         .mapValues(StageOne::flow, Named.as("flow-record"))

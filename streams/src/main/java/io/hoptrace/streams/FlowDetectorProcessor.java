@@ -53,7 +53,8 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
             // the NAT fingerprint index is derived state: in memory, rebuilt from the restored
             // conversations below (no store, no changelog: 2/3 of stage 1's state writes)
             new InMemoryStateStore<>(),
-            new Deadlines(context.getStateStore(DetectionTopology.DEADLINE_INDEX_STORE)),
+            // so is the index of deadlines by time: each conversation holds its own deadline
+            new Deadlines(new InMemoryStateStore<>()),
             context.getStateStore(DetectionTopology.HOPS_STORE));
     KeyValueStore<String, NodeInventory> nodes =
         context.getStateStore(DetectionTopology.NODES_STORE);
@@ -91,8 +92,13 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
               }
             });
     int indexed = core.rebuildNatIndex();
-    if (indexed > 0) {
-      LOG.info("task {}: NAT index rebuilt from state ({} sightings)", context.taskId(), indexed);
+    int waiting = core.restoreTimers();
+    if (indexed > 0 || waiting > 0) {
+      LOG.info(
+          "task {}: NAT index and timers rebuilt from state ({} sightings, {} timers)",
+          context.taskId(),
+          indexed,
+          waiting);
     }
     inventoryTask = context.taskId().partition() == 0;
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);

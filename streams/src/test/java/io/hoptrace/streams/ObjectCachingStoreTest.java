@@ -19,7 +19,6 @@ class ObjectCachingStoreTest {
       List.of(
           DetectionTopology.CONVERSATIONS_STORE,
           DetectionTopology.ALIASES_STORE,
-          DetectionTopology.DEADLINE_INDEX_STORE,
           DetectionTopology.HOPS_STORE);
 
   @Test

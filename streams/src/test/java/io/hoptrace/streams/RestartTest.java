@@ -90,6 +90,33 @@ class RestartTest {
   }
 
   /**
+   * The index of deadlines by time is kept in memory and rebuilt from the restored conversations:
+   * an unanswered SYN whose job restarts before its one-way window ends still alerts when the
+   * window ends, with no further packet to wake its conversation.
+   */
+  @Test
+  void timersSurviveARestartOfASilentConversation(@TempDir Path dir) throws IOException {
+    Path first = dir.resolve("first");
+    Path copy = dir.resolve("copy");
+    try (TopologyHarness h = new TopologyHarness(first)) {
+      h.nodes(Lab.inventory());
+      h.send(lab.over(tcp(POD_A, 40071, POD_B, 80, SYN, 100, 0, 0), sec(0), A_TO_B.subList(0, 5)));
+      h.idle(1_000_000_000L);
+      assertThat(h.alerts()).isEmpty();
+      copyTree(first, copy);
+      h.stop();
+    }
+    try (TopologyHarness h = new TopologyHarness(copy)) {
+      // the restarted job's wall clock runs on from its first record: one record of another node
+      h.send(List.of(lab.at(udp(POD_B, 5353, POD_A, 5354, 10), sec(1.5), B_POD)));
+      h.idle(14_000_000_000L);
+      assertThat(h.firing(AlertType.ONE_WAY))
+          .extracting(Alert::getSubject)
+          .anyMatch(s -> s.getSport() == 40071 && s.getDport() == 80);
+    }
+  }
+
+  /**
    * The NAT fingerprint index is kept in memory and rebuilt from the restored conversations: a
    * restart between a packet's pre-NAT sighting (the NodePort on node-b's uplink) and its post-NAT
    * sightings (DNAT + MASQUERADE, over VXLAN to pod-a1) still stitches one conversation.
