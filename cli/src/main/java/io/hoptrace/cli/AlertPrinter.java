@@ -1,10 +1,9 @@
 package io.hoptrace.cli;
 
-import io.hoptrace.contract.IpProto;
+import io.hoptrace.notify.AlertText;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
 import io.hoptrace.schema.LostAt;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -57,46 +56,11 @@ public final class AlertPrinter {
 
   /** {@code tcp 10.0.0.1:1234 -> 10.0.0.2:80}, or the subject's node / VTEP / destination. */
   public static String subject(AlertSubject s) {
-    StringBuilder b = new StringBuilder();
-    if (s.getSrc() != null || s.getDst() != null) {
-      if (s.getProto() >= 0) {
-        b.append(protoName(s.getProto())).append(' ');
-      }
-      if (s.getSrc() != null) {
-        b.append(endpoint(s.getSrc(), s.getSport())).append(" -> ");
-      }
-      b.append(endpoint(s.getDst(), s.getDport()));
-    }
-    if (s.getNode() != null) {
-      b.append(b.length() > 0 ? " " : "").append("node ").append(s.getNode());
-    }
-    if (s.getVtep() != null) {
-      b.append(b.length() > 0 ? " " : "").append("vtep ").append(s.getVtep());
-    }
-    if (b.length() == 0) {
-      b.append(s.getKind());
-    }
-    return b.toString();
-  }
-
-  private static String endpoint(String addr, int port) {
-    if (addr == null) {
-      return "?";
-    }
-    if (port < 0) {
-      return addr;
-    }
-    return addr.indexOf(':') >= 0 ? "[" + addr + "]:" + port : addr + ":" + port;
+    return AlertText.subject(s);
   }
 
   static String protoName(int proto) {
-    String name = IpProto.name(proto);
-    return name != null ? name : "proto " + proto;
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return AlertText.protoName(proto);
   }
 
   private static String pad(String s, int n) {

@@ -1,6 +1,7 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Analysis;
@@ -75,11 +76,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipelineOptions;
 
+  @Mixin NotifyOptions notifyOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipelineConfig pipelineConfig = pipelineOptions.config();
+    NotifyOptions.validate(notifyOptions);
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
         EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
@@ -126,6 +130,13 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    if (notifyOptions.alertmanager != null || notifyOptions.syslog != null) {
+      // every record in the job's order: FIRING, updates, the RESOLVED of the end of input
+      try (AlertSinks sinks = notifyOptions.open()) {
+        r.alertRecords().forEach(sinks);
+        NotifyOptions.finish(sinks, "analyze", err);
+      }
+    }
     err.println(
         "hoptrace analyze: "
             + r.summaries()

@@ -3,6 +3,7 @@ package io.hoptrace.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
@@ -74,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipelineOptions;
 
+  @Mixin NotifyOptions notifyOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -86,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     DetectionConfig detection = detectionOptions.config();
     PipelineConfig pipelineConfig = pipelineOptions.config();
+    NotifyOptions.validate(notifyOptions);
     Path dir =
         recordings != null
             ? recordings
@@ -102,8 +106,9 @@ final class DemoCommand implements Callable<Integer> {
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
     err.println("hoptrace demo: starting the embedded broker and the detection job ...");
     err.flush();
-    try (EmbeddedPipeline p =
-        EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start()) {
+    try (AlertSinks sinks = notifyOptions.open();
+        EmbeddedPipeline p =
+            EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start()) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -116,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                   out.flush();
                 }
                 printed.incrementAndGet();
+                sinks.accept(a);
               })) {
         err.println(
             "hoptrace demo: broker on "
@@ -138,6 +144,7 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(400);
           }
         }
+        NotifyOptions.finish(sinks, "demo", err);
         if (!exitAfterReplay) {
           err.println("hoptrace demo: replay done; the job keeps running. Ctrl-C to stop.");
           err.flush();
