@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --alertmanager URL}, {@code --syslog URI} and {@code --syslog-format}: where alert records
- * go besides Kafka ({@link AlertSinks}), shared by {@code demo} and {@code analyze}.
+ * go besides Kafka ({@link AlertSinks}), shared by {@code demo}, {@code analyze} and {@code run}.
  */
 final class NotifyOptions {
   @Option(

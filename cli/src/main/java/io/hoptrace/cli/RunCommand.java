@@ -1,5 +1,7 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.notify.AlertSinks;
+import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionJob;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
@@ -9,6 +11,7 @@ import io.hoptrace.streams.DetectionTopology;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -81,11 +84,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin NotifyOptions notifyOptions;
+
+  @Option(
+      names = "--quiet",
+      description = "Do not print alerts as they fire (they still go to Kafka and the sinks).")
+  boolean quiet;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
+    NotifyOptions.validate(notifyOptions);
     Topics topics = Topics.withPrefix(topicPrefix);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -127,7 +138,33 @@ final class RunCommand implements Callable<Integer> {
             + topics.alertsEcs()
             + "); Ctrl-C to stop");
     err.flush();
-    stopped.await();
+    PrintWriter out = spec.commandLine().getOut();
+    AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
+    try (AlertSinks sinks = notifyOptions.open();
+        AlertFollower follower =
+            AlertFollower.start(
+                bootstrap,
+                topics.alerts(),
+                Duration.ofMinutes(2),
+                firing -> {
+                  sinks.restore(firing);
+                  if (!firing.isEmpty()) {
+                    err.println("hoptrace run: " + firing.size() + " alert(s) firing at start");
+                    err.flush();
+                  }
+                },
+                a -> {
+                  if (!quiet) {
+                    synchronized (out) {
+                      out.println(printer.line(a));
+                      out.flush();
+                    }
+                  }
+                  sinks.accept(a);
+                })) {
+      stopped.await();
+      NotifyOptions.finish(sinks, "run", err);
+    }
     if (job.failure().isPresent()) {
       err.println("hoptrace run: job failed: " + job.failure().get());
       return 1;

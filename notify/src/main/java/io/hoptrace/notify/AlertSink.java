@@ -13,6 +13,13 @@ public interface AlertSink extends AutoCloseable {
   void accept(Alert alert);
 
   /**
+   * An alert still firing when the command (re)started, known from the alerts topic: sinks that
+   * hold state (Alertmanager forgets alerts not posted again) take it as if it came now; sinks that
+   * got it before (syslog) ignore it.
+   */
+  default void restore(Alert firing) {}
+
+  /**
    * Waits until everything accepted so far is delivered (or counted as dropped/rejected).
    *
    * @return false if {@code timeout} passed first

@@ -64,6 +64,15 @@ public final class AlertSinks implements Consumer<Alert>, AutoCloseable {
     }
   }
 
+  /** Alerts firing when the command (re)started ({@link AlertSink#restore}). */
+  public void restore(List<Alert> firing) {
+    for (Alert a : firing) {
+      for (AlertSink s : sinks) {
+        s.restore(a);
+      }
+    }
+  }
+
   /**
    * Waits up to {@code timeout} (in all) for every sink to deliver what it was given.
    *

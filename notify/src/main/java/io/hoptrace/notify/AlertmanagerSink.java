@@ -108,6 +108,11 @@ public final class AlertmanagerSink implements AlertSink {
     delivery.offer(List.of(a));
   }
 
+  @Override
+  public void restore(Alert firing) {
+    accept(firing);
+  }
+
   /** Alerts now firing as far as this sink knows (posted again periodically). */
   public int firing() {
     synchronized (firing) {

@@ -292,15 +292,19 @@ public final class EmbeddedPipeline implements DetectionHost {
     return new TopicTail<>(bootstrapServers(), topics.flows(), AvroSerde.flowRecord()::decode);
   }
 
+  /** What {@link #readAlerts} / {@link #readFlows} read so far (each call reads on from there). */
+  private final List<Alert> alertsRead = new ArrayList<>();
+
+  private final List<FlowRecord> flowsRead = new ArrayList<>();
+
   /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */
   @Override
   public synchronized List<Alert> readAlerts() {
     if (alertTail == null) {
       alertTail = tailAlerts();
     }
-    List<Alert> out = new ArrayList<>();
-    alertTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
-    return out;
+    alertTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> alertsRead.add(i.value()));
+    return List.copyOf(alertsRead);
   }
 
   /** Every flow record committed so far (interim and final), in topic order. */
@@ -309,9 +313,8 @@ public final class EmbeddedPipeline implements DetectionHost {
     if (flowTail == null) {
       flowTail = tailFlows();
     }
-    List<FlowRecord> out = new ArrayList<>();
-    flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
-    return out;
+    flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> flowsRead.add(i.value()));
+    return List.copyOf(flowsRead);
   }
 
   /**
