@@ -69,6 +69,11 @@ public final class AlertFollower implements AutoCloseable {
       tail.close();
       throw e;
     }
+    return follow(tail, onNew);
+  }
+
+  /** Calls {@code onNew} for every record {@code tail} reads from its position on. */
+  static AlertFollower follow(TopicTail<Alert> tail, Consumer<Alert> onNew) {
     AlertFollower f = new AlertFollower(tail, onNew);
     f.reader.start();
     return f;

@@ -30,8 +30,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -323,33 +321,7 @@ public final class EmbeddedPipeline implements DetectionHost {
    */
   @Override
   public Watch watchAlerts(Consumer<Alert> onAlert) {
-    TopicTail<Alert> tail = tailAlerts();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  for (var item : tail.poll(Duration.ofMillis(200))) {
-                    onAlert.accept(item.value());
-                  }
-                }
-              } catch (WakeupException | InterruptException e) {
-                // stopping
-              } finally {
-                tail.close();
-              }
-            },
-            "hoptrace-alerts-watch");
-    reader.setDaemon(true);
-    reader.start();
-    return () -> {
-      tail.wakeup();
-      try {
-        reader.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    return AlertFollower.follow(tailAlerts(), onAlert)::close;
   }
 
   /** Stops the job, the readers and the broker; deletes temporary directories. Idempotent. */
