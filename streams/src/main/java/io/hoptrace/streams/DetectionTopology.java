@@ -2,6 +2,7 @@ package io.hoptrace.streams;
 
 import io.hoptrace.detect.Codecs;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.detect.state.Codec;
 import io.hoptrace.ecs.EcsAlertJson;
 import io.hoptrace.schema.Alert;
@@ -93,6 +94,18 @@ public final class DetectionTopology {
   private final Serde<Alert> alertSerde;
 
   /** Default topics, settings and Avro single-object serdes. */
+  private DetectionStats stats = new DetectionStats();
+
+  /** Where stage 1's cores publish their counters (each task at every wall-clock punctuation). */
+  public DetectionTopology stats(DetectionStats stats) {
+    this.stats = Objects.requireNonNull(stats, "stats");
+    return this;
+  }
+
+  public DetectionStats stats() {
+    return stats;
+  }
+
   public DetectionTopology() {
     this(Topics.defaults(), DetectionConfig.defaults());
   }
@@ -173,7 +186,7 @@ public final class DetectionTopology {
                 .withName("packets"));
     KStream<String, StageOne> one =
         packets.process(
-            () -> new FlowDetectorProcessor(cfg, punctuateInterval),
+            () -> new FlowDetectorProcessor(cfg, punctuateInterval, stats),
             Named.as("flow-detector"),
             CONVERSATIONS_STORE,
             ALIASES_STORE,

@@ -4,6 +4,7 @@ import io.hoptrace.detect.DeadlineTimers;
 import io.hoptrace.detect.Deadlines;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.DetectionOutput;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.detect.EventClock;
 import io.hoptrace.detect.Finding;
 import io.hoptrace.detect.FlowDetector;
@@ -38,9 +39,13 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   private boolean inventoryTask;
   private long errors;
 
-  FlowDetectorProcessor(DetectionConfig cfg, Duration interval) {
+  private final DetectionStats stats;
+  private String source;
+
+  FlowDetectorProcessor(DetectionConfig cfg, Duration interval, DetectionStats stats) {
     this.cfg = cfg;
     this.interval = interval;
+    this.stats = stats;
   }
 
   @Override
@@ -101,6 +106,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
           waiting);
     }
     inventoryTask = context.taskId().partition() == 0;
+    source = context.taskId().toString();
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     context.schedule(interval, PunctuationType.STREAM_TIME, ts -> advanceTo(ts * 1_000_000L));
   }
@@ -121,6 +127,14 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
     }
     if (inventoryTask) {
       core.checkInventory();
+    }
+    stats.publish(source, core);
+  }
+
+  @Override
+  public void close() {
+    if (source != null) {
+      stats.remove(source);
     }
   }
 
