@@ -98,11 +98,14 @@ final class RunCommand implements Callable<Integer> {
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     NotifyOptions.validate(notifyOptions);
     Topics topics = Topics.withPrefix(topicPrefix);
+    int stageOneTasks;
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
+      stageOneTasks = DetectionTopics.partitions(admin, topics.packets());
     }
     Properties props = DetectionTopology.config(bootstrap, appId, stateDir);
+    props.put(DetectionTopology.PACKETS_PARTITIONS_CONFIG, stageOneTasks);
     props.putAll(streamsProperties);
     DetectionJob job =
         new DetectionJob(new DetectionTopology(topics, detectionOptions.config()), props);

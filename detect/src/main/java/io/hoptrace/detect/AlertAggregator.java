@@ -496,8 +496,13 @@ public final class AlertAggregator {
 
   // ------------------------------------------------------------------ time
 
-  /** Advances event time and resolves subjects whose window passed without events. */
+  /**
+   * Advances event time and resolves subjects whose window passed without events. Each subject is
+   * judged at every instant on the way where its outcome can change without a finding (an update
+   * due, a window boundary), so the alerts do not depend on how far each call moves the clock.
+   */
   public void advanceTo(long nowNanos) {
+    long from = now;
     if (nowNanos > now) {
       now = nowNanos;
     }
@@ -516,13 +521,46 @@ public final class AlertAggregator {
       long before = agg.lastEmitTs;
       boolean wasFiring = agg.firing;
       long total = agg.total;
-      evaluateSubject(agg, now, false);
+      stepTo(agg, from, now);
       if (agg.isIdle()) {
         store.delete(k);
       } else if (agg.firing != wasFiring || agg.lastEmitTs != before || agg.total != total) {
         store.put(k, agg);
       }
     }
+  }
+
+  /** Judges a subject at each of its instants in (from, t), then at t. */
+  private void stepTo(Aggregate agg, long from, long t) {
+    long at = from;
+    for (int i = 0; i < 16; i++) {
+      at = nextInstant(agg, at);
+      if (at >= t) {
+        break;
+      }
+      evaluateSubject(agg, at, false);
+    }
+    evaluateSubject(agg, t, false);
+  }
+
+  /** The first instant after {@code after} where a subject's outcome can change by itself. */
+  private long nextInstant(Aggregate agg, long after) {
+    long next = Long.MAX_VALUE;
+    if (agg.firing && updateNs > 0 && agg.total != agg.emittedCount) {
+      long due = agg.lastEmitTs + updateNs;
+      if (due > after) {
+        next = due;
+      }
+    }
+    if (agg.events.bucket != Long.MIN_VALUE) {
+      long w = windowOf(agg.template.getType());
+      for (long b = agg.events.bucket + 1; b <= agg.events.bucket + 2; b++) {
+        if (b * w > after) {
+          next = Math.min(next, b * w);
+        }
+      }
+    }
+    return next;
   }
 
   /** End of input: resolves every event subject. */

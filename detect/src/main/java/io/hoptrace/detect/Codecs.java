@@ -18,21 +18,25 @@ public final class Codecs {
         @Override
         public byte[] encode(Finding f) {
           ByteWriter w = new ByteWriter(256);
-          w.u8(1).str(f.key()).u8(StateCodes.kind(f.kind())).str(f.member());
+          w.u8(2).str(f.key()).u8(StateCodes.kind(f.kind())).str(f.member());
           AlertCodec.write(w, f.alert());
+          w.varLong(f.asOf()).varLong(f.seq());
           return w.toBytes();
         }
 
         @Override
         public Finding decode(byte[] bytes) {
           ByteReader r = new ByteReader(bytes);
-          if (r.u8() != 1) {
-            throw new IllegalStateException("unknown finding version");
+          int version = r.u8();
+          if (version != 1 && version != 2) {
+            throw new IllegalStateException("unknown finding version " + version);
           }
           String key = r.str();
           Finding.Kind kind = StateCodes.kind(r.u8());
           String member = r.str();
-          return new Finding(key, kind, member, AlertCodec.read(r));
+          Finding f = new Finding(key, kind, member, AlertCodec.read(r));
+          // version 1 has no stamp: made at its alert's last-seen time
+          return version == 1 ? f : f.stamped(r.varLong(), r.varLong());
         }
       };
 

@@ -14,6 +14,11 @@ import java.util.Objects;
  *   <li>{@link Kind#EVENT}: {@code count} occurrences happened at {@code lastSeen} (ICMP errors,
  *       failed DNS queries, mismatching encapsulated packets); stage 2 counts them in its window.
  * </ul>
+ *
+ * <p>Stage 1 stamps each finding with the event time it was made at ({@link #asOf()}: the time the
+ * conversation was judged at, which depends only on the conversation's own packets and deadlines)
+ * and a sequence number that orders the findings of one stage-1 task ({@link #seq()}); stage 2
+ * processes findings from several tasks in that order ({@link FindingOrder}).
  */
 public final class Finding {
   /** Whether a finding is a condition (state) or occurrences (event). */
@@ -26,16 +31,38 @@ public final class Finding {
   private final Kind kind;
   private final String member;
   private final Alert alert;
+  private final long asOf;
+  private final long seq;
 
+  /** An unstamped finding: made at its alert's last-seen time. */
   public Finding(String key, Kind kind, String member, Alert alert) {
+    this(key, kind, member, alert, alert.getLastSeen(), 0);
+  }
+
+  public Finding(String key, Kind kind, String member, Alert alert, long asOf, long seq) {
     this.key = Objects.requireNonNull(key);
     this.kind = Objects.requireNonNull(kind);
     this.member = Objects.requireNonNull(member);
     this.alert = Objects.requireNonNull(alert);
+    this.asOf = asOf;
+    this.seq = seq;
+  }
+
+  /** This finding as made at event time {@code asOf}, the {@code seq}-th of its task. */
+  public Finding stamped(long asOf, long seq) {
+    return new Finding(key, kind, member, alert, asOf, seq);
   }
 
   /** A control marker (e.g. end of input) that carries no alert information. */
   public static Finding marker(String key) {
+    return marker(key, "marker", 0);
+  }
+
+  /**
+   * A control marker of the host: e.g. the progress of stage-1 task {@code member} up to event time
+   * {@code asOf}.
+   */
+  public static Finding marker(String key, String member, long asOf) {
     Alert a =
         Alerts.build(
             io.hoptrace.schema.AlertType.ONE_WAY,
@@ -51,7 +78,7 @@ public final class Finding {
             java.util.Map.of(),
             java.util.Map.of(),
             java.util.List.of());
-    return new Finding(key, Kind.EVENT, "marker", a);
+    return new Finding(key, Kind.EVENT, member, a, asOf, 0);
   }
 
   public String key() {
@@ -68,6 +95,16 @@ public final class Finding {
 
   public Alert alert() {
     return alert;
+  }
+
+  /** The event time (ns) stage 1 made this finding at. */
+  public long asOf() {
+    return asOf;
+  }
+
+  /** Position among the findings of the stage-1 task that made it (orders one member's). */
+  public long seq() {
+    return seq;
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class FlowDetector implements DetectorContext {
   private final FlowStores stores;
   private final Timers timers;
   private final InventorySource inventorySource;
-  private final DetectionOutput out;
+  private final StampedOutput out;
   private final boolean onewayDns;
   private final RequestTracker requests;
   private final HopRegistry hops;
@@ -96,7 +96,7 @@ public final class FlowDetector implements DetectorContext {
     this.stores = stores;
     this.timers = timers;
     this.inventorySource = inventory;
-    this.out = out;
+    this.out = new StampedOutput(out);
     this.onewayDns = cfg.get(DetectionConfig.ONE_WAY_DNS);
     this.requests = new RequestTracker(cfg, this::count);
     this.hops = new HopRegistry(stores.hops());
@@ -131,7 +131,7 @@ public final class FlowDetector implements DetectorContext {
             this::nextDeadline,
             c -> ended(c, "expired"),
             this::count);
-    this.audit = new InventoryAudit(stores.aliases(), out);
+    this.audit = new InventoryAudit(stores.aliases(), this.out);
     this.endOfInputNs = endOfInputNanos(cfg, ds);
   }
 
@@ -377,6 +377,7 @@ public final class FlowDetector implements DetectorContext {
     v.tcpClass = cls;
     v.payload = payload;
     v.size = size;
+    out.at = evaluationTime(c);
     for (int i : order) {
       detector(i).onPacket(this, c, v, c.slices[i]);
     }
@@ -483,6 +484,7 @@ public final class FlowDetector implements DetectorContext {
     e.ts = ts;
     e.portUnreachable = portUnreach;
     e.tooBig = tooBig;
+    out.at = evaluationTime(c);
     for (int i : order) {
       detector(i).onIcmpError(this, c, e, c.slices[i]);
     }
@@ -532,6 +534,7 @@ public final class FlowDetector implements DetectorContext {
       return;
     }
     inventoryUnchecked = false;
+    out.at = now;
     audit.check(inventory, now);
   }
 
@@ -604,6 +607,7 @@ public final class FlowDetector implements DetectorContext {
   }
 
   private void evaluate(Conversation c, long t, boolean fin) {
+    out.at = t;
     settler.settleDue(c, t, fin);
     for (int i : judged(c)) {
       detector(i).evaluate(this, c, c.slices[i], t, fin);

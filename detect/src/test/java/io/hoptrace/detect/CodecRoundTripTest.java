@@ -83,6 +83,37 @@ class CodecRoundTripTest {
   }
 
   @Test
+  void findingKeepsItsStampAndAVersionOneFindingIsMadeAtItsLastSeen() {
+    io.hoptrace.schema.Alert a =
+        Alerts.build(
+            io.hoptrace.schema.AlertType.DNS_FAILURE,
+            io.hoptrace.schema.AlertStatus.FIRING,
+            io.hoptrace.schema.AlertSubject.newBuilder().setKind("RESOLVER").build(),
+            null,
+            1,
+            "hint",
+            41,
+            42,
+            List.of(),
+            List.of(),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            List.of());
+    Finding stamped = new Finding("DNS|r", Finding.Kind.EVENT, "client", a).stamped(45, 7);
+    Finding back = Codecs.finding().decode(Codecs.finding().encode(stamped));
+    assertThat(back.asOf()).isEqualTo(45);
+    assertThat(back.seq()).isEqualTo(7);
+    io.hoptrace.detect.state.ByteWriter v1 = new io.hoptrace.detect.state.ByteWriter(64);
+    v1.u8(1).str("DNS|r").u8(StateCodes.kind(Finding.Kind.EVENT)).str("client");
+    AlertCodec.write(v1, a);
+    Finding old = Codecs.finding().decode(v1.toBytes());
+    assertThat(old.key()).isEqualTo("DNS|r");
+    assertThat(old.member()).isEqualTo("client");
+    assertThat(old.asOf()).isEqualTo(42);
+    assertThat(old.seq()).isZero();
+  }
+
+  @Test
   void stateWrittenByVersionOneStillRestores() throws Exception {
     List<String> lines =
         java.nio.file.Files.readAllLines(

@@ -136,6 +136,10 @@ public final class EmbeddedPipeline implements DetectionHost {
   /** The Streams properties of the job (host-independent defaults plus the overrides). */
   public Properties streamsConfig() {
     Properties p = DetectionTopology.config(bootstrapServers(), applicationId, stateDir);
+    // stage 2 waits for the progress and end of input of every stage-1 task
+    p.put(
+        DetectionTopology.PACKETS_PARTITIONS_CONFIG,
+        DetectionTopics.partitions(admin, topics.packets()));
     p.putAll(streamsOverrides);
     return p;
   }

@@ -33,6 +33,16 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
     hops = List.copyOf(hops);
   }
 
+  /**
+   * One capture of unknown origin (e.g. a Zeek trace): one hop {@code trace/eth0} of role ANY and
+   * no node inventory, as {@code {"nodes": [], "hops": [{"node": "trace", "iface": "eth0", "role":
+   * "ANY", "file": FILE}]}}.
+   */
+  public static Manifest ofCapture(Path file) {
+    return new Manifest(
+        file, List.of(), List.of(new Hop("trace", null, "eth0", InterfaceRole.ANY, file)));
+  }
+
   /** Reads and validates a manifest file. */
   public static Manifest read(Path file) {
     return ManifestReader.read(file);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,46 +21,49 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every bundled lab recording through the real pipeline (embedded broker, Kafka Streams job) with
- * the packets topic at 1, 3 and 12 partitions and 1 or 2 stream threads: identical alerts (type,
+ * Every bundled lab recording and every Zeek trace of the cli ITs (single-capture replays, {@link
+ * Manifest#ofCapture}) through the real pipeline (embedded broker, Kafka Streams job) with the
+ * packets topic at 1, 3 and 12 partitions and 1 or 2 stream threads: identical alerts (type,
  * status, subject, lostAt, count) and identical final flow records (tuples, verdict, per-hop
  * counts). The replay publishes every summary under its conversation's key (NatLinkScanner), so the
- * nodeport and ClusterIP (healthy) conversations stay stitched at every partition count.
- *
- * <p>Not yet equal, so not listed here (issue 10 stays open on them): {@code dns} (with 3
- * partitions one of the two resolvers' DNS_FAILURE alerts is missing: stage 2 gets the per-query
- * failures of one resolver from several tasks) and {@code dual-ip} (with 3 partitions the VTEP
- * mismatch found by the inventory audit on partition 0's task and the one found in traffic reach
- * stage 2 under different finding keys on different tasks: two VTEP_MISMATCH alerts instead of
- * one), {@code wrong-vtep} (the VTEP_MISMATCH count is 5 or 6 at 12 partitions from one run to the
- * next: traffic findings of one VTEP fault reach stage 2 from several tasks).
+ * nodeport and ClusterIP (healthy) conversations stay stitched at every partition count; stage 2
+ * takes the findings of every stage-1 task in event-time order and ends its input once every task
+ * has (FindingOrder).
  */
 class PartitionEquivalenceIT {
   private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
 
-  /** Recordings whose results still depend on the partition count (see the class comment). */
-  private static final java.util.Set<String> NOT_YET_EQUAL =
-      java.util.Set.of("dns", "dual-ip", "wrong-vtep");
+  /** The Zeek traces of the cli ITs (attribution: cli/src/test/resources/captures/README.md). */
+  private static final Path ZEEK = Path.of("..", "cli", "src", "test", "resources", "captures");
 
   /** {partitions, threads}; the first is the reference. */
   private static final int[][] CONFIGS = {{1, 1}, {3, 2}, {12, 1}};
 
-  static Stream<String> recordings() throws Exception {
+  static Stream<String> inputs() throws Exception {
+    List<String> all = new ArrayList<>();
     try (Stream<Path> s = Files.list(RECORDINGS)) {
-      return s
-          .filter(d -> Files.exists(d.resolve("manifest.json")))
+      s.filter(d -> Files.exists(d.resolve("manifest.json")))
           .map(d -> d.getFileName().toString())
-          .filter(n -> !NOT_YET_EQUAL.contains(n))
-          .sorted()
-          .toList()
-          .stream();
+          .forEach(all::add);
     }
+    try (Stream<Path> s = Files.list(ZEEK.resolve("zeek"))) {
+      s.filter(f -> f.toString().endsWith(".pcap"))
+          .map(f -> "zeek/" + f.getFileName())
+          .forEach(all::add);
+    }
+    return all.stream().sorted();
+  }
+
+  private static Manifest manifest(String input) {
+    return input.endsWith(".pcap")
+        ? Manifest.ofCapture(ZEEK.resolve(input).toAbsolutePath())
+        : ManifestReader.read(RECORDINGS.resolve(input).resolve("manifest.json"));
   }
 
   @ParameterizedTest
-  @MethodSource("recordings")
+  @MethodSource("inputs")
   void sameAlertsAndFlowsAtEveryPartitionCount(String scenario) throws Exception {
-    Manifest m = ManifestReader.read(RECORDINGS.resolve(scenario).resolve("manifest.json"));
+    Manifest m = manifest(scenario);
     List<String> refAlerts = null;
     List<String> refFlows = null;
     for (int[] c : CONFIGS) {

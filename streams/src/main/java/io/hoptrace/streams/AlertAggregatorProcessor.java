@@ -2,8 +2,8 @@ package io.hoptrace.streams;
 
 import io.hoptrace.detect.AlertAggregator;
 import io.hoptrace.detect.DetectionConfig;
-import io.hoptrace.detect.EventClock;
 import io.hoptrace.detect.Finding;
+import io.hoptrace.detect.FindingOrder;
 import io.hoptrace.schema.Alert;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -13,15 +13,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stage 2: hosts {@link AlertAggregator} over the task's aggregate store. */
+/**
+ * Stage 2: hosts {@link AlertAggregator} over the task's aggregate store, fed in event-time order
+ * by a {@link FindingOrder} from the findings and the progress and end-of-input markers of every
+ * stage-1 task.
+ */
 final class AlertAggregatorProcessor implements Processor<String, Finding, String, Alert> {
   private static final Logger LOG = LoggerFactory.getLogger(AlertAggregatorProcessor.class);
 
   private final DetectionConfig cfg;
   private final Duration interval;
-  private final EventClock clock = new EventClock();
   private ProcessorContext<String, Alert> ctx;
-  private AlertAggregator core;
+  private FindingOrder order;
   private long errors;
 
   AlertAggregatorProcessor(DetectionConfig cfg, Duration interval) {
@@ -32,42 +35,60 @@ final class AlertAggregatorProcessor implements Processor<String, Finding, Strin
   @Override
   public void init(ProcessorContext<String, Alert> context) {
     this.ctx = context;
-    core =
+    AlertAggregator core =
         new AlertAggregator(
             cfg,
             context.getStateStore(DetectionTopology.AGGREGATES_STORE),
             a ->
                 ctx.forward(new Record<>(a.getId(), a, FlowDetectorProcessor.ms(a.getLastSeen()))));
+    order =
+        new FindingOrder(
+            upstreams(context),
+            DetectionTopology.IDLE_UPSTREAM.toNanos(),
+            context.getStateStore(DetectionTopology.PENDING_FINDINGS_STORE),
+            context.getStateStore(DetectionTopology.UPSTREAM_PROGRESS_STORE),
+            core);
     context.schedule(
         interval,
         PunctuationType.WALL_CLOCK_TIME,
-        wallMs -> {
-          long now = clock.now(wallMs * 1_000_000L);
-          if (now != Long.MIN_VALUE) {
-            core.advanceTo(now);
-          }
-        });
-    context.schedule(interval, PunctuationType.STREAM_TIME, ts -> core.advanceTo(ts * 1_000_000L));
+        wallMs -> order.onWallClock(wallMs * 1_000_000L));
+  }
+
+  /** The number of stage-1 tasks ({@link DetectionTopology#PACKETS_PARTITIONS_CONFIG}). */
+  private static int upstreams(ProcessorContext<?, ?> context) {
+    Object n = context.appConfigs().get(DetectionTopology.PACKETS_PARTITIONS_CONFIG);
+    return n == null ? 1 : Integer.parseInt(n.toString());
   }
 
   @Override
   public void process(Record<String, Finding> record) {
-    if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
-      core.endOfInput();
-      return;
-    }
     Finding f = record.value();
     if (f == null) {
       return;
     }
-    clock.observe(f.alert().getLastSeen(), ctx.currentSystemTimeMs() * 1_000_000L);
+    long wall = ctx.currentSystemTimeMs() * 1_000_000L;
     try {
-      core.onFinding(f);
+      if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
+        order.onEndOfInput(upstream(f), wall);
+      } else if (DetectionTopology.PROGRESS_KEY.equals(record.key())) {
+        order.onProgress(upstream(f), f.asOf(), wall);
+      } else {
+        order.onFinding(f);
+      }
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn("skipping finding that failed aggregation (#{}): {}", errors, e.toString(), e);
       }
+    }
+  }
+
+  /** The stage-1 task (packets partition) a marker comes from (0 for markers that do not say). */
+  private static int upstream(Finding marker) {
+    try {
+      return Integer.parseInt(marker.member());
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 }

@@ -49,17 +49,24 @@ import org.apache.kafka.streams.state.Stores;
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
  *       reporter/target/code, DNS per resolver, VTEP conflicts) and emits FIRING/RESOLVED alerts to
- *       {@code alerts} (keyed by alert id) and as ECS JSON to {@code alerts.ecs}.
+ *       {@code alerts} (keyed by alert id) and as ECS JSON to {@code alerts.ecs}. It takes the
+ *       findings of all stage-1 tasks in event-time order ({@link
+ *       io.hoptrace.detect.FindingOrder}): at each punctuation every stage-1 task sends its
+ *       progress ({@code #progress} marker) to every stage-2 partition, and findings wait until
+ *       every task has passed their stamp.
  * </ol>
  *
- * <p>Time: event time (capture timestamps) with the core's lateness for late sensors. Both stages
- * punctuate on stream time and on wall-clock time; the wall clock advances event time by the wall
+ * <p>Time: event time (capture timestamps) with the core's lateness for late sensors. Stage 1
+ * punctuates on stream time and on wall-clock time; the wall clock advances event time by the wall
  * time elapsed since the largest event seen, so a flow that goes silent still alerts (an unanswered
- * SYN within the one-way window) without further traffic.
+ * SYN within the one-way window) without further traffic. Stage 2's clock is the smallest progress
+ * of the stage-1 tasks ({@code #progress} markers after each punctuation; how many tasks: {@link
+ * #PACKETS_PARTITIONS_CONFIG}).
  *
  * <p>End of input: a record with key {@link #FLUSH_KEY} (any value, e.g. null) on a packets
- * partition ends every conversation of that partition's task and flushes every window; the marker
- * is forwarded to every partition of stage 2. A replay tool sends it to every partition.
+ * partition ends every conversation of that partition's task; the marker is forwarded to every
+ * partition of stage 2, which flushes its windows once the marker of every stage-1 task has
+ * arrived. A replay tool sends it to every partition.
  *
  * <p>NAT: stitching flow keys rewritten by NAT needs every tuple of a conversation on one task (the
  * fingerprint index and the conversations live in the task's stores). Publishers key each summary
@@ -76,11 +83,28 @@ public final class DetectionTopology {
   /** Key of the end-of-input marker on the packets topic. */
   public static final String FLUSH_KEY = "#flush";
 
+  /** Key of a stage-1 task's progress marker to stage 2 (internal findings topic only). */
+  static final String PROGRESS_KEY = "#progress";
+
+  /**
+   * Streams property: partitions of the packets topic, i.e. the number of stage-1 tasks whose
+   * progress and end of input stage 2 waits for (default 1). Hosts set it from the topic.
+   */
+  public static final String PACKETS_PARTITIONS_CONFIG = "hoptrace.packets.partitions";
+
+  /**
+   * Wall time after which a stage-1 task that never reported progress (no packet on its partition)
+   * stops holding stage 2 back.
+   */
+  public static final Duration IDLE_UPSTREAM = Duration.ofSeconds(30);
+
   public static final String NODES_STORE = "nodes";
   public static final String CONVERSATIONS_STORE = "conversations";
   public static final String ALIASES_STORE = "aliases";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
+  public static final String PENDING_FINDINGS_STORE = "pending-findings";
+  public static final String UPSTREAM_PROGRESS_STORE = "upstream-progress";
 
   /** Default interval of both punctuations. */
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
@@ -178,6 +202,8 @@ public final class DetectionTopology {
     b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
     b.addStateStore(kv(HOPS_STORE, Serdes.String(), Codecs.hopInfo(), false));
     b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), Codecs.aggregate(), true));
+    b.addStateStore(kv(PENDING_FINDINGS_STORE, Serdes.String(), Codecs.finding(), false));
+    b.addStateStore(kv(UPSTREAM_PROGRESS_STORE, Serdes.String(), Codecs.longValue(), false));
     KStream<String, PacketSummary> packets =
         b.stream(
             topics.packets(),
@@ -204,7 +230,9 @@ public final class DetectionTopology {
             .process(
                 () -> new AlertAggregatorProcessor(cfg, punctuateInterval),
                 Named.as("alert-aggregator"),
-                AGGREGATES_STORE);
+                AGGREGATES_STORE,
+                PENDING_FINDINGS_STORE,
+                UPSTREAM_PROGRESS_STORE);
     alerts.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
     alerts
         .mapValues(EcsAlertJson::toJson, Named.as("ecs"))

@@ -37,6 +37,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   private FlowDetector core;
   private DeadlineTimers timers;
   private boolean inventoryTask;
+  private int partition;
   private long errors;
 
   private final DetectionStats stats;
@@ -105,10 +106,17 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
           indexed,
           waiting);
     }
-    inventoryTask = context.taskId().partition() == 0;
+    partition = context.taskId().partition();
+    inventoryTask = partition == 0;
     source = context.taskId().toString();
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
-    context.schedule(interval, PunctuationType.STREAM_TIME, ts -> advanceTo(ts * 1_000_000L));
+    context.schedule(
+        interval,
+        PunctuationType.STREAM_TIME,
+        ts -> {
+          advanceTo(ts * 1_000_000L);
+          progress();
+        });
   }
 
   static long ms(long nanos) {
@@ -129,6 +137,24 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
       core.checkInventory();
     }
     stats.publish(source, core);
+    progress();
+  }
+
+  /**
+   * Tells every stage-2 partition that this task fired everything due up to its event time: every
+   * finding it makes from now on is stamped at that time or later.
+   */
+  private void progress() {
+    long now = core.now();
+    if (now != Long.MIN_VALUE) {
+      ctx.forward(
+          new Record<>(
+              DetectionTopology.PROGRESS_KEY,
+              new StageOne(
+                  null,
+                  Finding.marker(DetectionTopology.PROGRESS_KEY, String.valueOf(partition), now)),
+              ms(now)));
+    }
   }
 
   @Override
@@ -144,7 +170,10 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
       timers.fireDue(core.endOfInput(), core);
       ctx.forward(
           new Record<>(
-              DetectionTopology.FLUSH_KEY, new StageOne(null, flushMarker()), record.timestamp()));
+              DetectionTopology.FLUSH_KEY,
+              new StageOne(
+                  null, Finding.marker(DetectionTopology.FLUSH_KEY, String.valueOf(partition), 0)),
+              record.timestamp()));
       return;
     }
     PacketSummary p = record.value();
@@ -161,9 +190,5 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
             "skipping packet summary that failed detection (#{}): {}", errors, e.toString(), e);
       }
     }
-  }
-
-  static Finding flushMarker() {
-    return Finding.marker(DetectionTopology.FLUSH_KEY);
   }
 }

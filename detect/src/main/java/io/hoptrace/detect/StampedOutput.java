@@ -1,0 +1,31 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.schema.FlowRecord;
+
+/**
+ * The host's output as stage 1 hands it to detectors: every finding is stamped with the event time
+ * the core is judging at ({@link #at}, set by {@link FlowDetector} before it calls detectors) and a
+ * running sequence number, so stage 2 can put findings of several tasks in one order ({@link
+ * FindingOrder}).
+ */
+final class StampedOutput implements DetectionOutput {
+  private final DetectionOutput out;
+  private long seq;
+
+  /** The event time findings are made at now (ns). */
+  long at = Long.MIN_VALUE;
+
+  StampedOutput(DetectionOutput out) {
+    this.out = out;
+  }
+
+  @Override
+  public void flow(FlowRecord record) {
+    out.flow(record);
+  }
+
+  @Override
+  public void finding(Finding finding) {
+    out.finding(finding.stamped(at, ++seq));
+  }
+}
