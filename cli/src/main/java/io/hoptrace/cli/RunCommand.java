@@ -1,11 +1,16 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionJob;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.Follower;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.pipeline.TopicTail;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.PrintWriter;
@@ -86,17 +91,20 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin NotifyOptions notifyOptions;
 
+  @Mixin JobMetricsOptions metricsOptions;
+
   @Option(
       names = "--quiet",
       description = "Do not print alerts as they fire (they still go to Kafka and the sinks).")
   boolean quiet;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter err = spec.commandLine().getErr();
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     NotifyOptions.validate(notifyOptions);
+    metricsOptions.validate();
     Topics topics = Topics.withPrefix(topicPrefix);
     int stageOneTasks;
     try (Admin admin =
@@ -107,8 +115,10 @@ final class RunCommand implements Callable<Integer> {
     Properties props = DetectionTopology.config(bootstrap, appId, stateDir);
     props.put(DetectionTopology.PACKETS_PARTITIONS_CONFIG, stageOneTasks);
     props.putAll(streamsProperties);
+    DetectionStats stats = new DetectionStats();
     DetectionJob job =
-        new DetectionJob(new DetectionTopology(topics, detectionOptions.config()), props);
+        new DetectionJob(
+            new DetectionTopology(topics, detectionOptions.config()).stats(stats), props);
     CountDownLatch stopped = new CountDownLatch(1);
     job.streams()
         .setStateListener(
@@ -143,7 +153,8 @@ final class RunCommand implements Callable<Integer> {
     err.flush();
     PrintWriter out = spec.commandLine().getOut();
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
-    try (AlertSinks sinks = notifyOptions.open();
+    try (JobMetricsOptions.Served metrics = metricsOptions.start(stats, "run", err);
+        AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             AlertFollower.start(
                 bootstrap,
@@ -151,6 +162,9 @@ final class RunCommand implements Callable<Integer> {
                 Duration.ofMinutes(2),
                 firing -> {
                   sinks.restore(firing);
+                  if (metrics.metrics != null) {
+                    metrics.metrics.restoreFiring(firing);
+                  }
                   if (!firing.isEmpty()) {
                     err.println("hoptrace run: " + firing.size() + " alert(s) firing at start");
                     err.flush();
@@ -164,8 +178,22 @@ final class RunCommand implements Callable<Integer> {
                     }
                   }
                   sinks.accept(a);
+                  if (metrics.metrics != null) {
+                    metrics.metrics.onAlert(a);
+                  }
                 })) {
+      Follower<FlowRecord> flows =
+          metrics.metrics == null
+              ? null
+              : Follower.start(
+                  new TopicTail<>(bootstrap, topics.flows(), AvroSerde.flowRecord()::decode)
+                      .fromEnd(),
+                  metrics.metrics::onFlow,
+                  "hoptrace-flows-follow");
       stopped.await();
+      if (flows != null) {
+        flows.close();
+      }
       NotifyOptions.finish(sinks, "run", err);
     }
     if (job.failure().isPresent()) {

@@ -9,10 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Follows a running job's alerts topic ({@code read_committed}), as {@code run} does for the
@@ -21,32 +17,10 @@ import org.slf4j.LoggerFactory;
  * record as the job commits it, on a thread of its own.
  */
 public final class AlertFollower implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(AlertFollower.class);
+  private final Follower<Alert> follower;
 
-  private final TopicTail<Alert> tail;
-  private final Thread reader;
-
-  private AlertFollower(TopicTail<Alert> tail, Consumer<Alert> onNew) {
-    this.tail = tail;
-    this.reader =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  for (var item : tail.poll(Duration.ofMillis(200))) {
-                    onNew.accept(item.value());
-                  }
-                }
-              } catch (WakeupException | InterruptException e) {
-                // stopping
-              } catch (RuntimeException e) {
-                LOG.warn("following the alerts stopped: {}", e.toString());
-              } finally {
-                tail.close();
-              }
-            },
-            "hoptrace-alerts-follow");
-    reader.setDaemon(true);
+  private AlertFollower(Follower<Alert> follower) {
+    this.follower = follower;
   }
 
   /**
@@ -69,14 +43,7 @@ public final class AlertFollower implements AutoCloseable {
       tail.close();
       throw e;
     }
-    return follow(tail, onNew);
-  }
-
-  /** Calls {@code onNew} for every record {@code tail} reads from its position on. */
-  static AlertFollower follow(TopicTail<Alert> tail, Consumer<Alert> onNew) {
-    AlertFollower f = new AlertFollower(tail, onNew);
-    f.reader.start();
-    return f;
+    return new AlertFollower(Follower.start(tail, onNew, "hoptrace-alerts-follow"));
   }
 
   /** The alerts whose last record is FIRING, in the order they first appear. */
@@ -96,11 +63,6 @@ public final class AlertFollower implements AutoCloseable {
 
   @Override
   public void close() {
-    tail.wakeup();
-    try {
-      reader.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

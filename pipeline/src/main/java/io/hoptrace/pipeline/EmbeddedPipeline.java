@@ -1,6 +1,7 @@
 package io.hoptrace.pipeline;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.publish.PublisherConfig;
@@ -84,6 +85,8 @@ public final class EmbeddedPipeline implements DetectionHost {
   private final Map<String, Object> streamsOverrides;
   private final Duration punctuateInterval;
   private DetectionJob job;
+
+  private final DetectionStats stats = new DetectionStats();
   private TopicTail<Alert> alertTail;
   private TopicTail<FlowRecord> flowTail;
   private boolean closed;
@@ -156,6 +159,7 @@ public final class EmbeddedPipeline implements DetectionHost {
               AvroSerde.nodeInventory(),
               AvroSerde.flowRecord(),
               AvroSerde.alert());
+      topology.stats(stats);
       DetectionJob j = new DetectionJob(topology, streamsConfig());
       try {
         j.start(START_TIMEOUT);
@@ -325,7 +329,17 @@ public final class EmbeddedPipeline implements DetectionHost {
    */
   @Override
   public Watch watchAlerts(Consumer<Alert> onAlert) {
-    return AlertFollower.follow(tailAlerts(), onAlert)::close;
+    return Follower.start(tailAlerts(), onAlert, "hoptrace-alerts-watch");
+  }
+
+  /** Calls {@code onFlow} for every flow record, from the first, as the job commits them. */
+  public Watch watchFlows(Consumer<FlowRecord> onFlow) {
+    return Follower.start(tailFlows(), onFlow, "hoptrace-flows-watch");
+  }
+
+  /** Where the job's detection cores publish their counters (for metrics). */
+  public DetectionStats detectionStats() {
+    return stats;
   }
 
   /** Stops the job, the readers and the broker; deletes temporary directories. Idempotent. */

@@ -43,6 +43,12 @@ public final class TopicTail<V> implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
+  /** Skips what the topic holds now: reading goes on from its current end. */
+  public TopicTail<V> fromEnd() {
+    consumer.seekToEnd(partitions);
+    return this;
+  }
+
   /** Decoded records available within {@code timeout} (tombstones skipped). */
   public List<Item<V>> poll(Duration timeout) {
     List<Item<V>> out = new ArrayList<>();

@@ -1,0 +1,96 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.detect.DetectionStats;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.metrics.JobMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --metrics-port N}: the detection job's metrics ({@link JobMetrics}) and the JVM's on
+ * {@code http://HOST:N/metrics} in the Prometheus format, shared by {@code demo}, {@code analyze}
+ * and {@code run}.
+ */
+final class JobMetricsOptions {
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the detection job's metrics (alerts, flows, lost packets per hop segment,"
+              + " summaries, event-time lag, JVM) at http://HOST:PORT/metrics (Prometheus).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "HOST",
+      defaultValue = "0.0.0.0",
+      description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+  String metricsBind;
+
+  /** Checks the values before anything starts. */
+  void validate() {
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("--metrics-port must be 0-65535, got " + metricsPort);
+    }
+  }
+
+  /** The metrics being served, or none. */
+  static final class Served implements AutoCloseable {
+    final JobMetrics metrics;
+    private final MetricsServer server;
+    private final List<DetectionHost.Watch> watches = new ArrayList<>();
+
+    private Served(JobMetrics metrics, MetricsServer server) {
+      this.metrics = metrics;
+      this.server = server;
+    }
+
+    /** Counts the embedded job's committed alerts and flow records. */
+    Served follow(EmbeddedPipeline p) {
+      if (metrics != null) {
+        watches.add(p.watchAlerts(metrics::onAlert));
+        watches.add(p.watchFlows(metrics::onFlow));
+      }
+      return this;
+    }
+
+    int port() {
+      return server == null ? -1 : server.port();
+    }
+
+    @Override
+    public void close() {
+      watches.forEach(DetectionHost.Watch::close);
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** Starts serving (when {@code --metrics-port} is given) and says where on {@code err}. */
+  Served start(DetectionStats stats, String command, PrintWriter err) throws IOException {
+    if (metricsPort == null) {
+      return new Served(null, null);
+    }
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+    JobMetrics.bindJvm(registry);
+    JobMetrics metrics = new JobMetrics(registry, stats, InstantSource.system());
+    MetricsServer server = MetricsServer.start(registry, metricsBind, metricsPort);
+    err.println(
+        "hoptrace "
+            + command
+            + ": metrics on http://"
+            + metricsBind
+            + ":"
+            + server.port()
+            + "/metrics");
+    err.flush();
+    return new Served(metrics, server);
+  }
+}
