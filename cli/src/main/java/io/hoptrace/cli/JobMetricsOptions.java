@@ -79,7 +79,6 @@ final class JobMetricsOptions {
       return new Served(null, null);
     }
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
-    JobMetrics.bindJvm(registry);
     JobMetrics metrics = new JobMetrics(registry, stats, InstantSource.system());
     MetricsServer server = MetricsServer.start(registry, metricsBind, metricsPort);
     err.println(

@@ -1,6 +1,7 @@
 package io.hoptrace.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.hoptrace.metrics.JvmMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,9 +23,14 @@ final class MetricsServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** A registry to record into; serve it with {@link #start}. */
+  /**
+   * A registry to record into, with the JVM's metrics ({@link JvmMetrics}); serve it with {@link
+   * #start}.
+   */
   static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmMetrics.bind(r);
+    return r;
   }
 
   /** Serves {@code registry} on {@code host:port} (port 0: any free port). */

@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * The job's and the sensor's {@code /metrics}, scraped over HTTP while a recording is replayed,
  * pass {@code promtool check metrics} (Debian's Prometheus tools; {@code .ci/run} installs them),
  * and say what the recording did: vxlan-blocked's ONE_WAY alerts and the packets lost between
- * node-b/ens33 and node-b/flannel.1.
+ * node-b/ens33 and node-b/flannel.1. Every metric the Grafana dashboards query is among them.
  */
 class MetricsIT {
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
@@ -45,8 +47,8 @@ class MetricsIT {
     assumeTrue(
         Files.isExecutable(PROMTOOL),
         "needs promtool (Debian package prometheus; .ci/run installs it)");
+    Set<String> exposed = new TreeSet<>();
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
-    JobMetrics.bindJvm(registry);
     try (EmbeddedPipeline p = EmbeddedPipeline.builder().start();
         MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0)) {
       JobMetrics metrics = new JobMetrics(registry, p.detectionStats(), InstantSource.system());
@@ -82,6 +84,7 @@ class MetricsIT {
         Thread.sleep(2_000); // the followers read the last committed records
         String last = scrape(url);
         check(last);
+        exposed.addAll(Dashboards.exposed(last));
         assertThat(last)
             .containsPattern(
                 "hoptrace_alerts_total\\{[^}]*status=\"FIRING\",type=\"ONE_WAY\"\\} [1-9]")
@@ -110,7 +113,18 @@ class MetricsIT {
       }
       String scraped = scrape("http://127.0.0.1:" + server.port() + "/metrics");
       check(scraped);
+      exposed.addAll(Dashboards.exposed(scraped));
       assertThat(scraped).containsPattern("hoptrace_sensor_packets_sent_packets_total [1-9]");
+    }
+    dashboardsQueryExposedMetrics(exposed);
+  }
+
+  /** Every metric a Grafana dashboard queries is one the job or the sensor exposes. */
+  private static void dashboardsQueryExposedMetrics(Set<String> exposed) throws Exception {
+    for (Path f : Dashboards.files()) {
+      assertThat(exposed)
+          .as("metrics exposed by the job and the sensor, queried by %s", f.getFileName())
+          .containsAll(Dashboards.metrics(Dashboards.read(f)));
     }
   }
 

@@ -11,13 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       detection is behind; replays of old captures: their age);
  * </ul>
  *
- * and the JVM's standard metrics ({@link #bindJvm}).
+ * (the JVM's standard metrics: {@code io.hoptrace.metrics.JvmMetrics}).
  */
 public final class JobMetrics {
   public static final String ALERTS = "hoptrace.alerts";
@@ -110,28 +103,6 @@ public final class JobMetrics {
         .description("Wall clock minus the detection cores' event time")
         .baseUnit("seconds")
         .register(registry);
-  }
-
-  /**
-   * Binds the JVM's standard metrics (memory, GC, threads, classes, CPU, uptime), without the two
-   * whose Prometheus names {@code promtool check metrics} rejects ({@code
-   * process_cpu_time_ns_total}: abbreviated unit, {@code system_cpu_count}: a {@code _count} suffix
-   * on a gauge); {@code process_cpu_usage} and {@code system_cpu_usage} remain.
-   */
-  public static void bindJvm(MeterRegistry registry) {
-    registry
-        .config()
-        .meterFilter(
-            MeterFilter.deny(
-                id ->
-                    id.getName().equals("process.cpu.time")
-                        || id.getName().equals("system.cpu.count")));
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
   }
 
   /** Alerts firing when the process started (read from the topic): the gauge only. */
