@@ -183,10 +183,25 @@ public final class DetectionTopology {
    */
   public static final int STORE_CACHE_ENTRIES = 10_000;
 
-  private static <K, V> StoreBuilder<?> kv(
+  private boolean inMemoryStores;
+
+  /**
+   * Keeps the stage stores in memory instead of RocksDB (still changelogged, restored from the
+   * changelogs at start). For tests under {@code TopologyTestDriver}, which commits after every
+   * record and then writes and fsyncs a checkpoint file per persistent store; jobs use RocksDB.
+   */
+  public DetectionTopology inMemoryStores() {
+    this.inMemoryStores = true;
+    return this;
+  }
+
+  private <K, V> StoreBuilder<?> kv(
       String name, Serde<K> keySerde, Codec<V> codec, boolean mutableValues) {
-    return ObjectCachingStoreBuilder.persistent(
-        name, keySerde, codec, STORE_CACHE_ENTRIES, mutableValues);
+    return inMemoryStores
+        ? ObjectCachingStoreBuilder.inMemory(
+            name, keySerde, codec, STORE_CACHE_ENTRIES, mutableValues)
+        : ObjectCachingStoreBuilder.persistent(
+            name, keySerde, codec, STORE_CACHE_ENTRIES, mutableValues);
   }
 
   /** Adds the detection job to a builder. */

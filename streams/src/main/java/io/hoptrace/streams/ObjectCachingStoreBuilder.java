@@ -3,14 +3,15 @@ package io.hoptrace.streams;
 import io.hoptrace.detect.state.Codec;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds an {@link ObjectCachingStore} over a persistent (RocksDB), changelogged key-value store.
- * Kafka Streams' byte cache is off by default for these stores: the object cache in front already
- * absorbs repeated writes between commits.
+ * Builds an {@link ObjectCachingStore} over a persistent (RocksDB) or in-memory, changelogged
+ * key-value store. Kafka Streams' byte cache is off by default for these stores: the object cache
+ * in front already absorbs repeated writes between commits.
  */
 final class ObjectCachingStoreBuilder<K, V> implements StoreBuilder<ObjectCachingStore<K, V>> {
   private final StoreBuilder<KeyValueStore<K, V>> inner;
@@ -26,9 +27,23 @@ final class ObjectCachingStoreBuilder<K, V> implements StoreBuilder<ObjectCachin
 
   static <K, V> ObjectCachingStoreBuilder<K, V> persistent(
       String name, Serde<K> keySerde, Codec<V> codec, int maxEntries, boolean mutableValues) {
+    return over(Stores.persistentKeyValueStore(name), keySerde, codec, maxEntries, mutableValues);
+  }
+
+  /** Over an in-memory (changelogged) store instead of RocksDB. */
+  static <K, V> ObjectCachingStoreBuilder<K, V> inMemory(
+      String name, Serde<K> keySerde, Codec<V> codec, int maxEntries, boolean mutableValues) {
+    return over(Stores.inMemoryKeyValueStore(name), keySerde, codec, maxEntries, mutableValues);
+  }
+
+  private static <K, V> ObjectCachingStoreBuilder<K, V> over(
+      KeyValueBytesStoreSupplier supplier,
+      Serde<K> keySerde,
+      Codec<V> codec,
+      int maxEntries,
+      boolean mutableValues) {
     return new ObjectCachingStoreBuilder<>(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), keySerde, new CodecSerde<>(codec))
+        Stores.keyValueStoreBuilder(supplier, keySerde, new CodecSerde<>(codec))
             .withCachingDisabled(),
         maxEntries,
         mutableValues);

@@ -24,7 +24,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The Kafka Streams topology under {@link TopologyTestDriver}, exactly-once, RocksDB stores. */
+/**
+ * The Kafka Streams topology under {@link TopologyTestDriver}, exactly-once. On a state directory
+ * of the test's ({@link #TopologyHarness(Path)}: restart tests) the stores are RocksDB, as in a
+ * job; otherwise in memory: the driver commits after every record and then writes and fsyncs one
+ * checkpoint file per persistent store, which made the scenario suite several times slower (the
+ * stores' contents and changelogs are the same).
+ */
 public final class TopologyHarness implements Harness {
   private final Topics topics = Topics.defaults();
   private final Path stateDir;
@@ -66,6 +72,9 @@ public final class TopologyHarness implements Harness {
   /** Starts a driver on the state directory (as a restarted job would). */
   public void open() {
     DetectionTopology t = new DetectionTopology(topics, DetectionConfig.defaults());
+    if (ownDir) {
+      t.inMemoryStores();
+    }
     driver =
         new TopologyTestDriver(
             t.build(), DetectionTopology.config("unused:9092", "hoptrace-test", stateDir), wall);
