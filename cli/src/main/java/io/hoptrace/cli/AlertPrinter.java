@@ -3,6 +3,7 @@ package io.hoptrace.cli;
 import io.hoptrace.notify.AlertText;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.LostAt;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -51,6 +52,23 @@ public final class AlertPrinter {
     if (a.getHint() != null && !a.getHint().isBlank()) {
       b.append("  hint: ").append(a.getHint());
     }
+    return b.toString();
+  }
+
+  /**
+   * One line per incident record: time, {@code INCIDENT}, status, severity, what its alerts share,
+   * how many alerts, and the cause.
+   */
+  public String incidentLine(Incident i) {
+    StringBuilder b = new StringBuilder();
+    b.append(clock.format(wallClock.instant())).append(' ');
+    b.append(pad("INCIDENT", 9)).append(pad(i.getStatus().name(), 8)).append(' ');
+    b.append(pad(i.getSeverity().name(), 8)).append(' ');
+    b.append(i.getCauseKind().toLowerCase(java.util.Locale.ROOT))
+        .append(' ')
+        .append(i.getCauseKey());
+    b.append("  ").append(i.getAlertIds().size()).append(" alert(s)");
+    b.append("  cause: ").append(i.getCause());
     return b.toString();
   }
 

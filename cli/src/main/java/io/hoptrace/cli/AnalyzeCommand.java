@@ -8,6 +8,7 @@ import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,16 +30,18 @@ import picocli.CommandLine.Spec;
       "Replays one capture per hop (listed in MANIFEST.json) through the real pipeline: an"
           + " embedded Kafka broker and the Kafka Streams detection job. Publishes the nodes'"
           + " inventory, then every hop's packets merged in timestamp order, then the end-of-input"
-          + " marker; waits until the job has drained; prints the alerts (and with --flows the"
-          + " flow records) as JSON lines on stdout. Progress goes to stderr. --partitions and"
+          + " marker; waits until the job has drained; prints the incidents (one per cause: incidentId,"
+          + " cause, status, lostAt, alertIds), then the alerts (each with its incidentId; and"
+          + " with --flows the flow records) as JSON lines on stdout. Progress goes to stderr. --partitions and"
           + " --threads scale the pipeline (packets partitions, stream threads; 1 each by"
           + " default).",
       "Manifest: {\"nodes\": [{\"name\", \"addresses\": [...], \"podCidr\", \"vteps\": [{\"device\","
           + " \"vni\", \"local\", \"port\", \"fdb\": [{\"mac\", \"dst\"}]}]}], \"hops\": [{\"node\","
           + " \"pod\", \"iface\", \"role\", \"file\"}]} (pod, role, fdb optional; file relative to"
           + " the manifest or absolute).",
-      "Each alert is printed once, as it stood while FIRING (end of input resolves every alert;"
-          + " --updates prints every record of the alerts topic instead)."
+      "Each incident and alert is printed once, in its last state (alerts: as they stood while"
+          + " FIRING; end of input resolves every alert); --updates prints every record of the"
+          + " incidents and alerts topics instead."
     })
 final class AnalyzeCommand implements Callable<Integer> {
 
@@ -125,6 +128,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         err.println("hoptrace analyze: " + e.getKey() + ": " + s);
       }
     }
+    // incidents first: one line per cause, then the alerts it explains (each names its incident)
+    for (Incident i : updates ? r.incidentRecords() : r.incidents()) {
+      out.println(OutputJson.incidentLine(i));
+    }
     List<Alert> alerts = updates ? r.alertRecords() : r.alerts();
     for (Alert a : alerts) {
       out.println(OutputJson.alertLine(a));
@@ -146,6 +153,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         "hoptrace analyze: "
             + r.summaries()
             + " summaries, "
+            + r.incidents().size()
+            + " incident(s), "
             + r.alerts().size()
             + " alert(s), "
             + r.flows().size()

@@ -118,16 +118,24 @@ final class DemoCommand implements Callable<Integer> {
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicLong printed = new AtomicLong();
-      try (DetectionHost.Watch watch =
-          p.watchAlerts(
-              a -> {
-                synchronized (out) {
-                  out.println(printer.line(a));
-                  out.flush();
-                }
-                printed.incrementAndGet();
-                sinks.accept(a);
-              })) {
+      try (DetectionHost.Watch incidents =
+              p.watchIncidents(
+                  i -> {
+                    synchronized (out) {
+                      out.println(printer.incidentLine(i));
+                      out.flush();
+                    }
+                  });
+          DetectionHost.Watch watch =
+              p.watchAlerts(
+                  a -> {
+                    synchronized (out) {
+                      out.println(printer.line(a));
+                      out.flush();
+                    }
+                    printed.incrementAndGet();
+                    sinks.accept(a);
+                  })) {
         err.println(
             "hoptrace demo: broker on "
                 + p.bootstrapServers()

@@ -9,6 +9,7 @@ import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.LostAt;
 import java.time.Instant;
 import java.util.TreeMap;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  *
  * <p>Alert: {@code id, type, status, severity, subject{kind, src, dst, proto, sport, dport, node,
  * vtep, conversationId}, lostAt{after, before, direction}, count, hint, firstSeen, lastSeen,
- * evidence{hopsSeen, hopsMissing, counts, facts, samples}, communityIds}.
+ * evidence{hopsSeen, hopsMissing, counts, facts, samples}, communityIds, incidentId}.
  *
  * <p>Flow: {@code conversationId, tuples[{src, dst, proto, sport, dport}], communityIds, hops[{hop,
  * node, role, fwdPackets, fwdBytes, revPackets, revBytes, fwdRetransmissions, revRetransmissions}],
@@ -45,15 +46,7 @@ public final class OutputJson {
     o.put("status", a.getStatus().name());
     o.put("severity", a.getSeverity().name());
     o.set("subject", subject(a.getSubject()));
-    LostAt l = a.getLostAt();
-    if (l != null) {
-      ObjectNode lo = o.putObject("lostAt");
-      putIf(lo, "after", l.getAfter());
-      putIf(lo, "before", l.getBefore());
-      putIf(lo, "direction", l.getDirection());
-    } else {
-      o.putNull("lostAt");
-    }
+    lostAt(o, a.getLostAt());
     o.put("count", a.getCount());
     o.put("hint", a.getHint());
     o.put("firstSeen", time(a.getFirstSeen()));
@@ -70,6 +63,43 @@ public final class OutputJson {
       strings(eo.putArray("samples"), e.getSamples());
     }
     strings(o.putArray("communityIds"), a.getCommunityIds());
+    putIf(o, "incidentId", a.getIncidentId());
+    return o;
+  }
+
+  private static void lostAt(ObjectNode o, LostAt l) {
+    if (l != null) {
+      ObjectNode lo = o.putObject("lostAt");
+      putIf(lo, "after", l.getAfter());
+      putIf(lo, "before", l.getBefore());
+      putIf(lo, "direction", l.getDirection());
+    } else {
+      o.putNull("lostAt");
+    }
+  }
+
+  public static String incidentLine(Incident i) {
+    return incident(i).toString();
+  }
+
+  /**
+   * An incident: {@code incidentId, status, severity, causeKind, causeKey, cause, lostAt, alertIds,
+   * alertTypes, firingAlertIds, firstSeen, lastSeen} (told apart from alerts by {@code alertIds}).
+   */
+  public static ObjectNode incident(Incident i) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("incidentId", i.getId());
+    o.put("status", i.getStatus().name());
+    o.put("severity", i.getSeverity().name());
+    o.put("causeKind", i.getCauseKind());
+    o.put("causeKey", i.getCauseKey());
+    o.put("cause", i.getCause());
+    lostAt(o, i.getLostAt());
+    strings(o.putArray("alertIds"), i.getAlertIds());
+    strings(o.putArray("alertTypes"), i.getAlertTypes());
+    strings(o.putArray("firingAlertIds"), i.getFiringAlertIds());
+    o.put("firstSeen", time(i.getFirstSeen()));
+    o.put("lastSeen", time(i.getLastSeen()));
     return o;
   }
 

@@ -47,7 +47,7 @@ class AnalyzeExistingKafkaIT {
             dir.resolve("manifest.json").toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).contains("detection job on Kafka at " + cluster.bootstrapServers());
-    List<JsonNode> alerts = run.jsonLines();
+    List<JsonNode> alerts = run.jsonLines().stream().filter(n -> !n.has("alertIds")).toList();
     assertThat(TruthCheck.mismatches(truth, alerts))
         .as("%s alerts:%n%s", scenario, run.out())
         .isEmpty();

@@ -38,7 +38,19 @@ class LabScenariosIT {
     JsonNode truth = CliRun.JSON.readTree(Files.readString(dir.resolve("truth.json")));
     CliRun run = CliRun.run("analyze", dir.resolve("manifest.json").toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    List<JsonNode> alerts = run.jsonLines();
+    List<JsonNode> lines = run.jsonLines();
+    List<JsonNode> incidents = lines.stream().filter(n -> n.has("alertIds")).toList();
+    List<JsonNode> alerts = lines.stream().filter(n -> !n.has("alertIds")).toList();
+    // every alert names an incident printed with it, which lists it
+    for (JsonNode a : alerts) {
+      assertThat(incidents)
+          .as("%s: the incident of alert %s", scenario, a.get("id"))
+          .anyMatch(
+              i ->
+                  i.get("incidentId").asText().equals(a.get("incidentId").asText())
+                      && i.get("alertIds").toString().contains(a.get("id").asText()));
+    }
+    assertThat(incidents.isEmpty()).as("%s: incidents", scenario).isEqualTo(alerts.isEmpty());
 
     assertThat(TruthCheck.mismatches(truth, alerts))
         .as("%s alerts:%n%s", scenario, run.out())

@@ -45,7 +45,12 @@ public final class AlertAggregator {
   public AlertAggregator(
       DetectionConfig cfg, StateStore<String, Aggregate> store, Consumer<Alert> out) {
     this.store = store;
-    this.out = out;
+    // every alert names its incident (Incidents: derived from the alert alone)
+    this.out =
+        a -> {
+          a.setIncidentId(Incidents.idOf(a));
+          out.accept(a);
+        };
     this.updateNs = cfg.nanos(DetectionConfig.ALERT_UPDATE_INTERVAL_MS);
     this.stormMinFlows = cfg.get(DetectionConfig.STORM_AGGREGATE_MIN_FLOWS);
     this.cfg = cfg;

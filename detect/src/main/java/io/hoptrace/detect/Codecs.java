@@ -3,6 +3,8 @@ package io.hoptrace.detect;
 import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
+import io.hoptrace.schema.AvroCodec;
+import io.hoptrace.schema.Incident;
 
 /**
  * Byte codecs of every state and message type of the core, for host stores and topics. Enums are
@@ -133,4 +135,27 @@ public final class Codecs {
   public static Codec<Long> longValue() {
     return LONG;
   }
+
+  /**
+   * Incidents (stage 3) in Avro's single-object encoding: the record as the incidents topic holds
+   * it, its schema history read like the topic's.
+   */
+  public static Codec<Incident> incident() {
+    return INCIDENT;
+  }
+
+  private static final Codec<Incident> INCIDENT =
+      new Codec<>() {
+        private final AvroCodec<Incident> avro = AvroCodec.of(Incident.class);
+
+        @Override
+        public byte[] encode(Incident value) {
+          return avro.encode(value);
+        }
+
+        @Override
+        public Incident decode(byte[] bytes) {
+          return avro.decode(bytes);
+        }
+      };
 }

@@ -122,6 +122,14 @@ public final class Conversation {
     return wrongSourceSender[d];
   }
 
+  /**
+   * The wrong outer source address VTEP_MISMATCH established for direction {@code d} during this
+   * evaluation pass, else for the other direction (an unanswered request's replies), else null.
+   */
+  public String wrongSourceVtep(int d) {
+    return wrongSourceOuter[d] != null ? wrongSourceOuter[d] : wrongSourceOuter[1 - d];
+  }
+
   public String wrongSourceOuter(int d) {
     return wrongSourceOuter[d];
   }

@@ -3,6 +3,7 @@ package io.hoptrace.pipeline;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,14 @@ public interface DetectionHost extends AutoCloseable {
 
   /** Every alert record committed so far, in output order (FIRING, updates, RESOLVED). */
   List<Alert> readAlerts();
+
+  /**
+   * Every incident record committed so far, in output order (a host without the incidents stage:
+   * none).
+   */
+  default List<Incident> readIncidents() {
+    return List.of();
+  }
 
   /** Every flow record committed so far (interim and final), in output order. */
   List<FlowRecord> readFlows();

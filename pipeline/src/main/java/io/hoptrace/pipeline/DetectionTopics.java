@@ -47,7 +47,8 @@ public final class DetectionTopics {
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         new NewTopic(topics.flows(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
         new NewTopic(topics.alerts(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
-        new NewTopic(topics.alertsEcs(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME));
+        new NewTopic(topics.alertsEcs(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
+        new NewTopic(topics.incidents(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME));
   }
 
   /** Creates the missing topics on an external cluster (existing ones are left as they are). */

@@ -9,6 +9,7 @@ import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
@@ -89,6 +90,8 @@ public final class EmbeddedPipeline implements DetectionHost {
   private final DetectionStats stats = new DetectionStats();
   private TopicTail<Alert> alertTail;
   private TopicTail<FlowRecord> flowTail;
+  private TopicTail<Incident> incidentTail;
+  private final List<Incident> incidentsRead = new ArrayList<>();
   private boolean closed;
 
   private EmbeddedPipeline(
@@ -332,6 +335,28 @@ public final class EmbeddedPipeline implements DetectionHost {
     return Follower.start(tailAlerts(), onAlert, "hoptrace-alerts-watch");
   }
 
+  /** Every incident record committed so far, in topic order. */
+  @Override
+  public synchronized List<Incident> readIncidents() {
+    if (incidentTail == null) {
+      incidentTail = tailIncidents();
+    }
+    incidentTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> incidentsRead.add(i.value()));
+    return List.copyOf(incidentsRead);
+  }
+
+  /** A new reader of the incidents topic from its beginning (the caller closes it). */
+  public TopicTail<Incident> tailIncidents() {
+    return new TopicTail<>(bootstrapServers(), topics.incidents(), AvroSerde.incident()::decode);
+  }
+
+  /**
+   * Calls {@code onIncident} for every incident record, from the first, as the job commits them.
+   */
+  public Watch watchIncidents(Consumer<Incident> onIncident) {
+    return Follower.start(tailIncidents(), onIncident, "hoptrace-incidents-watch");
+  }
+
   /** Calls {@code onFlow} for every flow record, from the first, as the job commits them. */
   public Watch watchFlows(Consumer<FlowRecord> onFlow) {
     return Follower.start(tailFlows(), onFlow, "hoptrace-flows-watch");
@@ -356,6 +381,9 @@ public final class EmbeddedPipeline implements DetectionHost {
       }
       stopJob();
     } finally {
+      if (incidentTail != null) {
+        incidentTail.close();
+      }
       if (alertTail != null) {
         alertTail.close();
       }

@@ -7,6 +7,7 @@ import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -28,7 +29,28 @@ public final class Analysis {
       List<Alert> alertRecords,
       List<FlowRecord> flowRecords,
       long summaries,
-      Map<String, CaptureStats> captures) {
+      Map<String, CaptureStats> captures,
+      List<Incident> incidentRecords) {
+
+    /** A result of a host without incidents. */
+    public Result(
+        List<Alert> alertRecords,
+        List<FlowRecord> flowRecords,
+        long summaries,
+        Map<String, CaptureStats> captures) {
+      this(alertRecords, flowRecords, summaries, captures, List.of());
+    }
+
+    /** The last record per incident, ordered by first seen, then id. */
+    public List<Incident> incidents() {
+      Map<String, Incident> byId = new LinkedHashMap<>();
+      for (Incident i : incidentRecords) {
+        byId.put(i.getId(), i);
+      }
+      List<Incident> out = new ArrayList<>(byId.values());
+      out.sort(Comparator.comparingLong(Incident::getFirstSeen).thenComparing(Incident::getId));
+      return out;
+    }
 
     /**
      * One record per alert id: its last FIRING record (the alert as it stood before the end of
@@ -83,10 +105,11 @@ public final class Analysis {
         new Replay(host, decoderConfig, clock, timeout).run(manifest, () -> false, progress);
     List<Alert> alerts = host.readAlerts();
     List<FlowRecord> flows = host.readFlows();
+    List<Incident> incidents = host.readIncidents();
     progress.accept(
         String.format(
-            "drained in %.1f s: %d alert record(s), %d flow record(s)",
-            (System.nanoTime() - start) / 1e9, alerts.size(), flows.size()));
-    return new Result(alerts, flows, published.summaries(), published.captures());
+            "drained in %.1f s: %d alert record(s), %d flow record(s), %d incident record(s)",
+            (System.nanoTime() - start) / 1e9, alerts.size(), flows.size(), incidents.size()));
+    return new Result(alerts, flows, published.summaries(), published.captures(), incidents);
   }
 }

@@ -51,6 +51,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return of(Alert.class);
   }
 
+  public static AvroSerde<Incident> incident() {
+    return of(Incident.class);
+  }
+
   /** A serde for any generated class, resolving writers through the shipped schema history. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
     return new AvroSerde<>(AvroCodec.of(type));

@@ -25,7 +25,8 @@ public final class SchemaHistory {
           "PacketSummary", PacketSummary.getClassSchema(),
           "NodeInventory", NodeInventory.getClassSchema(),
           "FlowRecord", FlowRecord.getClassSchema(),
-          "Alert", Alert.getClassSchema());
+          "Alert", Alert.getClassSchema(),
+          "Incident", Incident.getClassSchema());
 
   private static final String ROOT = "/io/hoptrace/schema/history/";
   private static final int MAX_VERSIONS = 1000;

@@ -22,6 +22,9 @@ public final class Topics {
   public static final String FLOWS = "flows";
   public static final String ALERTS = "alerts";
 
+  /** Incidents: alerts that share one cause, keyed by incident id. */
+  public static final String INCIDENTS = "incidents";
+
   /** Alerts as ECS JSON, for SIEMs. */
   public static final String ALERTS_ECS = "alerts.ecs";
 
@@ -85,9 +88,13 @@ public final class Topics {
     return prefix + ALERTS_ECS;
   }
 
-  /** All topic names: packets, nodes, flows, alerts, alerts.ecs. */
+  public String incidents() {
+    return prefix + INCIDENTS;
+  }
+
+  /** All topic names: packets, nodes, flows, alerts, alerts.ecs, incidents. */
   public List<String> all() {
-    return List.of(packets(), nodes(), flows(), alerts(), alertsEcs());
+    return List.of(packets(), nodes(), flows(), alerts(), alertsEcs(), incidents());
   }
 
   /** Whether the topic is one of these topics and must use {@code cleanup.policy=compact}. */

@@ -17,7 +17,8 @@ class TopicsTest {
             "hoptrace.nodes",
             "hoptrace.flows",
             "hoptrace.alerts",
-            "hoptrace.alerts.ecs");
+            "hoptrace.alerts.ecs",
+            "hoptrace.incidents");
   }
 
   @Test

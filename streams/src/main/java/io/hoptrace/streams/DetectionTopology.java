@@ -103,6 +103,7 @@ public final class DetectionTopology {
   public static final String ALIASES_STORE = "aliases";
   public static final String HOPS_STORE = "hops";
   public static final String AGGREGATES_STORE = "aggregates";
+  public static final String INCIDENTS_STORE = "incidents";
   public static final String PENDING_FINDINGS_STORE = "pending-findings";
   public static final String UPSTREAM_PROGRESS_STORE = "upstream-progress";
 
@@ -217,6 +218,7 @@ public final class DetectionTopology {
     b.addStateStore(kv(ALIASES_STORE, Serdes.String(), Codecs.string(), false));
     b.addStateStore(kv(HOPS_STORE, Serdes.String(), Codecs.hopInfo(), false));
     b.addStateStore(kv(AGGREGATES_STORE, Serdes.String(), Codecs.aggregate(), true));
+    b.addStateStore(kv(INCIDENTS_STORE, Serdes.String(), Codecs.incident(), false));
     b.addStateStore(kv(PENDING_FINDINGS_STORE, Serdes.String(), Codecs.finding(), false));
     b.addStateStore(kv(UPSTREAM_PROGRESS_STORE, Serdes.String(), Codecs.longValue(), false));
     KStream<String, PacketSummary> packets =
@@ -249,6 +251,14 @@ public final class DetectionTopology {
                 PENDING_FINDINGS_STORE,
                 UPSTREAM_PROGRESS_STORE);
     alerts.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+    // stage 3: alerts by incident (an id derived from each alert's cause) -> incidents
+    alerts
+        .selectKey((k, a) -> a.getIncidentId(), Named.as("by-incident"))
+        .repartition(Repartitioned.with(Serdes.String(), alertSerde).withName("alerts-by-incident"))
+        .process(IncidentProcessor::new, Named.as("incidents"), INCIDENTS_STORE)
+        .to(
+            topics.incidents(),
+            Produced.with(Serdes.String(), AvroSerde.incident()).withName("incidents-out"));
     alerts
         .mapValues(EcsAlertJson::toJson, Named.as("ecs"))
         .to(

@@ -5,6 +5,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
@@ -42,6 +43,8 @@ public final class TopologyHarness implements Harness {
   private TestOutputTopic<String, FlowRecord> flowsOut;
   private TestOutputTopic<String, String> ecsOut;
   private final List<Alert> alerts = new ArrayList<>();
+  private TestOutputTopic<String, Incident> incidentsOut;
+  private final List<Incident> incidents = new ArrayList<>();
   private final List<FlowRecord> flows = new ArrayList<>();
   private final List<String> ecs = new ArrayList<>();
   private Instant wall = Instant.ofEpochMilli(Lab.sec(0) / 1_000_000L);
@@ -93,6 +96,19 @@ public final class TopologyHarness implements Harness {
     ecsOut =
         driver.createOutputTopic(
             topics.alertsEcs(), Serdes.String().deserializer(), Serdes.String().deserializer());
+    incidentsOut =
+        driver.createOutputTopic(
+            topics.incidents(),
+            Serdes.String().deserializer(),
+            AvroSerde.incident().deserializer());
+  }
+
+  /** Every incident record the topology wrote so far. */
+  public List<Incident> incidents() {
+    if (driver != null) {
+      incidents.addAll(incidentsOut.readValuesToList());
+    }
+    return incidents;
   }
 
   public TopologyTestDriver driver() {

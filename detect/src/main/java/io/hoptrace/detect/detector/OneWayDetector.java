@@ -171,6 +171,9 @@ public final class OneWayDetector extends BaseDetector<FlowAlert> {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("direction", d == 0 ? "forward" : "reverse");
     facts.put("flow", c.first().text());
+    if (c.wrongSourceVtep(d) != null) {
+      facts.put("vtep", c.wrongSourceVtep(d)); // the VTEP fault explains it: one incident
+    }
     if (c.tuples.size() > 1) {
       facts.put("tuples", String.valueOf(c.tuples.size()));
     }

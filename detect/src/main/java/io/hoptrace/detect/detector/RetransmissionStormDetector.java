@@ -233,6 +233,9 @@ public final class RetransmissionStormDetector extends BaseDetector<FlowAlert> {
     facts.put("direction", d == 0 ? "forward" : "reverse");
     facts.put("destination", dest);
     facts.put("flow", f.text());
+    if (c.wrongSourceVtep(d) != null) {
+      facts.put("vtep", c.wrongSourceVtep(d)); // the VTEP fault explains it: one incident
+    }
     return Alerts.build(
         AlertType.RETRANSMISSION_STORM,
         AlertStatus.FIRING,
