@@ -94,6 +94,9 @@ public final class EcsAlertJson {
     h.put("status", a.getStatus().name());
     h.put("severity", a.getSeverity().name());
     h.put("subject_kind", s.getKind());
+    if (a.getIncidentId() != null) {
+      h.put("incident_id", a.getIncidentId());
+    }
     if (s.getConversationId() != null) {
       h.put("conversation_id", s.getConversationId());
     }

@@ -18,9 +18,10 @@ import java.util.Locale;
  * <p>Labels (absent when the alert has no value for them): {@code alertname} (the type), {@code
  * severity} (lower case), {@code node}, {@code src}, {@code dst}, {@code proto} (name), {@code
  * sport}, {@code dport}, {@code vtep}, {@code lost_after}, {@code lost_before}, {@code direction},
- * and {@code hoptrace_id}, the alert's id: Alertmanager identifies an alert by its label set, so
- * two flows' alerts of one type between the same endpoints stay two alerts. Annotations: {@code
- * summary} (one line), {@code description} (the hint), {@code count}, {@code hops_missing}.
+ * {@code incident} (the incident id: group_by it to get one notification per cause), and {@code
+ * hoptrace_id}, the alert's id: Alertmanager identifies an alert by its label set, so two flows'
+ * alerts of one type between the same endpoints stay two alerts. Annotations: {@code summary} (one
+ * line), {@code description} (the hint), {@code count}, {@code hops_missing}.
  *
  * <p>{@code startsAt} is the alert's first sighting (event time). A FIRING record has no {@code
  * endsAt}: Alertmanager keeps it active for its {@code resolve_timeout} from each post, so the sink
@@ -57,6 +58,7 @@ final class AlertmanagerPayload {
       put(labels, "direction", l.getDirection());
     }
     labels.put("hoptrace_id", a.getId());
+    put(labels, "incident", a.getIncidentId());
     ObjectNode ann = o.putObject("annotations");
     ann.put("summary", AlertText.summary(a));
     put(ann, "description", a.getHint());

@@ -15,7 +15,7 @@ import io.hoptrace.schema.LostAt;
  * sighting), {@code src}/{@code dst} (IPv4) or {@code c6a2}/{@code c6a3} (IPv6), {@code spt},
  * {@code dpt}, {@code proto}, {@code dvchost} (node), {@code cnt}, {@code msg} (the hint), and
  * labelled custom strings {@code cs1} lostAfter, {@code cs2} lostBefore, {@code cs3} direction,
- * {@code cs4} vtep, {@code cs5} communityId.
+ * {@code cs4} vtep, {@code cs5} communityId, {@code cs6} incidentId.
  */
 public final class Cef {
   private static final String VERSION =
@@ -72,6 +72,7 @@ public final class Cef {
     if (!a.getCommunityIds().isEmpty()) {
       e.labelled("cs5", "communityId", String.join(",", a.getCommunityIds()));
     }
+    e.labelled("cs6", "incidentId", a.getIncidentId());
     return b.toString();
   }
 

@@ -110,7 +110,8 @@ public final class SyslogSink implements AlertSink {
                 new SDParam("id", a.getId()),
                 new SDParam("type", a.getType().name()),
                 new SDParam("status", a.getStatus().name()),
-                new SDParam("severity", a.getSeverity().name())))
+                new SDParam("severity", a.getSeverity().name()),
+                new SDParam("incident", String.valueOf(a.getIncidentId()))))
         .withMsg(format == Format.CEF ? Cef.line(a) : EcsAlertJson.toJson(a));
   }
 

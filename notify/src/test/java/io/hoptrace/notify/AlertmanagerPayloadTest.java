@@ -27,6 +27,7 @@ class AlertmanagerPayloadTest {
     assertThat(l.get("lost_before").asText()).isEqualTo("node-b/flannel.1");
     assertThat(l.get("direction").asText()).isEqualTo("forward");
     assertThat(l.get("hoptrace_id").asText()).isEqualTo("a1");
+    assertThat(l.get("incident").asText()).isEqualTo("i1");
     assertThat(l.has("node")).as("no node in a flow subject").isFalse();
     assertThat(o.get("annotations").get("hops_missing").asText())
         .isEqualTo("node-b/flannel.1, node-b/cni0");

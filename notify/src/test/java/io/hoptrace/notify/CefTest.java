@@ -31,6 +31,8 @@ class CefTest {
         .containsEntry("cs2", "node-b/flannel.1")
         .containsEntry("cs3", "forward")
         .containsEntry("cs5", "1:abc=")
+        .containsEntry("cs6Label", "incidentId")
+        .containsEntry("cs6", "i1")
         .doesNotContainKey("end");
   }
 

@@ -50,6 +50,7 @@ final class SampleAlerts {
                 .setSamples(List.of())
                 .build())
         .setCommunityIds(List.of("1:abc="))
+        .setIncidentId("i1")
         .build();
   }
 }
