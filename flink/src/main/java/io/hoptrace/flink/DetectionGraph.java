@@ -112,7 +112,7 @@ public final class DetectionGraph {
     KafkaSource<NodeUpdate> nodeSource =
         KafkaSource.<NodeUpdate>builder()
             .setBootstrapServers(s.bootstrapServers())
-            .setProperties(properties(s))
+            .setProperties(consumerProperties(s))
             .setGroupId(s.groupId())
             .setTopics(s.topics().nodes())
             .setClientIdPrefix(s.groupId() + "-nodes")
@@ -159,11 +159,23 @@ public final class DetectionGraph {
     return p;
   }
 
+  /**
+   * Properties of the sources' consumers. The consumer protocol's client commits offsets from its
+   * own thread: with the classic one a source's commit at a completed checkpoint waits for its
+   * fetcher's next poll, up to 10 s on an idle topic (the nodes topic, the end of a replay).
+   */
+  private static java.util.Properties consumerProperties(Settings s) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("group.protocol", "consumer");
+    p.putAll(s.kafka());
+    return p;
+  }
+
   private static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> source(
       Settings s) {
     return KafkaSource.<PacketIn>builder()
         .setBootstrapServers(s.bootstrapServers())
-        .setProperties(properties(s))
+        .setProperties(consumerProperties(s))
         .setGroupId(s.groupId())
         .setProperty("isolation.level", "read_committed");
   }

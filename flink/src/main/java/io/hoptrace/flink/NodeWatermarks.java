@@ -1,14 +1,15 @@
 package io.hoptrace.flink;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks of the nodes topic: none of its own. The inventory is state, not a time series, so the
- * broadcast input must never hold stage 1's event time back (a two-input operator's watermark is
- * the smaller of its inputs'): it always says "no record older than the end of time follows".
+ * Watermarks of the nodes topic: none, the input is idle for good. The inventory is state, not a
+ * time series: the broadcast input must neither hold stage 1's event time back (a two-input
+ * operator's watermark is the smaller of its active inputs') nor push it forward (a watermark of
+ * its own at the end of time would become stage 1's whenever the packets input is idle). Marked
+ * idle again at every periodic emission, in case a record made it active.
  */
 final class NodeWatermarks implements WatermarkGenerator<NodeUpdate> {
   static WatermarkStrategy<NodeUpdate> strategy() {
@@ -20,6 +21,6 @@ final class NodeWatermarks implements WatermarkGenerator<NodeUpdate> {
 
   @Override
   public void onPeriodicEmit(WatermarkOutput out) {
-    out.emitWatermark(new Watermark(Long.MAX_VALUE));
+    out.markIdle();
   }
 }

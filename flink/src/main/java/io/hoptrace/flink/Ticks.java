@@ -29,7 +29,9 @@ final class Ticks {
     return tickMs;
   }
 
+  /** Milliseconds as nanoseconds, saturated (a watermark may be at the end of time). */
   static long nanos(long ms) {
-    return ms * 1_000_000L;
+    long limit = Long.MAX_VALUE / 1_000_000L;
+    return Math.max(-limit, Math.min(limit, ms)) * 1_000_000L;
   }
 }

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.clock.ManualClock;
@@ -84,8 +85,8 @@ public final class StageHarness implements AutoCloseable {
     two.open();
     one.setProcessingTime(wallMs);
     two.setProcessingTime(wallMs);
-    // as NodeWatermarks: the broadcast input never holds event time back
-    one.processBroadcastWatermark(Long.MAX_VALUE);
+    // as NodeWatermarks: the broadcast input is idle for good
+    one.getOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
     activity.advanceTime(java.time.Duration.ofMillis(1));
     watermarks = new PacketWatermarks(latenessMs, Long.MAX_VALUE, endJumpMs, activity);
   }

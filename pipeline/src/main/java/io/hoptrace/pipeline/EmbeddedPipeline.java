@@ -2,14 +2,11 @@ package io.hoptrace.pipeline;
 
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
-import io.hoptrace.metrics.SensorMetrics;
-import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -17,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +26,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -85,9 +79,8 @@ public final class EmbeddedPipeline implements DetectionHost {
   private final boolean temporaryState;
   private final Map<String, Object> streamsOverrides;
   private final Duration punctuateInterval;
+  private final JobTopicsIo io;
   private DetectionJob job;
-  private TopicTail<Alert> alertTail;
-  private TopicTail<FlowRecord> flowTail;
   private boolean closed;
 
   private EmbeddedPipeline(
@@ -103,6 +96,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     this.temporaryState = temporaryState;
     this.streamsOverrides = Map.copyOf(b.streamsOverrides);
     this.punctuateInterval = b.punctuateInterval;
+    this.io = new JobTopicsIo(bootstrapServers, topics);
   }
 
   public static Builder builder() {
@@ -182,41 +176,13 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** A publisher to the packets and nodes topics (topics exist already; none are created). */
   public SummaryPublisher newPublisher() {
-    Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrapServers());
-    cfg.put(PublisherConfig.TOPIC_PREFIX, topics.prefix());
-    cfg.put(PublisherConfig.TOPIC_CREATE, false);
-    cfg.put(PublisherConfig.CLIENT_ID, "hoptrace-replay");
-    // a replay must not drop: wait for the (local) broker instead of counting drops
-    cfg.put(PublisherConfig.MAX_BLOCK_MS, 60_000L);
-    return new SummaryPublisher(new PublisherConfig(cfg), SensorMetrics.noop());
+    return io.newPublisher();
   }
 
   /** A {@link #newPublisher()} as the replay's {@link PacketSink}. */
   @Override
   public PacketSink newPacketSink() {
-    SummaryPublisher p = newPublisher();
-    return new PacketSink() {
-      @Override
-      public void publish(String key, PacketSummary summary) {
-        p.publish(key, summary);
-      }
-
-      @Override
-      public void flush() {
-        p.flush();
-      }
-
-      @Override
-      public long failed() {
-        return p.failed();
-      }
-
-      @Override
-      public void close() {
-        p.close();
-      }
-    };
+    return io.newPacketSink();
   }
 
   /**
@@ -230,14 +196,7 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   @Override
   public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
-    try (SummaryPublisher p = newPublisher()) {
-      inventories.forEach(p::publishInventory);
-      p.flush();
-      if (p.inventoriesSent() != inventories.size()) {
-        throw new IllegalStateException(
-            "only " + p.inventoriesSent() + " of " + inventories.size() + " inventories were sent");
-      }
-    }
+    io.publishInventories(inventories);
     DetectionJob j = job();
     if (j == null) {
       return;
@@ -284,69 +243,30 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** A new reader of the alerts topic from its beginning (the caller closes it). */
   public TopicTail<Alert> tailAlerts() {
-    return new TopicTail<>(bootstrapServers(), topics.alerts(), AvroSerde.alert()::decode);
+    return io.tailAlerts();
   }
 
   /** A new reader of the flows topic from its beginning (the caller closes it). */
   public TopicTail<FlowRecord> tailFlows() {
-    return new TopicTail<>(bootstrapServers(), topics.flows(), AvroSerde.flowRecord()::decode);
+    return io.tailFlows();
   }
 
   /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */
   @Override
-  public synchronized List<Alert> readAlerts() {
-    if (alertTail == null) {
-      alertTail = tailAlerts();
-    }
-    List<Alert> out = new ArrayList<>();
-    alertTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
-    return out;
+  public List<Alert> readAlerts() {
+    return io.readAlerts();
   }
 
   /** Every flow record committed so far (interim and final), in topic order. */
   @Override
-  public synchronized List<FlowRecord> readFlows() {
-    if (flowTail == null) {
-      flowTail = tailFlows();
-    }
-    List<FlowRecord> out = new ArrayList<>();
-    flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> out.add(i.value()));
-    return out;
+  public List<FlowRecord> readFlows() {
+    return io.readFlows();
   }
 
-  /**
-   * A {@link #tailAlerts()} read on a daemon thread of its own; closing the watch wakes the reader
-   * up and waits up to 5 s for the thread.
-   */
+  /** {@link JobTopicsIo#watchAlerts}. */
   @Override
   public Watch watchAlerts(Consumer<Alert> onAlert) {
-    TopicTail<Alert> tail = tailAlerts();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  for (var item : tail.poll(Duration.ofMillis(200))) {
-                    onAlert.accept(item.value());
-                  }
-                }
-              } catch (WakeupException | InterruptException e) {
-                // stopping
-              } finally {
-                tail.close();
-              }
-            },
-            "hoptrace-alerts-watch");
-    reader.setDaemon(true);
-    reader.start();
-    return () -> {
-      tail.wakeup();
-      try {
-        reader.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    return io.watchAlerts(onAlert);
   }
 
   /** Stops the job, the readers and the broker; deletes temporary directories. Idempotent. */
@@ -363,12 +283,7 @@ public final class EmbeddedPipeline implements DetectionHost {
       }
       stopJob();
     } finally {
-      if (alertTail != null) {
-        alertTail.close();
-      }
-      if (flowTail != null) {
-        flowTail.close();
-      }
+      io.close();
       if (kafka != null) {
         kafka.close();
       } else {
