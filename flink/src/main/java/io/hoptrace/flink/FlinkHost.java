@@ -20,8 +20,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -88,8 +90,8 @@ public final class FlinkHost implements DetectionHost {
       return;
     }
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(
-            options.parallelism, DetectionGraph.configuration(options.checkpointInterval, false));
+        options.environment.apply(DetectionGraph.configuration(options.checkpointInterval, false));
+    env.setParallelism(options.parallelism);
     DetectionGraph.build(
         env,
         new DetectionGraph.Settings(
@@ -266,8 +268,19 @@ public final class FlinkHost implements DetectionHost {
     private Duration checkpointInterval = Duration.ofSeconds(1);
     private Duration tick = DetectionGraph.DEFAULT_TICK;
     private String bootstrapServers;
+    private Function<Configuration, StreamExecutionEnvironment> environment =
+        conf -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
 
     private Builder() {}
+
+    /**
+     * Where the job runs, given its configuration (default: a MiniCluster of its own, {@link
+     * StreamExecutionEnvironment#createLocalEnvironment}; tests pass a shared one).
+     */
+    public Builder environment(Function<Configuration, StreamExecutionEnvironment> env) {
+      this.environment = Objects.requireNonNull(env);
+      return this;
+    }
 
     /** Parallelism of the job's operators (default 1). */
     public Builder parallelism(int n) {
