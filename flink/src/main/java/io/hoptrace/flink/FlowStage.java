@@ -17,9 +17,11 @@ import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.PacketSummary;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -58,6 +60,16 @@ public final class FlowStage
 
   /** The broadcast state of the node inventory (Avro bytes by node name). */
   public static final MapStateDescriptor<String, byte[]> NODES = BroadcastInventory.DESCRIPTOR;
+
+  /**
+   * Retention of NAT fingerprints in keyed state. The core forgets a fingerprint once it is too old
+   * to link anything (seconds of event time), but its sweep sees only the key in hand; a key whose
+   * conversations have all ended is never in hand again. Fingerprints therefore also expire after
+   * this much processing time since written: far longer than they can link anything (the sightings
+   * of one packet are processed within the lateness of each other).
+   */
+  static final StateTtlConfig FINGERPRINT_TTL =
+      StateTtlConfig.newBuilder(Duration.ofMinutes(10)).cleanupIncrementally(10, false).build();
 
   private final StageSettings settings;
 
@@ -113,14 +125,12 @@ public final class FlowStage
         new MapStateStore<>(
             getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("aliases", Types.STRING, Types.STRING)));
+    MapStateDescriptor<Long, FingerprintEntry> fingerprintsState =
+        new MapStateDescriptor<>(
+            "fingerprints", LongSerializer.INSTANCE, StateCodec.FINGERPRINT.serializer());
+    fingerprintsState.enableTimeToLive(FINGERPRINT_TTL);
     MapStateStore<Long, FingerprintEntry> fingerprints =
-        new MapStateStore<>(
-            getRuntimeContext()
-                .getMapState(
-                    new MapStateDescriptor<>(
-                        "fingerprints",
-                        LongSerializer.INSTANCE,
-                        StateCodec.FINGERPRINT.<FingerprintEntry>serializer())));
+        new MapStateStore<>(getRuntimeContext().getMapState(fingerprintsState));
     FlowStores stores =
         new FlowStores(
             conversations,
