@@ -1,6 +1,7 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Analysis;
@@ -75,11 +76,19 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipelineOptions;
 
+  @Mixin EngineOptions engineOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipelineConfig pipelineConfig = pipelineOptions.config();
+    engineOptions.check(pipelineOptions.threads != null);
+    if (engineOptions.flink() && bootstrap != null) {
+      throw new IllegalArgumentException(
+          "--engine flink runs on the embedded broker only (--bootstrap is not supported with it"
+              + " yet)");
+    }
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
         EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
@@ -96,11 +105,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             + m.hops().size()
             + " hop(s), "
             + m.nodes().size()
-            + " node(s); detection job on "
+            + " node(s); "
+            + engineOptions.describe(pipelineConfig)
+            + " on "
             + where);
     err.flush();
     Analysis.Result r;
-    try (EmbeddedPipeline p = b.start()) {
+    try (DetectionHost p =
+        engineOptions.flink()
+            ? engineOptions.startFlink(detectionOptions.config(), pipelineConfig)
+            : b.start()) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .run(
