@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.notify.AlertSinks;
+import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Analysis;
@@ -83,6 +84,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin JobMetricsOptions metricsOptions;
 
+  @Mixin EngineOptions engineOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -90,6 +93,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
+    engineOptions.check(pipelineOptions.threads != null);
+    if (engineOptions.flink() && bootstrap != null) {
+      throw new IllegalArgumentException(
+          "--engine flink runs on the embedded broker only (--bootstrap is not supported with it"
+              + " yet)");
+    }
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
         EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
@@ -106,13 +115,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             + m.hops().size()
             + " hop(s), "
             + m.nodes().size()
-            + " node(s); detection job on "
+            + " node(s); "
+            + engineOptions.describe(pipelineConfig)
+            + " on "
             + where);
     err.flush();
     Analysis.Result r;
-    try (EmbeddedPipeline p = b.start();
+    try (DetectionHost p =
+            engineOptions.flink()
+                ? engineOptions.startFlink(detectionOptions.config(), pipelineConfig)
+                : b.start();
         JobMetricsOptions.Served metrics =
-            metricsOptions.start(p.detectionStats(), "analyze", err).follow(p)) {
+            metricsOptions.start(JobMetricsOptions.statsOf(p), "analyze", err).follow(p)) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .run(

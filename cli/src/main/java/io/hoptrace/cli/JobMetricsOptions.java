@@ -33,6 +33,11 @@ final class JobMetricsOptions {
       description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
   String metricsBind;
 
+  /** The detection cores' counters of a host (the Flink host reports to Flink's metrics: none). */
+  static DetectionStats statsOf(DetectionHost p) {
+    return p instanceof EmbeddedPipeline e ? e.detectionStats() : new DetectionStats();
+  }
+
   /** Checks the values before anything starts. */
   void validate() {
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
@@ -51,11 +56,13 @@ final class JobMetricsOptions {
       this.server = server;
     }
 
-    /** Counts the embedded job's committed alerts and flow records. */
-    Served follow(EmbeddedPipeline p) {
+    /** Counts the job's committed alerts (and, on the embedded Streams job, flow records). */
+    Served follow(DetectionHost p) {
       if (metrics != null) {
         watches.add(p.watchAlerts(metrics::onAlert));
-        watches.add(p.watchFlows(metrics::onFlow));
+        if (p instanceof EmbeddedPipeline e) {
+          watches.add(e.watchFlows(metrics::onFlow));
+        }
       }
       return this;
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       LabCommand.class,
       AnalyzeCommand.class,
       RunCommand.class,
+      FlinkCommand.class,
       DemoCommand.class
     })
 public final class Main implements Runnable {

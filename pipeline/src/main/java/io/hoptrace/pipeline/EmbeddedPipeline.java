@@ -3,15 +3,12 @@ package io.hoptrace.pipeline;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.embedded.EmbeddedKafka;
-import io.hoptrace.metrics.SensorMetrics;
-import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -19,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +81,10 @@ public final class EmbeddedPipeline implements DetectionHost {
   private final boolean temporaryState;
   private final Map<String, Object> streamsOverrides;
   private final Duration punctuateInterval;
+  private final JobTopicsIo io;
   private DetectionJob job;
 
   private final DetectionStats stats = new DetectionStats();
-  private TopicTail<Alert> alertTail;
-  private TopicTail<FlowRecord> flowTail;
-  private TopicTail<Incident> incidentTail;
-  private final List<Incident> incidentsRead = new ArrayList<>();
   private boolean closed;
 
   private EmbeddedPipeline(
@@ -107,6 +100,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     this.temporaryState = temporaryState;
     this.streamsOverrides = Map.copyOf(b.streamsOverrides);
     this.punctuateInterval = b.punctuateInterval;
+    this.io = new JobTopicsIo(bootstrapServers, topics);
   }
 
   public static Builder builder() {
@@ -191,41 +185,13 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** A publisher to the packets and nodes topics (topics exist already; none are created). */
   public SummaryPublisher newPublisher() {
-    Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrapServers());
-    cfg.put(PublisherConfig.TOPIC_PREFIX, topics.prefix());
-    cfg.put(PublisherConfig.TOPIC_CREATE, false);
-    cfg.put(PublisherConfig.CLIENT_ID, "hoptrace-replay");
-    // a replay must not drop: wait for the (local) broker instead of counting drops
-    cfg.put(PublisherConfig.MAX_BLOCK_MS, 60_000L);
-    return new SummaryPublisher(new PublisherConfig(cfg), SensorMetrics.noop());
+    return io.newPublisher();
   }
 
   /** A {@link #newPublisher()} as the replay's {@link PacketSink}. */
   @Override
   public PacketSink newPacketSink() {
-    SummaryPublisher p = newPublisher();
-    return new PacketSink() {
-      @Override
-      public void publish(String key, PacketSummary summary) {
-        p.publish(key, summary);
-      }
-
-      @Override
-      public void flush() {
-        p.flush();
-      }
-
-      @Override
-      public long failed() {
-        return p.failed();
-      }
-
-      @Override
-      public void close() {
-        p.close();
-      }
-    };
+    return io.newPacketSink();
   }
 
   /**
@@ -239,14 +205,7 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   @Override
   public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
-    try (SummaryPublisher p = newPublisher()) {
-      inventories.forEach(p::publishInventory);
-      p.flush();
-      if (p.inventoriesSent() != inventories.size()) {
-        throw new IllegalStateException(
-            "only " + p.inventoriesSent() + " of " + inventories.size() + " inventories were sent");
-      }
-    }
+    io.publishInventories(inventories);
     DetectionJob j = job();
     if (j == null) {
       return;
@@ -293,73 +252,51 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** A new reader of the alerts topic from its beginning (the caller closes it). */
   public TopicTail<Alert> tailAlerts() {
-    return new TopicTail<>(bootstrapServers(), topics.alerts(), AvroSerde.alert()::decode);
+    return io.tailAlerts();
   }
 
   /** A new reader of the flows topic from its beginning (the caller closes it). */
   public TopicTail<FlowRecord> tailFlows() {
-    return new TopicTail<>(bootstrapServers(), topics.flows(), AvroSerde.flowRecord()::decode);
+    return io.tailFlows();
   }
-
-  /** What {@link #readAlerts} / {@link #readFlows} read so far (each call reads on from there). */
-  private final List<Alert> alertsRead = new ArrayList<>();
-
-  private final List<FlowRecord> flowsRead = new ArrayList<>();
 
   /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */
   @Override
-  public synchronized List<Alert> readAlerts() {
-    if (alertTail == null) {
-      alertTail = tailAlerts();
-    }
-    alertTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> alertsRead.add(i.value()));
-    return List.copyOf(alertsRead);
+  public List<Alert> readAlerts() {
+    return io.readAlerts();
   }
 
   /** Every flow record committed so far (interim and final), in topic order. */
   @Override
-  public synchronized List<FlowRecord> readFlows() {
-    if (flowTail == null) {
-      flowTail = tailFlows();
-    }
-    flowTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> flowsRead.add(i.value()));
-    return List.copyOf(flowsRead);
+  public List<FlowRecord> readFlows() {
+    return io.readFlows();
   }
 
-  /**
-   * A {@link #tailAlerts()} read on a daemon thread of its own; closing the watch wakes the reader
-   * up and waits up to 5 s for the thread.
-   */
+  /** {@link JobTopicsIo#watchAlerts}. */
   @Override
   public Watch watchAlerts(Consumer<Alert> onAlert) {
-    return Follower.start(tailAlerts(), onAlert, "hoptrace-alerts-watch");
+    return io.watchAlerts(onAlert);
   }
 
   /** Every incident record committed so far, in topic order. */
   @Override
-  public synchronized List<Incident> readIncidents() {
-    if (incidentTail == null) {
-      incidentTail = tailIncidents();
-    }
-    incidentTail.readToEnd(Duration.ofSeconds(60)).forEach(i -> incidentsRead.add(i.value()));
-    return List.copyOf(incidentsRead);
+  public List<Incident> readIncidents() {
+    return io.readIncidents();
   }
 
   /** A new reader of the incidents topic from its beginning (the caller closes it). */
   public TopicTail<Incident> tailIncidents() {
-    return new TopicTail<>(bootstrapServers(), topics.incidents(), AvroSerde.incident()::decode);
+    return io.tailIncidents();
   }
 
-  /**
-   * Calls {@code onIncident} for every incident record, from the first, as the job commits them.
-   */
+  /** {@link JobTopicsIo#watchIncidents}. */
   public Watch watchIncidents(Consumer<Incident> onIncident) {
-    return Follower.start(tailIncidents(), onIncident, "hoptrace-incidents-watch");
+    return io.watchIncidents(onIncident);
   }
 
-  /** Calls {@code onFlow} for every flow record, from the first, as the job commits them. */
+  /** {@link JobTopicsIo#watchFlows}. */
   public Watch watchFlows(Consumer<FlowRecord> onFlow) {
-    return Follower.start(tailFlows(), onFlow, "hoptrace-flows-watch");
+    return io.watchFlows(onFlow);
   }
 
   /** Where the job's detection cores publish their counters (for metrics). */
@@ -381,15 +318,7 @@ public final class EmbeddedPipeline implements DetectionHost {
       }
       stopJob();
     } finally {
-      if (incidentTail != null) {
-        incidentTail.close();
-      }
-      if (alertTail != null) {
-        alertTail.close();
-      }
-      if (flowTail != null) {
-        flowTail.close();
-      }
+      io.close();
       if (kafka != null) {
         kafka.close();
       } else {

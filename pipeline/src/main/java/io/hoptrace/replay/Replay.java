@@ -85,7 +85,7 @@ public final class Replay {
    * Twice the job's {@code nat.link.window.ms}: the replay's own NAT table ({@link NatLinkScanner})
    * links at least what the job links.
    */
-  static long natWindowNanos(DetectionConfig cfg) {
+  public static long natWindowNanos(DetectionConfig cfg) {
     return 2 * Math.max(1, cfg.nanos(DetectionConfig.NAT_LINK_WINDOW_MS));
   }
 

@@ -1,0 +1,143 @@
+package io.hoptrace.cli;
+
+import io.hoptrace.flink.DetectionGraph;
+import io.hoptrace.flink.FlinkHost;
+import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.schema.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hoptrace flink --bootstrap HOST:PORT}: the Flink detection job against a Kafka. */
+@Command(
+    name = "flink",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Apache Flink detection job on a local MiniCluster in this JVM against a Kafka"
+          + " until Ctrl-C: reads the packets and nodes topics, writes flows, alerts and"
+          + " alerts.ecs (exactly-once: Kafka transactions committed with each checkpoint)."
+          + " Missing topics are created (packets with --packets-partitions).",
+      "A restart resumes from the offsets the job committed at its last checkpoint, without the"
+          + " state of open conversations (checkpoints are kept in memory)."
+    })
+final class FlinkCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Parallelism of the job's operators (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(
+      names = "--job-id",
+      defaultValue = FlinkHost.DEFAULT_JOB_ID,
+      description =
+          "Consumer group of the job's sources and prefix of its transactional ids (default:"
+              + " ${DEFAULT-VALUE}).")
+  String jobId;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "Prefix of hoptrace's topics (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--packets-partitions",
+      paramLabel = "N",
+      defaultValue = "" + PipelineConfig.RUN_DEFAULT_PACKETS_PARTITIONS,
+      description =
+          "Partitions of the packets topic if it must be created (default: ${DEFAULT-VALUE}).")
+  int packetsPartitions;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "PT1S",
+      description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
+  @Mixin DetectionOptions detectionOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PipelineOptions.check(
+        PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("--parallelism " + parallelism + ": must be >= 1");
+    }
+    if (checkpointInterval.toMillis() < 10) {
+      throw new IllegalArgumentException(
+          "--checkpoint-interval " + checkpointInterval + ": must be >= 10 ms");
+    }
+    Topics topics = Topics.withPrefix(topicPrefix);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
+    }
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            parallelism, DetectionGraph.configuration(checkpointInterval, true));
+    DetectionGraph.build(
+        env, new DetectionGraph.Settings(bootstrap, topics, detectionOptions.config(), jobId));
+    JobClient job = env.executeAsync("hoptrace detection (" + jobId + ")");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    // stopping anyway
+                  }
+                },
+                "hoptrace-flink-stop"));
+    err.println(
+        "hoptrace flink: detection job "
+            + jobId
+            + " (parallelism "
+            + parallelism
+            + ") running on "
+            + bootstrap
+            + " ("
+            + topics.packets()
+            + " -> "
+            + topics.flows()
+            + ", "
+            + topics.alerts()
+            + ", "
+            + topics.alertsEcs()
+            + "); Ctrl-C to stop");
+    err.flush();
+    try {
+      job.getJobExecutionResult().get();
+      return 0;
+    } catch (ExecutionException e) {
+      err.println("hoptrace flink: job failed: " + e.getCause());
+      return 1;
+    }
+  }
+}

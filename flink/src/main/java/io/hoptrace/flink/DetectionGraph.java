@@ -1,0 +1,203 @@
+package io.hoptrace.flink;
+
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.schema.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The Flink detection job: the same inputs, stages and outputs as the Kafka Streams job ({@link
+ * io.hoptrace.streams.DetectionTopology}).
+ *
+ * <ol>
+ *   <li>{@code packets} ({@link KafkaSource}, event time from the capture timestamp, {@link
+ *       PacketWatermarks} per partition) keyed by the record key — the routing key, which every
+ *       tuple of a NAT-ed conversation shares — into stage 1 ({@link FlowStage});
+ *   <li>{@code nodes} (compacted, read from the start) broadcast to stage 1;
+ *   <li>stage 1's findings keyed by alert subject into stage 2 ({@link AlertStage});
+ *   <li>flow records (stage 1) and alerts (stage 2) into one {@link KafkaSink}, exactly-once (Kafka
+ *       transactions committed with each checkpoint), to {@code flows}, {@code alerts} and {@code
+ *       alerts.ecs}.
+ * </ol>
+ *
+ * <p>End of input: the marker record ({@link io.hoptrace.streams.DetectionTopology#FLUSH_KEY}) on
+ * every packets partition, as for the Kafka Streams job; here it moves the partition's watermark
+ * ({@link PacketWatermarks}). The sources commit their offsets to the consumer group {@link
+ * Settings#groupId} at each completed checkpoint (what {@link io.hoptrace.pipeline.EndOfInput}
+ * reads).
+ */
+public final class DetectionGraph {
+  /** Default timer tick: the Kafka Streams host's punctuation interval. */
+  public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
+
+  /** Default idleness of a packets partition. */
+  public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(2);
+
+  /** The producers' transaction timeout: at most the broker's maximum (15 min by default). */
+  static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+  private DetectionGraph() {}
+
+  /**
+   * What the job reads, writes and how.
+   *
+   * @param groupId consumer group of the sources (offsets committed at checkpoints) and prefix of
+   *     the sink's transactional ids: one per job
+   * @param kafka further Kafka client properties for sources and sink (e.g. security)
+   */
+  public record Settings(
+      String bootstrapServers,
+      Topics topics,
+      DetectionConfig detection,
+      String groupId,
+      Duration tick,
+      Duration idleness,
+      Map<String, String> kafka) {
+    public Settings {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("bootstrap servers must not be blank");
+      }
+      if (groupId == null || groupId.isBlank()) {
+        throw new IllegalArgumentException("group id must not be blank");
+      }
+      Objects.requireNonNull(topics);
+      Objects.requireNonNull(detection);
+      kafka = Map.copyOf(kafka);
+    }
+
+    public Settings(String bootstrapServers, Topics topics, DetectionConfig cfg, String groupId) {
+      this(bootstrapServers, topics, cfg, groupId, DEFAULT_TICK, DEFAULT_IDLENESS, Map.of());
+    }
+  }
+
+  /**
+   * Flink settings of the job: checkpoints every {@code checkpointInterval} (exactly-once), no Kryo
+   * fallback (every type has a serializer of its own), and no restart when {@code restart} is false
+   * (tests and the embedded host: a failure is reported, not retried).
+   */
+  public static Configuration configuration(Duration checkpointInterval, boolean restart) {
+    Configuration c = new Configuration();
+    c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+    c.set(PipelineOptions.GENERIC_TYPES, false);
+    if (!restart) {
+      c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    }
+    return c;
+  }
+
+  /** Adds the job to an environment. */
+  public static void build(StreamExecutionEnvironment env, Settings s) {
+    StageSettings stage = new StageSettings(s.detection(), s.topics(), s.tick());
+    KafkaSource<PacketIn> packetSource =
+        source(s)
+            .setTopics(s.topics().packets())
+            .setClientIdPrefix(s.groupId() + "-packets")
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new KafkaRecords.Packets())
+            .build();
+    KafkaSource<NodeUpdate> nodeSource =
+        KafkaSource.<NodeUpdate>builder()
+            .setBootstrapServers(s.bootstrapServers())
+            .setProperties(consumerProperties(s))
+            .setGroupId(s.groupId())
+            .setTopics(s.topics().nodes())
+            .setClientIdPrefix(s.groupId() + "-nodes")
+            // compacted: every node's latest inventory, as a Kafka Streams global store reads it
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setDeserializer(new KafkaRecords.Nodes())
+            .build();
+    DataStream<PacketIn> packets =
+        env.fromSource(
+                packetSource, PacketWatermarks.strategy(s.detection(), s.idleness()), "packets")
+            .uid("packets")
+            .filter(p -> !p.flush)
+            .name("drop end-of-input markers")
+            .uid("drop-markers");
+    BroadcastStream<NodeUpdate> nodes =
+        env.fromSource(nodeSource, NodeWatermarks.strategy(), "nodes")
+            .uid("nodes")
+            .setParallelism(1)
+            .broadcast(BroadcastInventory.DESCRIPTOR);
+    SingleOutputStreamOperator<FindingIn> findings =
+        packets
+            .keyBy(p -> p.key)
+            .connect(nodes)
+            .process(new FlowStage(stage))
+            .name("flow-detector")
+            .uid("flow-detector");
+    DataStream<SinkRecord> alerts =
+        findings
+            .keyBy(f -> f.key)
+            .process(new AlertStage(stage))
+            .name("alert-aggregator")
+            .uid("alert-aggregator");
+    String alertsTopic = s.topics().alerts();
+    DataStream<SinkRecord> incidents =
+        alerts
+            .filter(r -> alertsTopic.equals(r.topic))
+            .name("alert records")
+            .uid("alert-records")
+            .keyBy(new IncidentStage.ByIncident())
+            .process(new IncidentStage(stage))
+            .name("incidents")
+            .uid("incidents");
+    findings
+        .getSideOutput(FlowStage.FLOWS)
+        .union(alerts, incidents)
+        .sinkTo(sink(s))
+        .name("flows, alerts, alerts.ecs, incidents")
+        .uid("outputs");
+  }
+
+  private static java.util.Properties properties(Settings s) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(s.kafka());
+    return p;
+  }
+
+  /**
+   * Properties of the sources' consumers. The consumer protocol's client commits offsets from its
+   * own thread: with the classic one a source's commit at a completed checkpoint waits for its
+   * fetcher's next poll, up to 10 s on an idle topic (the nodes topic, the end of a replay).
+   */
+  private static java.util.Properties consumerProperties(Settings s) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("group.protocol", "consumer");
+    p.putAll(s.kafka());
+    return p;
+  }
+
+  private static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> source(
+      Settings s) {
+    return KafkaSource.<PacketIn>builder()
+        .setBootstrapServers(s.bootstrapServers())
+        .setProperties(consumerProperties(s))
+        .setGroupId(s.groupId())
+        .setProperty("isolation.level", "read_committed");
+  }
+
+  private static KafkaSink<SinkRecord> sink(Settings s) {
+    return KafkaSink.<SinkRecord>builder()
+        .setBootstrapServers(s.bootstrapServers())
+        .setKafkaProducerConfig(properties(s))
+        .setRecordSerializer(new KafkaRecords.Outputs())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(s.groupId())
+        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+        .build();
+  }
+}

@@ -1,0 +1,378 @@
+package io.hoptrace.flink;
+
+import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.EndOfInput;
+import io.hoptrace.pipeline.JobTopicsIo;
+import io.hoptrace.pipeline.PacketSink;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The Flink {@link DetectionHost}: the Flink detection job ({@link DetectionGraph}) on a local
+ * MiniCluster in this JVM, against an embedded single-node Kafka broker (default) or an existing
+ * Kafka. What {@code analyze} and the ITs use to run a replay through Flink.
+ *
+ * <p>Draining: the job's sources commit their offsets to the job's consumer group at each completed
+ * checkpoint, and its exactly-once sink commits its Kafka transaction right after. {@link
+ * #publishInventory} waits until the nodes topic is committed (every subtask of stage 1 has the
+ * inventory in its broadcast state); {@link #endOfInput} sends the end-of-input marker to every
+ * packets partition ({@link EndOfInput#sendFlush}), waits until packets are committed up to the
+ * markers and then until no transaction is open on the output topics. While waiting for a commit it
+ * sends records that change nothing ({@link Nudges}): an idle source commits late.
+ */
+public final class FlinkHost implements DetectionHost {
+  /** Default consumer group and transactional-id prefix of the job. */
+  public static final String DEFAULT_JOB_ID = "hoptrace-flink";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SETTLE = Duration.ofMillis(150);
+
+  private final EmbeddedKafka kafka;
+  private final String bootstrapServers;
+  private final Admin admin;
+  private final Builder options;
+  private final JobTopicsIo io;
+  private final KafkaProgress progress;
+  private final Nudges nudges;
+  private JobClient job;
+  private boolean closed;
+
+  private FlinkHost(Builder b, EmbeddedKafka kafka, String bootstrapServers, Admin admin) {
+    this.options = b;
+    this.kafka = kafka;
+    this.bootstrapServers = bootstrapServers;
+    this.admin = admin;
+    this.io = new JobTopicsIo(bootstrapServers, b.topics);
+    this.progress = new KafkaProgress(admin);
+    this.nudges = new Nudges(bootstrapServers);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public DetectionConfig detectionConfig() {
+    return options.detection;
+  }
+
+  /** Submits the job to a local MiniCluster (no-op when it runs) and waits until it runs. */
+  @Override
+  public synchronized void start() {
+    if (job != null) {
+      return;
+    }
+    StreamExecutionEnvironment env =
+        options.environment.apply(DetectionGraph.configuration(options.checkpointInterval, false));
+    env.setParallelism(options.parallelism);
+    DetectionGraph.build(
+        env,
+        new DetectionGraph.Settings(
+            bootstrapServers,
+            options.topics,
+            options.detection,
+            options.jobId,
+            options.tick,
+            DetectionGraph.DEFAULT_IDLENESS,
+            Map.of()));
+    try {
+      job = env.executeAsync("hoptrace detection (" + options.jobId + ")");
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the Flink job: " + e, e);
+    }
+    await(
+        "the Flink job to run",
+        START_TIMEOUT,
+        () -> status() == JobStatus.RUNNING ? "" : "not yet",
+        () -> {});
+  }
+
+  private JobStatus status() {
+    try {
+      return job.getJobStatus().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the Flink job's status: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Throws when the job has stopped (failed, cancelled or finished). */
+  public synchronized void checkHealthy() {
+    if (job == null) {
+      return;
+    }
+    JobStatus s = status();
+    if (s.isGloballyTerminalState()) {
+      String cause;
+      try {
+        job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+        cause = "ended";
+      } catch (ExecutionException e) {
+        cause = String.valueOf(e.getCause());
+      } catch (TimeoutException | InterruptedException e) {
+        cause = "unknown cause";
+      }
+      throw new IllegalStateException("the Flink detection job is " + s + ": " + cause);
+    }
+  }
+
+  @Override
+  public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
+    io.publishInventories(inventories);
+    if (job != null) {
+      String topic = options.topics.nodes();
+      Map<TopicPartition, Long> ends = progress.ends(topic);
+      await(
+          "the job's inventory",
+          timeout,
+          () -> progress.uncommitted(options.jobId, ends),
+          () -> nudges.inventories(topic, inventories));
+    }
+  }
+
+  @Override
+  public PacketSink newPacketSink() {
+    return io.newPacketSink();
+  }
+
+  @Override
+  public void endOfInput(Duration timeout) {
+    Topics t = options.topics;
+    EndOfInput.sendFlush(bootstrapServers, t, admin);
+    Map<TopicPartition, Long> ends = progress.ends(t.packets());
+    await(
+        "the job to drain",
+        timeout,
+        () -> progress.uncommitted(options.jobId, ends),
+        () -> nudges.empty(t.packets(), ends.size()));
+    await(
+        "the job's last transaction",
+        timeout,
+        () ->
+            progress.openTransactions(List.of(t.flows(), t.alerts(), t.alertsEcs(), t.incidents())),
+        () -> {});
+  }
+
+  /**
+   * Polls {@code lag} ("" when done) until it is "" twice in a row, {@link #SETTLE} apart, with a
+   * {@code nudge} after each poll that is not.
+   */
+  private void await(String what, Duration timeout, Supplier<String> lag, Runnable nudge) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int inARow = 0;
+    String last = "";
+    while (inARow < 2) {
+      checkHealthy();
+      last = lag.get();
+      inARow = last.isEmpty() ? inARow + 1 : 0;
+      if (inARow < 2 && System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "waited " + timeout.toSeconds() + " s for " + what + ": " + last);
+      }
+      if (inARow == 0) {
+        nudge.run();
+      }
+      if (inARow < 2) {
+        sleep(SETTLE.toMillis());
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public List<Alert> readAlerts() {
+    return io.readAlerts();
+  }
+
+  @Override
+  public List<FlowRecord> readFlows() {
+    return io.readFlows();
+  }
+
+  @Override
+  public List<Incident> readIncidents() {
+    return io.readIncidents();
+  }
+
+  @Override
+  public Watch watchAlerts(Consumer<Alert> onAlert) {
+    return io.watchAlerts(onAlert);
+  }
+
+  /** Cancels the job (its MiniCluster stops with it), closes the readers and the broker. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (job != null) {
+        try {
+          job.cancel().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // already ended, or the cluster is gone
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    } finally {
+      io.close();
+      nudges.close();
+      if (kafka != null) {
+        kafka.close();
+      } else {
+        admin.close(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  /** Options; every one has a default. */
+  public static final class Builder {
+    private int parallelism = 1;
+    private int packetsPartitions = DetectionTopics.DEFAULT_PACKETS_PARTITIONS;
+    private Topics topics = Topics.defaults();
+    private DetectionConfig detection = DetectionConfig.defaults();
+    private String jobId = DEFAULT_JOB_ID;
+    private Duration checkpointInterval = Duration.ofSeconds(1);
+    private Duration tick = DetectionGraph.DEFAULT_TICK;
+    private String bootstrapServers;
+    private Function<Configuration, StreamExecutionEnvironment> environment =
+        conf -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+
+    private Builder() {}
+
+    /**
+     * Where the job runs, given its configuration (default: a MiniCluster of its own, {@link
+     * StreamExecutionEnvironment#createLocalEnvironment}; tests pass a shared one).
+     */
+    public Builder environment(Function<Configuration, StreamExecutionEnvironment> env) {
+      this.environment = Objects.requireNonNull(env);
+      return this;
+    }
+
+    /** Parallelism of the job's operators (default 1). */
+    public Builder parallelism(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1");
+      }
+      this.parallelism = n;
+      return this;
+    }
+
+    /** Partitions of the packets topic when this host creates it (default 1). */
+    public Builder packetsPartitions(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("packets partitions must be >= 1");
+      }
+      this.packetsPartitions = n;
+      return this;
+    }
+
+    public Builder topics(Topics t) {
+      this.topics = Objects.requireNonNull(t);
+      return this;
+    }
+
+    public Builder detection(DetectionConfig cfg) {
+      this.detection = Objects.requireNonNull(cfg);
+      return this;
+    }
+
+    /** Consumer group of the sources and transactional-id prefix of the sink. */
+    public Builder jobId(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("job id must not be blank");
+      }
+      this.jobId = id;
+      return this;
+    }
+
+    /** Checkpoint interval (default 1 s): how often outputs are committed. */
+    public Builder checkpointInterval(Duration d) {
+      if (d.toMillis() < 10) {
+        throw new IllegalArgumentException("checkpoint interval must be >= 10 ms");
+      }
+      this.checkpointInterval = d;
+      return this;
+    }
+
+    /** Uses the Kafka at {@code bootstrapServers} (topics created if missing). */
+    public Builder bootstrapServers(String servers) {
+      if (servers == null || servers.isBlank()) {
+        throw new IllegalArgumentException("bootstrap servers must not be blank");
+      }
+      this.bootstrapServers = servers;
+      return this;
+    }
+
+    /** Starts the broker (unless external), creates the topics and starts the job. */
+    public FlinkHost start() {
+      FlinkHost h;
+      if (bootstrapServers != null) {
+        Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        h = new FlinkHost(this, null, bootstrapServers, admin);
+      } else {
+        EmbeddedKafka kafka =
+            EmbeddedKafka.builder()
+                // outputs carry capture (event) timestamps, which may lie in the future
+                .brokerProperty(
+                    "log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
+                .start();
+        h = new FlinkHost(this, kafka, kafka.bootstrapServers(), kafka.admin());
+      }
+      try {
+        if (h.kafka != null) {
+          h.kafka.createTopics(
+              DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
+        } else {
+          DetectionTopics.ensure(h.admin, topics, packetsPartitions, Optional.empty());
+        }
+        h.start();
+        return h;
+      } catch (RuntimeException e) {
+        h.close();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.hoptrace.flink;
+
+import io.hoptrace.detect.Codecs;
+import io.hoptrace.detect.Conversation;
+import io.hoptrace.detect.Deadlines;
+import io.hoptrace.detect.DetectionOutput;
+import io.hoptrace.detect.EventClock;
+import io.hoptrace.detect.Finding;
+import io.hoptrace.detect.FingerprintEntry;
+import io.hoptrace.detect.FlowDetector;
+import io.hoptrace.detect.FlowStores;
+import io.hoptrace.flink.state.AliasStore;
+import io.hoptrace.flink.state.MapStateStore;
+import io.hoptrace.flink.state.StateCodec;
+import io.hoptrace.flink.state.SubtaskStores;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.AvroTrust;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.PacketSummary;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 1 in Flink: hosts {@link FlowDetector} (one per subtask) keyed by the packets' routing key
+ * (every tuple of a NAT-ed conversation has the same one, so a conversation, its aliases and its
+ * NAT fingerprints are keyed state of that key). The node inventory is broadcast state; the hops
+ * sensors reported and the core's bookkeeping are per subtask ({@link SubtaskStores}), as the Kafka
+ * Streams host keeps them per task. Findings are the main output (keyed by alert subject for stage
+ * 2), flow records the side output {@link #FLOWS}.
+ *
+ * <p>Time: the core's clock is the largest capture time seen; event-time timers (the watermark
+ * passed a deadline, end of input included) and processing-time timers (the wall-clock
+ * extrapolation passed it) wake the key's due conversations ({@link KeyedTimers}).
+ */
+public final class FlowStage
+    extends KeyedBroadcastProcessFunction<String, PacketIn, NodeUpdate, FindingIn>
+    implements CheckpointedFunction {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(FlowStage.class);
+
+  /** Flow records, ready for the sink. */
+  public static final OutputTag<SinkRecord> FLOWS =
+      new OutputTag<>("flows", TypeInformation.of(SinkRecord.class));
+
+  /** The broadcast state of the node inventory (Avro bytes by node name). */
+  public static final MapStateDescriptor<String, byte[]> NODES = BroadcastInventory.DESCRIPTOR;
+
+  /**
+   * Retention of NAT fingerprints in keyed state. The core forgets a fingerprint once it is too old
+   * to link anything (seconds of event time), but its sweep sees only the key in hand; a key whose
+   * conversations have all ended is never in hand again. Fingerprints therefore also expire after
+   * this much processing time since written: far longer than they can link anything (the sightings
+   * of one packet are processed within the lateness of each other).
+   */
+  static final StateTtlConfig FINGERPRINT_TTL =
+      StateTtlConfig.newBuilder(Duration.ofMinutes(10)).cleanupIncrementally(10, false).build();
+
+  private final StageSettings settings;
+
+  private transient SubtaskStores subtask;
+  private transient FlowDetector core;
+  private transient KeyedTimers timers;
+  private transient EventClock clock;
+  private transient BroadcastInventory inventory;
+  private transient AvroSerde<PacketSummary> packets;
+  private transient AvroSerde<FlowRecord> flowSerde;
+  private transient String flowsTopic;
+  private transient Collector<FindingIn> findingsOut;
+  private transient Consumer<SinkRecord> flowsOut;
+  private transient boolean inventoryTask;
+  private transient long errors;
+
+  public FlowStage(StageSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    subtask = new SubtaskStores();
+    subtask.initialize(ctx);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    subtask.snapshot();
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    AvroTrust.install();
+    packets = AvroSerde.packetSummary();
+    flowSerde = AvroSerde.flowRecord();
+    flowsTopic = settings.topics().flows();
+    clock = new EventClock();
+    inventory = new BroadcastInventory();
+    MapStateStore<String, Long> index =
+        new MapStateStore<>(
+            getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("deadline-index", Types.STRING, Types.LONG)));
+    MapStateStore<String, Conversation> conversations =
+        new MapStateStore<>(
+            getRuntimeContext()
+                .getMapState(
+                    new MapStateDescriptor<>(
+                        "conversations",
+                        StringSerializer.INSTANCE,
+                        StateCodec.CONVERSATION.<Conversation>serializer())));
+    MapStateStore<String, String> aliases =
+        new MapStateStore<>(
+            getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("aliases", Types.STRING, Types.STRING)));
+    MapStateDescriptor<Long, FingerprintEntry> fingerprintsState =
+        new MapStateDescriptor<>(
+            "fingerprints", LongSerializer.INSTANCE, StateCodec.FINGERPRINT.serializer());
+    fingerprintsState.enableTimeToLive(FINGERPRINT_TTL);
+    MapStateStore<Long, FingerprintEntry> fingerprints =
+        new MapStateStore<>(getRuntimeContext().getMapState(fingerprintsState));
+    FlowStores stores =
+        new FlowStores(
+            conversations,
+            new AliasStore(aliases, subtask.bookkeeping()),
+            fingerprints,
+            new Deadlines(index),
+            subtask.hops());
+    timers = new KeyedTimers(index, settings.ticks(), clock);
+    core = new FlowDetector(settings.detection(), stores, timers, inventory, new Output());
+    inventoryTask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+  }
+
+  private void bind(Collector<FindingIn> out, Consumer<SinkRecord> flows) {
+    this.findingsOut = out;
+    this.flowsOut = flows;
+  }
+
+  @Override
+  public void processElement(PacketIn in, ReadOnlyContext ctx, Collector<FindingIn> out)
+      throws Exception {
+    if (in.flush || in.value == null) {
+      return; // end of input travels as the watermark (PacketWatermarks)
+    }
+    bind(out, r -> ctx.output(FLOWS, r));
+    timers.bind(ctx.timerService());
+    inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
+    try {
+      PacketSummary p = packets.decode(in.value);
+      clock.observe(p.getTsNanos(), Ticks.nanos(ctx.timerService().currentProcessingTime()));
+      core.onPacket(p);
+    } catch (RuntimeException e) {
+      errors++;
+      if (errors <= 10 || Long.bitCount(errors) == 1) {
+        LOG.warn("skipping packet summary that failed detection (#{}): {}", errors, e, e);
+      }
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(NodeUpdate u, Context ctx, Collector<FindingIn> out)
+      throws Exception {
+    bind(out, r -> ctx.output(FLOWS, r));
+    inventory.apply(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR), u);
+    if (inventoryTask) {
+      core.checkInventory();
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<FindingIn> out)
+      throws Exception {
+    bind(out, r -> ctx.output(FLOWS, r));
+    timers.bind(ctx.timerService());
+    inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
+    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      long watermark = Ticks.nanos(ctx.timerService().currentWatermark());
+      core.advanceTo(watermark);
+      timers.fireDue(watermark, core);
+    } else {
+      long now = clock.now(Ticks.nanos(ctx.timerService().currentProcessingTime()));
+      if (now == Long.MIN_VALUE) {
+        return;
+      }
+      core.advanceTo(now);
+      timers.fireDue(core.now(), core);
+    }
+  }
+
+  static long ms(long nanos) {
+    return Math.max(0, nanos / 1_000_000L);
+  }
+
+  /** The core's results, to the outputs of the call in progress. */
+  private final class Output implements DetectionOutput {
+    @Override
+    public void flow(FlowRecord r) {
+      flowsOut.accept(
+          new SinkRecord(
+              flowsTopic, r.getConversationId(), flowSerde.encode(r), ms(r.getLastSeen())));
+    }
+
+    @Override
+    public void finding(Finding f) {
+      findingsOut.collect(new FindingIn(f.key(), Codecs.finding().encode(f)));
+    }
+  }
+}

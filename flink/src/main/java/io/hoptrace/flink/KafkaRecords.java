@@ -1,0 +1,130 @@
+package io.hoptrace.flink;
+
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.AvroTrust;
+import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.streams.DetectionTopology;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The job's Kafka records: what its sources read and its sink writes (keys as UTF-8 text). */
+final class KafkaRecords {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaRecords.class);
+
+  private KafkaRecords() {}
+
+  static String key(byte[] k) {
+    return k == null ? null : new String(k, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The packets topic: summaries (decoded once here for their capture time; undecodable records are
+   * logged, counted and skipped as the Kafka Streams job does) and the end-of-input marker ({@link
+   * DetectionTopology#FLUSH_KEY}).
+   */
+  static final class Packets implements KafkaRecordDeserializationSchema<PacketIn> {
+    private static final long serialVersionUID = 1L;
+    private transient AvroSerde<PacketSummary> serde;
+    private transient long skipped;
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+      AvroTrust.install();
+      serde = AvroSerde.packetSummary();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<PacketIn> out) {
+      String key = key(r.key());
+      if (DetectionTopology.FLUSH_KEY.equals(key)) {
+        out.collect(PacketIn.flushMarker());
+        return;
+      }
+      if (r.value() == null) {
+        return;
+      }
+      PacketSummary p;
+      try {
+        p = serde.decode(r.value());
+      } catch (RuntimeException e) {
+        skipped++;
+        if (skipped <= 10 || Long.bitCount(skipped) == 1) {
+          LOG.warn(
+              "skipping undecodable packets record (#{}) at {}-{}@{}: {}",
+              skipped,
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              e.toString());
+        }
+        return;
+      }
+      long ts = p.getTsNanos() > 0 ? p.getTsNanos() : Math.max(0, r.timestamp()) * 1_000_000L;
+      out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
+    }
+
+    @Override
+    public TypeInformation<PacketIn> getProducedType() {
+      return TypeInformation.of(PacketIn.class);
+    }
+  }
+
+  /** The compacted nodes topic: one inventory per node (by key, else its node name). */
+  static final class Nodes implements KafkaRecordDeserializationSchema<NodeUpdate> {
+    private static final long serialVersionUID = 1L;
+    private transient AvroSerde<NodeInventory> serde;
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+      AvroTrust.install();
+      serde = AvroSerde.nodeInventory();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<NodeUpdate> out) {
+      String key = key(r.key());
+      if (r.value() == null) {
+        if (key != null) {
+          out.collect(new NodeUpdate(key, null));
+        }
+        return;
+      }
+      try {
+        NodeInventory n = serde.decode(r.value());
+        out.collect(new NodeUpdate(key != null ? key : n.getNode(), r.value()));
+      } catch (RuntimeException e) {
+        LOG.warn("skipping undecodable nodes record at offset {}: {}", r.offset(), e.toString());
+      }
+    }
+
+    @Override
+    public TypeInformation<NodeUpdate> getProducedType() {
+      return TypeInformation.of(NodeUpdate.class);
+    }
+  }
+
+  /** Output records to their topics, with the job's keys and event timestamps. */
+  static final class Outputs implements KafkaRecordSerializationSchema<SinkRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sink) {}
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        SinkRecord r, KafkaSinkContext context, Long timestamp) {
+      byte[] key = r.key == null ? null : r.key.getBytes(StandardCharsets.UTF_8);
+      return new ProducerRecord<>(r.topic, null, r.timestamp, key, r.value);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.hoptrace.flink;
+
+/**
+ * A record of the packets topic inside the job: its routing key, the capture time and the Avro
+ * single-object bytes (decoded once more by stage 1, which is cheaper than a second serializer for
+ * the shuffle), or the end-of-input marker. A Flink POJO.
+ */
+public final class PacketIn {
+  /** The Kafka record key (the routing key; "" when the record had none). */
+  public String key;
+
+  /** Capture time (ns); event time of the record. */
+  public long tsNanos;
+
+  /** The PacketSummary, Avro single-object encoded; null for the end-of-input marker. */
+  public byte[] value;
+
+  /** Whether this is the end-of-input marker of its partition. */
+  public boolean flush;
+
+  public PacketIn() {}
+
+  public PacketIn(String key, long tsNanos, byte[] value) {
+    this.key = key;
+    this.tsNanos = tsNanos;
+    this.value = value;
+  }
+
+  /** The end-of-input marker. */
+  public static PacketIn flushMarker() {
+    PacketIn p = new PacketIn("", 0, null);
+    p.flush = true;
+    return p;
+  }
+}

@@ -1,0 +1,2 @@
+/** The Apache Flink host of the detection core. */
+package io.hoptrace.flink;

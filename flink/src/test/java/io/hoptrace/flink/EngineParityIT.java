@@ -1,0 +1,187 @@
+package io.hoptrace.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.ManifestReader;
+import io.hoptrace.replay.Recordings;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Parity of the engines: every bundled lab recording replayed through the Kafka Streams job and
+ * through the Flink job gives identical alerts (type, status, subject, lost-at, count) and
+ * identical flow records (tuples, verdict, final, per-hop counts); and the Flink job gives the same
+ * at parallelism 2 with the packets topic at 12 partitions (NAT-ed conversations stitched). One
+ * broker and one Flink MiniCluster for all runs, each run with topics and a job of its own.
+ */
+class EngineParityIT {
+  private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
+  private static final AtomicInteger RUN = new AtomicInteger();
+  private static EmbeddedKafka kafka;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @BeforeAll
+  static void broker() {
+    kafka =
+        EmbeddedKafka.builder()
+            .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
+            .start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static Stream<String> recordings() throws Exception {
+    try (Stream<Path> s = Files.list(RECORDINGS)) {
+      return s
+          .filter(d -> Files.exists(d.resolve("manifest.json")))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  private static Manifest manifest(String scenario) {
+    return ManifestReader.read(RECORDINGS.resolve(scenario).resolve("manifest.json"));
+  }
+
+  static Analysis.Result run(Supplier<DetectionHost> host, Manifest m) throws Exception {
+    try (DetectionHost h = host.get()) {
+      return new Analysis(
+              h, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
+          .run(m, msg -> {});
+    }
+  }
+
+  private static Analysis.Result streams(Manifest m) throws Exception {
+    int n = RUN.incrementAndGet();
+    return run(
+        () ->
+            EmbeddedPipeline.builder()
+                .bootstrapServers(kafka.bootstrapServers(), false)
+                .topics(Topics.withPrefix("streams" + n + "."))
+                .applicationId("streams-" + n)
+                .start(),
+        m);
+  }
+
+  private static Analysis.Result flink(Manifest m, int parallelism, int partitions)
+      throws Exception {
+    int n = RUN.incrementAndGet();
+    return run(
+        () ->
+            FlinkHost.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .environment(StreamExecutionEnvironment::getExecutionEnvironment)
+                .topics(Topics.withPrefix("flink" + n + "."))
+                .jobId("flink-" + n)
+                .parallelism(parallelism)
+                .packetsPartitions(partitions)
+                .start(),
+        m);
+  }
+
+  @ParameterizedTest
+  @MethodSource("recordings")
+  void flinkGivesTheAlertsAndFlowsOfKafkaStreams(String scenario) throws Exception {
+    Manifest m = manifest(scenario);
+    Analysis.Result streams = streams(m);
+    Analysis.Result flink = flink(m, 1, 1);
+    assertThat(flows(streams.flows())).as("%s: flow records", scenario).isNotEmpty();
+    assertThat(alerts(flink.alerts()))
+        .as("%s: alerts", scenario)
+        .isEqualTo(alerts(streams.alerts()));
+    assertThat(flows(flink.flows())).as("%s: flows", scenario).isEqualTo(flows(streams.flows()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nodeport", "healthy", "vxlan-blocked"})
+  void parallelismTwoOverTwelvePartitionsGivesTheSameAsOne(String scenario) throws Exception {
+    Manifest m = manifest(scenario);
+    Analysis.Result one = flink(m, 1, 1);
+    Analysis.Result two = flink(m, 2, 12);
+    assertThat(alerts(two.alerts())).as("%s: alerts", scenario).isEqualTo(alerts(one.alerts()));
+    assertThat(flows(two.flows())).as("%s: flows", scenario).isEqualTo(flows(one.flows()));
+    if (!scenario.equals("vxlan-blocked")) {
+      // the NAT-ed conversations (NodePort, ClusterIP) are one flow record spanning several tuples
+      assertThat(flows(two.flows())).anyMatch(f -> f.contains(" || "));
+    }
+  }
+
+  static List<String> alerts(List<Alert> alerts) {
+    return alerts.stream()
+        .map(
+            a ->
+                a.getType()
+                    + " "
+                    + a.getStatus()
+                    + " "
+                    + a.getSubject()
+                    + " lostAt="
+                    + a.getLostAt()
+                    + " count="
+                    + a.getCount())
+        .sorted()
+        .toList();
+  }
+
+  static List<String> flows(List<FlowRecord> flows) {
+    return flows.stream()
+        .map(
+            f ->
+                f.getConversationId()
+                    + " ["
+                    + f.getTuples().stream()
+                        .map(Object::toString)
+                        .collect(Collectors.joining(" || "))
+                    + "] "
+                    + f.getVerdict()
+                    + " final="
+                    + f.getFinal$()
+                    + " {"
+                    + f.getHops().stream()
+                        .map(Object::toString)
+                        .sorted()
+                        .collect(Collectors.joining(", "))
+                    + "}")
+        .sorted()
+        .toList();
+  }
+}
