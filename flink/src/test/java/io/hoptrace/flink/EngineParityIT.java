@@ -34,10 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Parity of the engines: every bundled lab recording replayed through the Kafka Streams job and
- * through the Flink job gives identical alerts (type, status, subject, lost-at, count) and
- * identical flow records (tuples, verdict, final, per-hop counts); and the Flink job gives the same
- * at parallelism 2 with the packets topic at 12 partitions (NAT-ed conversations stitched). One
- * broker and one Flink MiniCluster for all runs, each run with topics and a job of its own.
+ * through the Flink job gives identical incidents (id, status, cause, number of alerts), alerts
+ * (type, status, subject, lost-at, count) and identical flow records (tuples, verdict, final,
+ * per-hop counts); and the Flink job gives the same at parallelism 2 with the packets topic at 12
+ * partitions (NAT-ed conversations stitched). One broker and one Flink MiniCluster for all runs,
+ * each run with topics and a job of its own.
  */
 class EngineParityIT {
   private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
@@ -129,6 +130,9 @@ class EngineParityIT {
         .as("%s: alerts", scenario)
         .isEqualTo(alerts(streams.alerts()));
     assertThat(flows(flink.flows())).as("%s: flows", scenario).isEqualTo(flows(streams.flows()));
+    assertThat(incidents(flink.incidents()))
+        .as("%s: incidents", scenario)
+        .isEqualTo(incidents(streams.incidents()));
   }
 
   @ParameterizedTest
@@ -143,6 +147,28 @@ class EngineParityIT {
       // the NAT-ed conversations (NodePort, ClusterIP) are one flow record spanning several tuples
       assertThat(flows(two.flows())).anyMatch(f -> f.contains(" || "));
     }
+  }
+
+  /**
+   * Each incident's final state: id, status, cause, alerts (the ids are derived from the cause).
+   */
+  static List<String> incidents(List<io.hoptrace.schema.Incident> incidents) {
+    return incidents.stream()
+        .map(
+            i ->
+                i.getId()
+                    + " "
+                    + i.getStatus()
+                    + " "
+                    + i.getCauseKind()
+                    + " "
+                    + i.getCauseKey()
+                    + " alerts="
+                    + i.getAlertIds().size()
+                    + " firing="
+                    + i.getFiringAlertIds().size())
+        .sorted()
+        .toList();
   }
 
   static List<String> alerts(List<Alert> alerts) {
