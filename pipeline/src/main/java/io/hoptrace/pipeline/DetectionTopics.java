@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The topics of the detection job and how they are created: {@code packets} with a configurable
@@ -77,19 +78,34 @@ public final class DetectionTopics {
 
   /** The number of partitions of a topic. */
   public static int partitions(Admin admin, String topic) {
-    try {
-      return admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .get(topic)
-          .partitions()
-          .size();
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + topic + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    // a topic just created may not be in every broker's metadata yet: ask again for a while
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot describe topic " + topic + ": " + e, e);
+        }
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("cannot describe topic " + topic + ": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
   }
 }
