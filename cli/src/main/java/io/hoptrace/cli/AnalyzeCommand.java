@@ -78,12 +78,15 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin NotifyOptions notifyOptions;
 
+  @Mixin StoreOptions storeOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
+    storeOptions.config();
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
         EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
@@ -104,7 +107,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             + where);
     err.flush();
     Analysis.Result r;
-    try (EmbeddedPipeline p = b.start()) {
+    try (EmbeddedPipeline p = b.start();
+        StoreOptions.Writer store = storeOptions.start(p, "analyze", err)) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .run(

@@ -77,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin NotifyOptions notifyOptions;
 
+  @Mixin StoreOptions storeOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -90,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     DetectionConfig detection = detectionOptions.config();
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
+    storeOptions.config();
     Path dir =
         recordings != null
             ? recordings
@@ -108,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
     err.flush();
     try (AlertSinks sinks = notifyOptions.open();
         EmbeddedPipeline p =
-            EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start()) {
+            EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start();
+        StoreOptions.Writer store = storeOptions.start(p, "demo", err)) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);

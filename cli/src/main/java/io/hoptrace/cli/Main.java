@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
       LabCommand.class,
       AnalyzeCommand.class,
       RunCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      QueryCommand.class,
+      FlowsCommand.class
     })
 public final class Main implements Runnable {
 

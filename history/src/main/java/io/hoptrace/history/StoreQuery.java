@@ -29,6 +29,36 @@ import java.sql.Statement;
  * columns. Not thread-safe.
  */
 public final class StoreQuery implements AutoCloseable {
+  /**
+   * One row per conversation. A conversation is (conversation_id, first_seen): a flow key seen
+   * again later (another replay, a new connection on the same ports) is another conversation, and
+   * all versions of one share first_seen and so its partition. The alerts about it are those naming
+   * its conversation_id that started between its first packet and {@value #ALERT_SLACK_SECONDS} s
+   * after its last (a ONE_WAY alert fires when the reply is overdue, after the last packet; the
+   * detection's default idle timeout, 60 s, ends a conversation, so an alert of the next
+   * conversation of the same key starts after the next first packet). Its lost-at segment is that
+   * of the first of them that has one.
+   */
+  static final int ALERT_SLACK_SECONDS = 60;
+
+  private static final String FLOWS_VIEW =
+      "CREATE VIEW flows AS WITH latest AS (SELECT * FROM flow_records WHERE final UNION ALL BY"
+          + " NAME (SELECT * FROM flow_records u WHERE NOT final AND NOT EXISTS (SELECT 1 FROM"
+          + " flow_records f WHERE f.final AND f.conversation_id = u.conversation_id AND"
+          + " f.first_seen = u.first_seen AND f.date = u.date AND f.hour = u.hour) QUALIFY"
+          + " row_number() OVER (PARTITION BY conversation_id, first_seen ORDER BY last_seen DESC)"
+          + " = 1)), about AS (SELECT conversation_id, list({'first': first_seen, 'after':"
+          + " lost_after, 'before': lost_before, 'direction': lost_direction, 'type': type} ORDER"
+          + " BY first_seen) AS items FROM alert_records WHERE conversation_id IS NOT NULL GROUP"
+          + " BY 1), joined AS (SELECT latest.*, list_filter(items, lambda x: x.first >="
+          + " latest.first_seen AND x.first <= latest.last_seen + INTERVAL "
+          + ALERT_SLACK_SECONDS
+          + " SECOND) AS about FROM latest LEFT JOIN about USING (conversation_id)), lost AS"
+          + " (SELECT * EXCLUDE (about), list_filter(about, lambda x: x.after IS NOT NULL)[1] AS"
+          + " l, list_sort(list_distinct(list_transform(about, lambda x: x.type))) AS alert_types"
+          + " FROM joined) SELECT * EXCLUDE (l, alert_types), l.after AS lost_after, l.before AS"
+          + " lost_before, l.direction AS lost_direction, alert_types FROM lost";
+
   private final StoreLayout layout;
   private final Connection db;
 
@@ -64,27 +94,17 @@ public final class StoreQuery implements AutoCloseable {
       for (Dataset d : Dataset.values()) {
         s.execute("CREATE VIEW " + raw(d) + " AS " + source(d));
       }
-      s.execute(
-          "CREATE VIEW flows AS WITH lost AS (SELECT conversation_id,"
-              + " arg_max({'after': lost_after, 'before': lost_before, 'direction':"
-              + " lost_direction}, last_seen) AS l, list(DISTINCT type ORDER BY type) AS"
-              + " alert_types FROM alert_records WHERE conversation_id IS NOT NULL GROUP BY"
-              + " conversation_id), latest AS (SELECT * FROM flow_records WHERE final UNION ALL"
-              + " BY NAME (SELECT * FROM flow_records u WHERE NOT final AND NOT EXISTS (SELECT 1"
-              + " FROM flow_records f WHERE f.final AND f.conversation_id = u.conversation_id"
-              + " AND f.date = u.date AND f.hour = u.hour) QUALIFY row_number() OVER (PARTITION"
-              + " BY conversation_id ORDER BY last_seen DESC) = 1)) SELECT latest.*, l.after AS"
-              + " lost_after, l.before AS lost_before, l.direction AS lost_direction, alert_types"
-              + " FROM latest LEFT JOIN lost USING (conversation_id)");
+      s.execute(FLOWS_VIEW);
       s.execute(
           "CREATE VIEW alerts AS SELECT * FROM alert_records QUALIFY row_number() OVER"
               + " (PARTITION BY id ORDER BY last_seen DESC, status = 'RESOLVED' DESC, count DESC)"
               + " = 1");
       s.execute(
           "CREATE VIEW flow_hops AS SELECT h.* FROM flow_hop_records h SEMI JOIN (SELECT"
-              + " conversation_id, last_seen, final, date, hour FROM flows) f ON"
-              + " h.conversation_id = f.conversation_id AND h.last_seen = f.last_seen AND h.final"
-              + " = f.final AND h.date = f.date AND h.hour = f.hour");
+              + " conversation_id, first_seen, last_seen, final, date, hour FROM flows) f ON"
+              + " h.conversation_id = f.conversation_id AND h.first_seen = f.first_seen AND"
+              + " h.last_seen = f.last_seen AND h.final = f.final AND h.date = f.date AND h.hour ="
+              + " f.hour");
     }
   }
 

@@ -76,6 +76,11 @@ final class Records {
   }
 
   static Alert oneWay(String id, String conversation, long first, AlertStatus status) {
+    return oneWay(id, conversation, first, status, "node-b/ens33", "node-b/flannel.1");
+  }
+
+  static Alert oneWay(
+      String id, String conversation, long first, AlertStatus status, String after, String before) {
     return Alert.newBuilder()
         .setId(id)
         .setType(AlertType.ONE_WAY)
@@ -93,11 +98,7 @@ final class Records {
                 .setConversationId(conversation)
                 .build())
         .setLostAt(
-            LostAt.newBuilder()
-                .setAfter("node-b/ens33")
-                .setBefore("node-b/flannel.1")
-                .setDirection("forward")
-                .build())
+            LostAt.newBuilder().setAfter(after).setBefore(before).setDirection("forward").build())
         .setCount(3)
         .setHint("VXLAN port 8472/udp blocked between nodes")
         .setEvidence(

@@ -96,6 +96,24 @@ class StoreQueryTest {
   }
 
   @Test
+  void aFlowKeySeenAgainIsAnotherConversationWithItsOwnLostAt() throws Exception {
+    long later = T0 + 10 * 60 * SECOND;
+    write(
+        Records.flow("k", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY"),
+        Records.flow("k", "10.244.0.2", "10.244.1.2", 6, 8080, later, "ONE_WAY", false),
+        Records.flow("k", "10.244.0.2", "10.244.1.2", 6, 8080, later, "ONE_WAY", true),
+        Records.oneWay("a1", "k", T0, AlertStatus.FIRING),
+        Records.oneWay("a2", "k", later, AlertStatus.FIRING, "node-a/ens33", "node-b/ens33"));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      QueryResult r = q.sql("select final, lost_after, lost_before from flows order by first_seen");
+      assertThat(r.rows())
+          .containsExactly(
+              List.of(true, "node-b/ens33", "node-b/flannel.1"),
+              List.of(true, "node-a/ens33", "node-b/ens33"));
+    }
+  }
+
+  @Test
   void anEmptyStoreGivesEmptyViews() throws Exception {
     try (StoreQuery q = StoreQuery.open(store)) {
       for (String v : List.of("flows", "alerts", "flow_hops", "flow_records", "alert_records")) {
@@ -140,7 +158,7 @@ class StoreQueryTest {
         Records.flow("other", "10.0.0.1", "10.244.2.2", 17, 53, T0 + 2 * HOUR, "OK", true),
         Records.flow("v6", "fd00::1", "fd00::2", 6, 80, T0, "OK", true),
         Records.oneWay("a-ping", "ping", T0, AlertStatus.FIRING),
-        Records.oneWay("a-tcp", "tcp", T0, AlertStatus.FIRING));
+        Records.oneWay("a-tcp", "tcp", T0 + SECOND, AlertStatus.FIRING));
     try (StoreQuery q = StoreQuery.open(store)) {
       assertThat(ids(q, new FlowFilter().dst("10.244.1.2"))).containsExactly("tcp", "ping");
       assertThat(ids(q, new FlowFilter().dst("10.244.1.0/24")))
