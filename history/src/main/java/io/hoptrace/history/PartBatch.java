@@ -38,15 +38,31 @@ final class PartBatch implements AutoCloseable {
     this.db = c.unwrap(DuckDBConnection.class);
     try (Statement s = db.createStatement()) {
       s.execute("SET autoinstall_known_extensions=false");
-      s.execute("SET threads=1");
-      for (Dataset d : Dataset.values()) {
-        s.execute("CREATE TABLE " + stage(d) + " (" + d.columnDdl() + ")");
-      }
+      s.execute(
+          "CREATE TABLE "
+              + stage(Dataset.FLOWS)
+              + " ("
+              + Dataset.FLOWS.stagingDdl()
+              + ", "
+              + Rows.HOP_LISTS_DDL
+              + ")");
+      s.execute("CREATE TABLE " + stage(Dataset.ALERTS) + " (" + Dataset.ALERTS.stagingDdl() + ")");
     }
   }
 
+  /** The staging table of a dataset; flow_hops rows are made from the flows table. */
   private static String stage(Dataset d) {
-    return "stage_" + d.dir();
+    return "stage_" + (d == Dataset.ALERTS ? d : Dataset.FLOWS).dir();
+  }
+
+  /** The rows of a dataset, with date and hour. */
+  private static String source(Dataset d) {
+    return switch (d) {
+      case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
+      case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
+      case FLOW_HOPS -> "(" + Rows.hopsSelect(stage(d)) + ")";
+      case ALERTS -> stage(d);
+    };
   }
 
   private DuckDBAppender appender(Dataset d) throws SQLException {
@@ -60,7 +76,6 @@ final class PartBatch implements AutoCloseable {
 
   void add(FlowRecord f) throws SQLException {
     Rows.flow(appender(Dataset.FLOWS), f);
-    Rows.hops(appender(Dataset.FLOW_HOPS), f);
     records++;
   }
 
@@ -82,7 +97,10 @@ final class PartBatch implements AutoCloseable {
     closeAppenders();
     List<TempFile> out = new ArrayList<>();
     for (Dataset d : Dataset.values()) {
-      String columns = d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "));
+      String columns =
+          d == Dataset.FLOW_HOPS
+              ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
+              : d.selectFromStaging();
       for (long hour : hours(d)) {
         Path dir = layout.partition(d, hour);
         Files.createDirectories(dir);
@@ -93,14 +111,14 @@ final class PartBatch implements AutoCloseable {
               "COPY (SELECT "
                   + columns
                   + " FROM "
-                  + stage(d)
+                  + source(d)
                   + " WHERE date = DATE '"
                   + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
                   + "' AND hour = "
                   + Math.floorMod(hour, 24)
-                  + " ORDER BY first_seen) TO '"
+                  + ") TO '"
                   + temp.toString().replace("'", "''")
-                  + "' (FORMAT parquet, COMPRESSION zstd)");
+                  + "' (FORMAT parquet)");
         }
         StoreLayout.fsync(temp);
         out.add(new TempFile(temp, target));
@@ -115,7 +133,7 @@ final class PartBatch implements AutoCloseable {
         ResultSet r =
             s.executeQuery(
                 "SELECT DISTINCT (date - DATE '1970-01-01')::BIGINT * 24 + hour FROM "
-                    + stage(d)
+                    + source(d)
                     + " ORDER BY 1")) {
       while (r.next()) {
         out.add(r.getLong(1));
@@ -128,9 +146,8 @@ final class PartBatch implements AutoCloseable {
   void clear() throws SQLException {
     closeAppenders();
     try (Statement s = db.createStatement()) {
-      for (Dataset d : Dataset.values()) {
-        s.execute("DELETE FROM " + stage(d));
-      }
+      s.execute("DELETE FROM " + stage(Dataset.FLOWS));
+      s.execute("DELETE FROM " + stage(Dataset.ALERTS));
     }
     records = 0;
   }

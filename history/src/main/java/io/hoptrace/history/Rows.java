@@ -26,7 +26,7 @@ final class Rows {
 
   private Rows() {}
 
-  /** Appends one flow record to the flows staging table. */
+  /** Appends one flow record to the flows staging table (with its per-hop lists). */
   static void flow(DuckDBAppender a, FlowRecord f) throws SQLException {
     List<FiveTuple> tuples = f.getTuples();
     FiveTuple first = tuples.isEmpty() ? null : tuples.get(0);
@@ -52,52 +52,106 @@ final class Rows {
     for (FiveTuple t : tuples) {
       text.add(tupleText(t));
     }
-    a.append(text);
-    a.append(List.copyOf(f.getCommunityIds()));
+    a.append(list(text));
+    a.append(list(f.getCommunityIds()));
     List<String> path = new ArrayList<>(f.getHops().size());
     for (HopStats h : f.getHops()) {
       path.add(h.getHop());
     }
-    a.append(path);
+    a.append(list(path));
     partition(a, f.getFirstSeen());
+    hopLists(a, f);
     a.endRow();
   }
 
-  /** Appends the per-hop, per-direction rows of one flow record to the flow_hops staging table. */
-  static void hops(DuckDBAppender a, FlowRecord f) throws SQLException {
-    List<HopStats> hops = f.getHops();
-    for (int i = 0; i < hops.size(); i++) {
-      HopStats h = hops.get(i);
-      hop(a, f, i, h, "forward", h.getFwdPackets(), h.getFwdBytes(), h.getFwdRetransmissions());
-      hop(a, f, i, h, "reverse", h.getRevPackets(), h.getRevBytes(), h.getRevRetransmissions());
+  /**
+   * The per-hop lists a flow's staging row carries after its partition columns (hop ids are {@code
+   * hop_path}); the {@code flow_hops} files are made from them by {@link #HOPS_SELECT}, set-based,
+   * instead of appending one row per hop and direction.
+   */
+  static final String HOP_LISTS_DDL =
+      "h_node VARCHAR, h_role VARCHAR, h_fwd_packets VARCHAR, h_fwd_bytes VARCHAR, h_fwd_retx"
+          + " VARCHAR, h_rev_packets VARCHAR, h_rev_bytes VARCHAR, h_rev_retx VARCHAR";
+
+  /** Separates the items of a list staged as text. */
+  private static final char SEP = '\u001f';
+
+  /**
+   * The {@code flow_hops} rows (the {@link Dataset#FLOW_HOPS} columns, in order, then date and
+   * hour) of the flows staging table {@code %1$s}: one per hop and direction.
+   */
+  static final String HOPS_SELECT =
+      "SELECT conversation_id, first_seen, last_seen, final, unnest(range(len(%2$s)))::INTEGER"
+          + " AS hop_index, unnest(%2$s) AS hop, unnest(%3$s) AS node, unnest(%4$s) AS role,"
+          + " 'forward' AS direction, unnest(%5$s) AS packets, unnest(%6$s) AS bytes,"
+          + " unnest(%7$s) AS retransmissions, date, hour FROM %1$s UNION ALL SELECT"
+          + " conversation_id, first_seen, last_seen, final, unnest(range(len(%2$s)))::INTEGER,"
+          + " unnest(%2$s), unnest(%3$s), unnest(%4$s), 'reverse', unnest(%8$s), unnest(%9$s),"
+          + " unnest(%10$s), date, hour FROM %1$s";
+
+  /** {@link #HOPS_SELECT} over the staging table {@code table}. */
+  static String hopsSelect(String table) {
+    return String.format(
+        HOPS_SELECT,
+        table,
+        decodeList("hop_path", "VARCHAR[]"),
+        decodeList("h_node", "VARCHAR[]"),
+        decodeList("h_role", "VARCHAR[]"),
+        decodeList("h_fwd_packets", "BIGINT[]"),
+        decodeList("h_fwd_bytes", "BIGINT[]"),
+        decodeList("h_fwd_retx", "BIGINT[]"),
+        decodeList("h_rev_packets", "BIGINT[]"),
+        decodeList("h_rev_bytes", "BIGINT[]"),
+        decodeList("h_rev_retx", "BIGINT[]"));
+  }
+
+  /** SQL turning a list staged as text ({@link #list}) back into a {@code type} list. */
+  static String decodeList(String column, String type) {
+    String items = "string_split(" + column + ", chr(31))";
+    String typed =
+        type.equals("VARCHAR[]")
+            ? items
+            : "list_transform(" + items + ", lambda x: x::" + type.replace("[]", "") + ")";
+    return "CASE WHEN " + column + " = '' THEN []::" + type + " ELSE " + typed + " END";
+  }
+
+  /** A list staged as text: items joined by U+001F (hop ids, addresses and ids never hold it). */
+  static String list(Iterable<?> items) {
+    StringBuilder b = new StringBuilder();
+    for (Object o : items) {
+      if (b.length() > 0) {
+        b.append(SEP);
+      }
+      b.append(o);
     }
+    return b.toString();
   }
 
-  private static void hop(
-      DuckDBAppender a,
-      FlowRecord f,
-      int index,
-      HopStats h,
-      String direction,
-      long packets,
-      long bytes,
-      long retransmissions)
-      throws SQLException {
-    a.beginRow();
-    a.append(f.getConversationId());
-    a.appendEpochNanos(f.getFirstSeen());
-    a.appendEpochNanos(f.getLastSeen());
-    a.append(f.getFinal$());
-    a.append(index);
-    a.append(h.getHop());
-    a.append(h.getNode());
-    a.append(h.getRole().name());
-    a.append(direction);
-    a.append(packets);
-    a.append(bytes);
-    a.append(retransmissions);
-    partition(a, f.getFirstSeen());
-    a.endRow();
+  private static void hopLists(DuckDBAppender a, FlowRecord f) throws SQLException {
+    List<HopStats> hops = f.getHops();
+    int n = hops.size();
+    List<String> node = new ArrayList<>(n);
+    List<String> role = new ArrayList<>(n);
+    List<List<Long>> v = new ArrayList<>();
+    for (int k = 0; k < 6; k++) {
+      v.add(new ArrayList<>(n));
+    }
+    for (int i = 0; i < n; i++) {
+      HopStats h = hops.get(i);
+      node.add(h.getNode());
+      role.add(h.getRole().name());
+      v.get(0).add(h.getFwdPackets());
+      v.get(1).add(h.getFwdBytes());
+      v.get(2).add(h.getFwdRetransmissions());
+      v.get(3).add(h.getRevPackets());
+      v.get(4).add(h.getRevBytes());
+      v.get(5).add(h.getRevRetransmissions());
+    }
+    a.append(list(node));
+    a.append(list(role));
+    for (List<Long> column : v) {
+      a.append(list(column));
+    }
   }
 
   /** Appends one alert record to the alerts staging table. */
@@ -128,12 +182,12 @@ final class Rows {
     string(a, l == null ? null : l.getBefore());
     string(a, l == null ? null : l.getDirection());
     a.append(r.getHint());
-    a.append(e == null ? List.of() : List.copyOf(e.getHopsSeen()));
-    a.append(e == null ? List.of() : List.copyOf(e.getHopsMissing()));
+    a.append(list(e == null ? List.of() : e.getHopsSeen()));
+    a.append(list(e == null ? List.of() : e.getHopsMissing()));
     a.append(e == null ? Map.of() : new TreeMap<>(e.getCounts()));
     a.append(e == null ? Map.of() : new TreeMap<>(e.getFacts()));
-    a.append(e == null ? List.of() : List.copyOf(e.getSamples()));
-    a.append(List.copyOf(r.getCommunityIds()));
+    a.append(list(e == null ? List.of() : e.getSamples()));
+    a.append(list(r.getCommunityIds()));
     partition(a, r.getFirstSeen());
     a.endRow();
   }

@@ -15,7 +15,8 @@ import java.sql.Statement;
  * <ul>
  *   <li>{@code flow_records}, {@code alert_records}, {@code flow_hop_records}: every record as
  *       written (a conversation's interim updates and its final record; an alert's FIRING, updates
- *       and RESOLVED).
+ *       and RESOLVED); {@code final_flow_records} and {@code flow_update_records} are the two kinds
+ *       of flow records, stored apart ({@code flows/}, {@code flow_updates/}).
  *   <li>{@code flows}: one row per conversation — its final record, or while it is still open its
  *       newest update — with the lost-at segment of the newest alert about it ({@code lost_after},
  *       {@code lost_before}, {@code lost_direction}, {@code alert_types}).
@@ -42,12 +43,8 @@ public final class StoreQuery implements AutoCloseable {
   static final int ALERT_SLACK_SECONDS = 60;
 
   private static final String FLOWS_VIEW =
-      "CREATE VIEW flows AS WITH latest AS (SELECT * FROM flow_records WHERE final UNION ALL BY"
-          + " NAME (SELECT * FROM flow_records u WHERE NOT final AND NOT EXISTS (SELECT 1 FROM"
-          + " flow_records f WHERE f.final AND f.conversation_id = u.conversation_id AND"
-          + " f.first_seen = u.first_seen AND f.date = u.date AND f.hour = u.hour) QUALIFY"
-          + " row_number() OVER (PARTITION BY conversation_id, first_seen ORDER BY last_seen DESC)"
-          + " = 1)), about AS (SELECT conversation_id, list({'first': first_seen, 'after':"
+      "CREATE VIEW flows AS WITH latest AS (%s),"
+          + " about AS (SELECT conversation_id, list({'first': first_seen, 'after':"
           + " lost_after, 'before': lost_before, 'direction': lost_direction, 'type': type} ORDER"
           + " BY first_seen) AS items FROM alert_records WHERE conversation_id IS NOT NULL GROUP"
           + " BY 1), joined AS (SELECT latest.*, list_filter(items, lambda x: x.first >="
@@ -58,6 +55,13 @@ public final class StoreQuery implements AutoCloseable {
           + " l, list_sort(list_distinct(list_transform(about, lambda x: x.type))) AS alert_types"
           + " FROM joined) SELECT * EXCLUDE (l, alert_types), l.after AS lost_after, l.before AS"
           + " lost_before, l.direction AS lost_direction, alert_types FROM lost";
+
+  /** The conversations still open: their newest update (only when the store holds updates). */
+  private static final String OPEN_FLOWS =
+      " UNION ALL BY NAME (SELECT * FROM flow_update_records u WHERE NOT EXISTS (SELECT 1 FROM"
+          + " final_flow_records f WHERE f.conversation_id = u.conversation_id AND f.first_seen ="
+          + " u.first_seen AND f.date = u.date AND f.hour = u.hour) QUALIFY row_number() OVER"
+          + " (PARTITION BY conversation_id, first_seen, date, hour ORDER BY last_seen DESC) = 1)";
 
   private final StoreLayout layout;
   private final Connection db;
@@ -94,7 +98,13 @@ public final class StoreQuery implements AutoCloseable {
       for (Dataset d : Dataset.values()) {
         s.execute("CREATE VIEW " + raw(d) + " AS " + source(d));
       }
-      s.execute(FLOWS_VIEW);
+      boolean updates = layout.hasFiles(Dataset.FLOW_UPDATES);
+      s.execute(
+          "CREATE VIEW flow_records AS SELECT * FROM final_flow_records"
+              + (updates ? " UNION ALL BY NAME SELECT * FROM flow_update_records" : ""));
+      s.execute(
+          String.format(
+              FLOWS_VIEW, "SELECT * FROM final_flow_records" + (updates ? OPEN_FLOWS : "")));
       s.execute(
           "CREATE VIEW alerts AS SELECT * FROM alert_records QUALIFY row_number() OVER"
               + " (PARTITION BY id ORDER BY last_seen DESC, status = 'RESOLVED' DESC, count DESC)"
@@ -111,7 +121,8 @@ public final class StoreQuery implements AutoCloseable {
   /** The raw view of a dataset: {@code flow_records}, {@code alert_records}, ... */
   static String raw(Dataset d) {
     return switch (d) {
-      case FLOWS -> "flow_records";
+      case FLOWS -> "final_flow_records";
+      case FLOW_UPDATES -> "flow_update_records";
       case ALERTS -> "alert_records";
       case FLOW_HOPS -> "flow_hop_records";
     };
