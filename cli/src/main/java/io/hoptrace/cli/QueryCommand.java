@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
           + " update while open; with lost_after, lost_before, lost_direction and alert_types from"
           + " the alerts about it), alerts (one row per alert id, as it last stood), flow_hops"
           + " (packets, bytes, retransmissions per hop and direction of the flows in flows), and"
-          + " flow_records, alert_records, flow_hop_records (every record as written). Times are"
+          + " flow_records (final_flow_records + flow_update_records), alert_records,"
+          + " flow_hop_records (every record as written). Times are"
           + " UTC; date and hour are the Hive partition of first_seen (filters on them skip whole"
           + " files).",
       "Errors in the SQL come back as one line (exit code 2)."

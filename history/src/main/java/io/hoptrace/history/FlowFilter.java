@@ -108,13 +108,19 @@ public final class FlowFilter {
     return this;
   }
 
+  /** {@link #sql(long)} without a known longest flow span. */
+  public String sql() {
+    return sql(-1);
+  }
+
   /**
-   * The query over the {@code flows} view. {@code until} also bounds the hour partitions read (a
-   * flow is stored under the hour it started).
+   * The query over the {@code flows} view. A flow is stored under the hour it started, so {@code
+   * until} bounds the hour partitions read from above and, when the store knows its longest flow
+   * span ({@code maxSpanNanos} ≥ 0), {@code since} bounds them from below.
    *
    * @throws IllegalArgumentException when since is after until
    */
-  public String sql() {
+  public String sql(long maxSpanNanos) {
     if (since != null && until != null && since.isAfter(until)) {
       throw new IllegalArgumentException("since " + since + " is after until " + until);
     }
@@ -146,19 +152,13 @@ public final class FlowFilter {
     }
     if (since != null) {
       where.add("last_seen >= " + Sql.timestamp(since));
+      if (maxSpanNanos >= 0) {
+        where.add(partitions(since.minusNanos(maxSpanNanos), ">"));
+      }
     }
     if (until != null) {
       where.add("first_seen <= " + Sql.timestamp(until));
-      long hour = Math.floorDiv(until.getEpochSecond(), 3600);
-      String day = "DATE '" + LocalDate.ofInstant(until, ZoneOffset.UTC) + "'";
-      where.add(
-          "(date < "
-              + day
-              + " OR (date = "
-              + day
-              + " AND hour <= "
-              + Math.floorMod(hour, 24)
-              + "))");
+      where.add(partitions(until, "<"));
     }
     return "SELECT "
         + String.join(", ", COLUMNS)
@@ -166,5 +166,22 @@ public final class FlowFilter {
         + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY first_seen DESC, conversation_id LIMIT "
         + limit;
+  }
+
+  /** The hour partitions at or before ({@code "<"}) or at or after ({@code ">"}) time t. */
+  private static String partitions(Instant t, String side) {
+    long hour = Math.floorMod(Math.floorDiv(t.getEpochSecond(), 3600), 24);
+    String day = "DATE '" + LocalDate.ofInstant(t, ZoneOffset.UTC) + "'";
+    return "(date "
+        + side
+        + " "
+        + day
+        + " OR (date = "
+        + day
+        + " AND hour "
+        + side
+        + "= "
+        + hour
+        + "))";
   }
 }

@@ -89,6 +89,19 @@ final class PartBatch implements AutoCloseable {
     return records;
   }
 
+  /** The longest span (last_seen - first_seen, ns) of the staged flow records; 0 if none. */
+  long maxFlowSpanNanos() throws SQLException {
+    closeAppenders();
+    try (Statement s = db.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT coalesce(max(epoch_ns(last_seen) - epoch_ns(first_seen)), 0) FROM "
+                    + stage(Dataset.FLOWS))) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
   /**
    * Writes every staged row as Parquet, one temporary file per dataset and hour, each fsynced
    * (their directories are created as needed). Nothing is visible to the views yet.

@@ -133,6 +133,9 @@ public final class StoreFiles implements AutoCloseable {
       committer.commit(clusterId, offsets);
       return 0;
     }
+    if (layout.maxFlowSpanNanos() >= 0 || !layout.hasFiles(Dataset.FLOWS)) {
+      layout.raiseMaxFlowSpan(batch.maxFlowSpanNanos()); // a store written before keeps none
+    }
     List<TempFile> temp = batch.writeTemp(layout);
     Path commit = commits.write(new Commit(clusterId, temp, offsets));
     for (TempFile f : temp) {

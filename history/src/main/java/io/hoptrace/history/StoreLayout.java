@@ -27,6 +27,7 @@ public final class StoreLayout {
   static final String COMMITS_DIR = "_commits";
   static final String LOCK_FILE = ".writer.lock";
   static final String TMP_SUFFIX = ".tmp";
+  static final String FLOW_SPAN_FILE = "_meta/max-flow-span-ns";
   private static final Pattern PARTITION = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})");
   private static final Pattern HOUR = Pattern.compile("hour=(\\d{1,2})");
 
@@ -136,6 +137,37 @@ public final class StoreLayout {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  /**
+   * The longest span of any flow record written (ns), or -1 when the store does not say: a flow is
+   * stored under the hour of its first_seen, so with this bound a query for flows active since T
+   * reads only the partitions from T minus the span on.
+   */
+  public long maxFlowSpanNanos() {
+    Path f = root.resolve(FLOW_SPAN_FILE);
+    try {
+      return Files.isRegularFile(f) ? Long.parseLong(Files.readString(f).strip()) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Raises the stored longest flow span to {@code nanos} if it is larger (durably: written to a
+   * temporary name, fsynced, renamed). Called before the files of a batch become visible, so the
+   * bound holds for every visible row.
+   */
+  void raiseMaxFlowSpan(long nanos) throws IOException {
+    if (nanos <= maxFlowSpanNanos()) {
+      return;
+    }
+    Path f = root.resolve(FLOW_SPAN_FILE);
+    Files.createDirectories(f.getParent());
+    Path tmp = f.resolveSibling(f.getFileName() + TMP_SUFFIX);
+    Files.writeString(tmp, Long.toString(nanos));
+    fsync(tmp);
+    publish(tmp, f);
   }
 
   /** Forces a file's content (or a directory's entries) to disk. */

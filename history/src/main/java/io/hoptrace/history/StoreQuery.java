@@ -168,7 +168,7 @@ public final class StoreQuery implements AutoCloseable {
 
   /** The flows matching a filter (one row per conversation; see {@link FlowFilter}). */
   public QueryResult flows(FlowFilter filter) {
-    return sql(filter.sql());
+    return sql(filter.sql(layout.maxFlowSpanNanos()));
   }
 
   @Override

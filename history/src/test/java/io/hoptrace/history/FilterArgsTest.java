@@ -71,6 +71,14 @@ class FilterArgsTest {
   }
 
   @Test
+  void sinceBoundsThePartitionsFromBelowByTheLongestFlowSpan() {
+    FlowFilter f = new FlowFilter().since(Instant.parse("2026-12-04T13:30:00Z"));
+    assertThat(f.sql()).doesNotContain("date >");
+    assertThat(f.sql(2 * 3600 * 1_000_000_000L))
+        .contains("(date > DATE '2026-12-04' OR (date = DATE '2026-12-04' AND hour >= 11))");
+  }
+
+  @Test
   void storeSettingsAreValidated() {
     StoreConfig d = StoreConfig.defaults();
     assertThat(d.batchRecords()).isEqualTo(StoreConfig.BATCH_RECORDS_DEFAULT);

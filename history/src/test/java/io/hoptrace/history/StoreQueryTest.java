@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.FlowRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -92,6 +93,21 @@ class StoreQueryTest {
       assertThat(hops.rows()).hasSize(6);
       assertThat(hops.rows().get(0)).containsExactly("node-a/pod-a1/eth0", "forward", 3L);
       assertThat(q.sql("select count(*) from flow_hops").rows()).containsExactly(List.of(12L));
+    }
+  }
+
+  @Test
+  void aLongFlowIsFoundSinceAnyTimeItWasActive() throws Exception {
+    FlowRecord longFlow =
+        FlowRecord.newBuilder(Records.flow("long", "10.244.0.2", "10.244.1.2", T0 - 3 * HOUR, "OK"))
+            .setLastSeen(T0 + HOUR)
+            .build();
+    write(longFlow, Records.flow("short", "10.244.0.2", "10.244.1.2", T0 - 3 * HOUR, "OK"));
+    assertThat(new StoreLayout(store).maxFlowSpanNanos()).isEqualTo(4 * HOUR);
+    try (StoreQuery q = StoreQuery.open(store)) {
+      Instant t0 = Instant.ofEpochSecond(0, T0);
+      assertThat(ids(q, new FlowFilter().since(t0).until(t0.plusSeconds(60))))
+          .containsExactly("long");
     }
   }
 
