@@ -86,6 +86,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @Mixin StoreOptions storeOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -98,6 +100,11 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--engine flink runs on the embedded broker only (--bootstrap is not supported with it"
               + " yet)");
+    }
+    storeOptions.config();
+    if (engineOptions.flink() && storeOptions.store != null) {
+      throw new IllegalArgumentException(
+          "--store runs next to the Kafka Streams job only (not with --engine flink yet)");
     }
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
@@ -126,7 +133,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 ? engineOptions.startFlink(detectionOptions.config(), pipelineConfig)
                 : b.start();
         JobMetricsOptions.Served metrics =
-            metricsOptions.start(JobMetricsOptions.statsOf(p), "analyze", err).follow(p)) {
+            metricsOptions.start(JobMetricsOptions.statsOf(p), "analyze", err).follow(p);
+        StoreOptions.Writer store =
+            p instanceof EmbeddedPipeline e ? storeOptions.start(e, "analyze", err) : null) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .run(

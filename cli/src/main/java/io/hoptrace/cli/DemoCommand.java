@@ -79,6 +79,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin JobMetricsOptions metricsOptions;
 
+  @Mixin StoreOptions storeOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -93,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
+    storeOptions.config();
     Path dir =
         recordings != null
             ? recordings
@@ -113,7 +116,8 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedPipeline p =
             EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start();
         JobMetricsOptions.Served metrics =
-            metricsOptions.start(p.detectionStats(), "demo", err).follow(p)) {
+            metricsOptions.start(p.detectionStats(), "demo", err).follow(p);
+        StoreOptions.Writer store = storeOptions.start(p, "demo", err)) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);

@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       RunCommand.class,
       FlinkCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      QueryCommand.class,
+      FlowsCommand.class
     })
 public final class Main implements Runnable {
 

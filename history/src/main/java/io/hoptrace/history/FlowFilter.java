@@ -1,0 +1,187 @@
+package io.hoptrace.history;
+
+import io.hoptrace.contract.HopId;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The common questions about flows without SQL: source and destination (address or IPv4 CIDR,
+ * matched on the initiator's tuple and on the NAT-ed last one), port (either side), verdict, a hop
+ * of the lost-at segment, a time range (flows active in it), and a row limit. Each setter validates
+ * its value ({@link IllegalArgumentException} saying what is wrong); {@link #sql()} gives the query
+ * over the {@code flows} view, newest first.
+ */
+public final class FlowFilter {
+  /** The columns the query returns, in order. */
+  public static final List<String> COLUMNS =
+      List.of(
+          "conversation_id",
+          "first_seen",
+          "last_seen",
+          "verdict",
+          "final",
+          "proto",
+          "src",
+          "sport",
+          "dst",
+          "dport",
+          "nat_dst",
+          "nat_dport",
+          "lost_after",
+          "lost_before",
+          "lost_direction",
+          "alert_types",
+          "hop_path",
+          "tuples");
+
+  public static final int DEFAULT_LIMIT = 100;
+  private static final Pattern VERDICT = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+  private AddressFilter src;
+  private AddressFilter dst;
+  private Integer port;
+  private String verdict;
+  private String lostAt;
+  private Instant since;
+  private Instant until;
+  private int limit = DEFAULT_LIMIT;
+
+  public FlowFilter src(String value) {
+    this.src = AddressFilter.parse(value);
+    return this;
+  }
+
+  public FlowFilter dst(String value) {
+    this.dst = AddressFilter.parse(value);
+    return this;
+  }
+
+  public FlowFilter port(int value) {
+    if (value < 0 || value > 65535) {
+      throw new IllegalArgumentException(value + ": must be 0..65535");
+    }
+    this.port = value;
+    return this;
+  }
+
+  /** A verdict such as OK, ONE_WAY, REJECTED (any case). */
+  public FlowFilter verdict(String value) {
+    String v = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+    if (!VERDICT.matcher(v).matches()) {
+      throw new IllegalArgumentException(
+          "'" + value + "': not a verdict (OK, ONE_WAY, REJECTED, LOSSY, ...)");
+    }
+    this.verdict = v;
+    return this;
+  }
+
+  /** A hop id ({@code node/iface} or {@code node/pod/iface}) on either side of the segment. */
+  public FlowFilter lostAt(String hop) {
+    try {
+      this.lostAt = HopId.parse(hop == null ? null : hop.strip()).toString();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + hop + "': " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  public FlowFilter since(Instant t) {
+    this.since = t;
+    return this;
+  }
+
+  public FlowFilter until(Instant t) {
+    this.until = t;
+    return this;
+  }
+
+  public FlowFilter limit(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException(n + ": must be >= 1");
+    }
+    this.limit = n;
+    return this;
+  }
+
+  /** {@link #sql(long)} without a known longest flow span. */
+  public String sql() {
+    return sql(-1);
+  }
+
+  /**
+   * The query over the {@code flows} view. A flow is stored under the hour it started, so {@code
+   * until} bounds the hour partitions read from above and, when the store knows its longest flow
+   * span ({@code maxSpanNanos} ≥ 0), {@code since} bounds them from below.
+   *
+   * @throws IllegalArgumentException when since is after until
+   */
+  public String sql(long maxSpanNanos) {
+    if (since != null && until != null && since.isAfter(until)) {
+      throw new IllegalArgumentException("since " + since + " is after until " + until);
+    }
+    List<String> where = new ArrayList<>();
+    if (src != null) {
+      where.add(src.condition("src", "src_ip4", "nat_src", "nat_src_ip4"));
+    }
+    if (dst != null) {
+      where.add(dst.condition("dst", "dst_ip4", "nat_dst", "nat_dst_ip4"));
+    }
+    if (port != null) {
+      where.add(
+          "(sport = "
+              + port
+              + " OR dport = "
+              + port
+              + " OR nat_sport = "
+              + port
+              + " OR nat_dport = "
+              + port
+              + ")");
+    }
+    if (verdict != null) {
+      where.add("verdict = " + Sql.quote(verdict));
+    }
+    if (lostAt != null) {
+      String q = Sql.quote(lostAt);
+      where.add("(lost_after = " + q + " OR lost_before = " + q + ")");
+    }
+    if (since != null) {
+      where.add("last_seen >= " + Sql.timestamp(since));
+      if (maxSpanNanos >= 0) {
+        where.add(partitions(since.minusNanos(maxSpanNanos), ">"));
+      }
+    }
+    if (until != null) {
+      where.add("first_seen <= " + Sql.timestamp(until));
+      where.add(partitions(until, "<"));
+    }
+    return "SELECT "
+        + String.join(", ", COLUMNS)
+        + " FROM flows"
+        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY first_seen DESC, conversation_id LIMIT "
+        + limit;
+  }
+
+  /** The hour partitions at or before ({@code "<"}) or at or after ({@code ">"}) time t. */
+  private static String partitions(Instant t, String side) {
+    long hour = Math.floorMod(Math.floorDiv(t.getEpochSecond(), 3600), 24);
+    String day = "DATE '" + LocalDate.ofInstant(t, ZoneOffset.UTC) + "'";
+    return "(date "
+        + side
+        + " "
+        + day
+        + " OR (date = "
+        + day
+        + " AND hour "
+        + side
+        + "= "
+        + hour
+        + "))";
+  }
+}

@@ -1,0 +1,183 @@
+package io.hoptrace.history;
+
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One batch of records on its way into the store: rows appended to in-memory DuckDB staging tables
+ * (one per {@link Dataset}), then written as one Parquet file per dataset and hour partition under
+ * a temporary name ({@link #writeTemp}), each forced to disk. Publishing (the renames) is the
+ * caller's. Not thread-safe.
+ */
+final class PartBatch implements AutoCloseable {
+
+  /** A written, durable temporary file and the name it gets when the batch is published. */
+  record TempFile(Path temp, Path target) {}
+
+  private final DuckDBConnection db;
+  private final Map<Dataset, DuckDBAppender> appenders = new EnumMap<>(Dataset.class);
+  private int records;
+
+  PartBatch() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    this.db = c.unwrap(DuckDBConnection.class);
+    try (Statement s = db.createStatement()) {
+      s.execute("SET autoinstall_known_extensions=false");
+      s.execute(
+          "CREATE TABLE "
+              + stage(Dataset.FLOWS)
+              + " ("
+              + Dataset.FLOWS.stagingDdl()
+              + ", "
+              + Rows.HOP_LISTS_DDL
+              + ")");
+      s.execute("CREATE TABLE " + stage(Dataset.ALERTS) + " (" + Dataset.ALERTS.stagingDdl() + ")");
+    }
+  }
+
+  /** The staging table of a dataset; flow_hops rows are made from the flows table. */
+  private static String stage(Dataset d) {
+    return "stage_" + (d == Dataset.ALERTS ? d : Dataset.FLOWS).dir();
+  }
+
+  /** The rows of a dataset, with date and hour. */
+  private static String source(Dataset d) {
+    return switch (d) {
+      case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
+      case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
+      case FLOW_HOPS -> "(" + Rows.hopsSelect(stage(d)) + ")";
+      case ALERTS -> stage(d);
+    };
+  }
+
+  private DuckDBAppender appender(Dataset d) throws SQLException {
+    DuckDBAppender a = appenders.get(d);
+    if (a == null) {
+      a = db.createAppender(DuckDBConnection.DEFAULT_SCHEMA, stage(d));
+      appenders.put(d, a);
+    }
+    return a;
+  }
+
+  void add(FlowRecord f) throws SQLException {
+    Rows.flow(appender(Dataset.FLOWS), f);
+    records++;
+  }
+
+  void add(Alert a) throws SQLException {
+    Rows.alert(appender(Dataset.ALERTS), a);
+    records++;
+  }
+
+  /** Records added since the last {@link #clear}. */
+  int records() {
+    return records;
+  }
+
+  /** The longest span (last_seen - first_seen, ns) of the staged flow records; 0 if none. */
+  long maxFlowSpanNanos() throws SQLException {
+    closeAppenders();
+    try (Statement s = db.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT coalesce(max(epoch_ns(last_seen) - epoch_ns(first_seen)), 0) FROM "
+                    + stage(Dataset.FLOWS))) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /**
+   * Writes every staged row as Parquet, one temporary file per dataset and hour, each fsynced
+   * (their directories are created as needed). Nothing is visible to the views yet.
+   */
+  List<TempFile> writeTemp(StoreLayout layout) throws SQLException, IOException {
+    closeAppenders();
+    List<TempFile> out = new ArrayList<>();
+    for (Dataset d : Dataset.values()) {
+      String columns =
+          d == Dataset.FLOW_HOPS
+              ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
+              : d.selectFromStaging();
+      for (long hour : hours(d)) {
+        Path dir = layout.partition(d, hour);
+        Files.createDirectories(dir);
+        Path target = dir.resolve(StoreLayout.newPartName());
+        Path temp = dir.resolve(target.getFileName() + StoreLayout.TMP_SUFFIX);
+        try (Statement s = db.createStatement()) {
+          s.execute(
+              "COPY (SELECT "
+                  + columns
+                  + " FROM "
+                  + source(d)
+                  + " WHERE date = DATE '"
+                  + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
+                  + "' AND hour = "
+                  + Math.floorMod(hour, 24)
+                  + ") TO '"
+                  + temp.toString().replace("'", "''")
+                  + "' (FORMAT parquet)");
+        }
+        StoreLayout.fsync(temp);
+        out.add(new TempFile(temp, target));
+      }
+    }
+    return out;
+  }
+
+  private List<Long> hours(Dataset d) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT DISTINCT (date - DATE '1970-01-01')::BIGINT * 24 + hour FROM "
+                    + source(d)
+                    + " ORDER BY 1")) {
+      while (r.next()) {
+        out.add(r.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  /** Empties the staging tables. */
+  void clear() throws SQLException {
+    closeAppenders();
+    try (Statement s = db.createStatement()) {
+      s.execute("DELETE FROM " + stage(Dataset.FLOWS));
+      s.execute("DELETE FROM " + stage(Dataset.ALERTS));
+    }
+    records = 0;
+  }
+
+  private void closeAppenders() throws SQLException {
+    for (DuckDBAppender a : appenders.values()) {
+      a.close();
+    }
+    appenders.clear();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      closeAppenders();
+    } finally {
+      db.close();
+    }
+  }
+}

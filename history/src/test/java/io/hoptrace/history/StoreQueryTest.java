@@ -1,0 +1,206 @@
+package io.hoptrace.history;
+
+import static io.hoptrace.history.Records.SECOND;
+import static io.hoptrace.history.Records.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.FlowRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The query views over files written by {@link StoreFiles} from hand-made records. */
+class StoreQueryTest {
+  private static final long HOUR = 3600 * SECOND;
+
+  @TempDir Path store;
+
+  private void write(Object... records) throws Exception {
+    try (StoreFiles f = StoreFiles.open(store)) {
+      f.recover((c, o) -> {});
+      for (Object r : records) {
+        if (r instanceof io.hoptrace.schema.FlowRecord fr) {
+          f.add(fr);
+        } else {
+          f.add((io.hoptrace.schema.Alert) r);
+        }
+      }
+      f.flush();
+    }
+  }
+
+  private static List<Object> column(QueryResult r, String name) {
+    return r.rows().stream().map(row -> r.value(row, name)).toList();
+  }
+
+  @Test
+  void filesAreHivePartitionedByTheHourOfFirstSeen() throws Exception {
+    write(
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", T0, "OK"),
+        Records.flow("c2", "10.244.0.2", "10.244.1.2", T0 + HOUR, "OK"));
+    try (Stream<Path> s = Files.walk(store)) {
+      List<String> files =
+          s.filter(Files::isRegularFile)
+              .map(p -> store.relativize(p).toString())
+              .filter(p -> p.endsWith(".parquet"))
+              .sorted()
+              .toList();
+      assertThat(files)
+          .hasSize(4) // flows and flow_hops, two hours each
+          .anyMatch(p -> p.matches("flows/date=2026-12-04/hour=13/part-[0-9a-f-]{36}\\.parquet"))
+          .anyMatch(p -> p.matches("flows/date=2026-12-04/hour=14/part-.*\\.parquet"))
+          .anyMatch(p -> p.matches("flow_hops/date=2026-12-04/hour=13/part-.*\\.parquet"));
+    }
+    try (StoreQuery q = StoreQuery.open(store)) {
+      QueryResult r = q.sql("select conversation_id, date, hour from flows order by 1");
+      assertThat(column(r, "hour")).containsExactly(13, 14);
+      assertThat(column(r, "date")).containsExactly("2026-12-04", "2026-12-04");
+    }
+  }
+
+  @Test
+  void flowsViewKeepsOneRowPerConversationWithTheLostAtOfItsAlert() throws Exception {
+    write(
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", 6, 8080, T0, "PENDING", false),
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", 6, 8080, T0, "ONE_WAY", true),
+        Records.flow("open", "10.244.0.3", "10.244.1.3", 6, 80, T0, "OK", false),
+        Records.oneWay("a1", "c1", T0, AlertStatus.FIRING),
+        Records.oneWay("a1", "c1", T0, AlertStatus.RESOLVED));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(q.sql("select count(*) as n from flow_records").rows())
+          .containsExactly(List.of(3L));
+      QueryResult r =
+          q.sql(
+              "select conversation_id, verdict, final, lost_after, lost_before from flows order by 1");
+      assertThat(r.rows())
+          .containsExactly(
+              List.of("c1", "ONE_WAY", true, "node-b/ens33", "node-b/flannel.1"),
+              java.util.Arrays.asList("open", "OK", false, null, null));
+      assertThat(q.sql("select id, status from alerts").rows())
+          .containsExactly(List.of("a1", "RESOLVED"));
+      assertThat(q.sql("select count(*) from alert_records").rows()).containsExactly(List.of(2L));
+      // hops of the chosen versions only: 2 conversations x 3 hops x 2 directions
+      QueryResult hops =
+          q.sql(
+              "select hop, direction, packets from flow_hops where conversation_id = 'c1'"
+                  + " order by hop_index, direction");
+      assertThat(hops.rows()).hasSize(6);
+      assertThat(hops.rows().get(0)).containsExactly("node-a/pod-a1/eth0", "forward", 3L);
+      assertThat(q.sql("select count(*) from flow_hops").rows()).containsExactly(List.of(12L));
+    }
+  }
+
+  @Test
+  void aLongFlowIsFoundSinceAnyTimeItWasActive() throws Exception {
+    FlowRecord longFlow =
+        FlowRecord.newBuilder(Records.flow("long", "10.244.0.2", "10.244.1.2", T0 - 3 * HOUR, "OK"))
+            .setLastSeen(T0 + HOUR)
+            .build();
+    write(longFlow, Records.flow("short", "10.244.0.2", "10.244.1.2", T0 - 3 * HOUR, "OK"));
+    assertThat(new StoreLayout(store).maxFlowSpanNanos()).isEqualTo(4 * HOUR);
+    try (StoreQuery q = StoreQuery.open(store)) {
+      Instant t0 = Instant.ofEpochSecond(0, T0);
+      assertThat(ids(q, new FlowFilter().since(t0).until(t0.plusSeconds(60))))
+          .containsExactly("long");
+    }
+  }
+
+  @Test
+  void aFlowKeySeenAgainIsAnotherConversationWithItsOwnLostAt() throws Exception {
+    long later = T0 + 10 * 60 * SECOND;
+    write(
+        Records.flow("k", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY"),
+        Records.flow("k", "10.244.0.2", "10.244.1.2", 6, 8080, later, "ONE_WAY", false),
+        Records.flow("k", "10.244.0.2", "10.244.1.2", 6, 8080, later, "ONE_WAY", true),
+        Records.oneWay("a1", "k", T0, AlertStatus.FIRING),
+        Records.oneWay("a2", "k", later, AlertStatus.FIRING, "node-a/ens33", "node-b/ens33"));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      QueryResult r = q.sql("select final, lost_after, lost_before from flows order by first_seen");
+      assertThat(r.rows())
+          .containsExactly(
+              List.of(true, "node-b/ens33", "node-b/flannel.1"),
+              List.of(true, "node-a/ens33", "node-b/ens33"));
+    }
+  }
+
+  @Test
+  void anEmptyStoreGivesEmptyViews() throws Exception {
+    try (StoreQuery q = StoreQuery.open(store)) {
+      for (String v : List.of("flows", "alerts", "flow_hops", "flow_records", "alert_records")) {
+        assertThat(q.sql("select count(*) from " + v).rows()).as(v).containsExactly(List.of(0L));
+      }
+      assertThat(q.sql("select verdict, count(*) from flows group by 1").rows()).isEmpty();
+      assertThat(q.flows(new FlowFilter().dst("10.244.1.2")).columns())
+          .containsExactlyElementsOf(FlowFilter.COLUMNS);
+    }
+  }
+
+  @Test
+  void sqlErrorsComeBackOnOneLine() throws Exception {
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThatThrownBy(() -> q.sql("select nope from flows"))
+          .isInstanceOf(QueryException.class)
+          .hasMessageContaining("nope")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("LINE"));
+      assertThatThrownBy(() -> q.sql("selec 1"))
+          .isInstanceOf(QueryException.class)
+          .hasMessageStartingWith("Parser Error")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      // the connection survives a failed statement
+      assertThat(q.sql("select 1 as one").rows()).containsExactly(List.of(1));
+    }
+  }
+
+  @Test
+  void aMissingStoreIsNamed() {
+    Path missing = store.resolve("nope");
+    assertThatThrownBy(() -> StoreQuery.open(missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("store " + missing + ": no such directory");
+  }
+
+  @Test
+  void typedFiltersAnswerTheCommonQuestions() throws Exception {
+    write(
+        Records.flow("ping", "10.244.0.2", "10.244.1.2", 1, -1, T0, "ONE_WAY", true),
+        Records.flow("tcp", "10.244.0.2", "10.244.1.2", 6, 8080, T0 + SECOND, "ONE_WAY", true),
+        Records.flow("ok", "10.244.0.2", "10.244.1.9", 6, 443, T0 + 2 * SECOND, "OK", true),
+        Records.flow("other", "10.0.0.1", "10.244.2.2", 17, 53, T0 + 2 * HOUR, "OK", true),
+        Records.flow("v6", "fd00::1", "fd00::2", 6, 80, T0, "OK", true),
+        Records.oneWay("a-ping", "ping", T0, AlertStatus.FIRING),
+        Records.oneWay("a-tcp", "tcp", T0 + SECOND, AlertStatus.FIRING));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(ids(q, new FlowFilter().dst("10.244.1.2"))).containsExactly("tcp", "ping");
+      assertThat(ids(q, new FlowFilter().dst("10.244.1.0/24")))
+          .containsExactly("ok", "tcp", "ping");
+      assertThat(ids(q, new FlowFilter().src("10.0.0.0/24").verdict("ok")))
+          .containsExactly("other");
+      assertThat(ids(q, new FlowFilter().port(8080))).containsExactly("tcp");
+      assertThat(ids(q, new FlowFilter().verdict("one_way"))).containsExactly("tcp", "ping");
+      assertThat(ids(q, new FlowFilter().lostAt("node-b/flannel.1")))
+          .containsExactly("tcp", "ping");
+      assertThat(ids(q, new FlowFilter().dst("fd00::2"))).containsExactly("v6");
+      Instant t0 = Instant.ofEpochSecond(0, T0);
+      assertThat(ids(q, new FlowFilter().since(t0.plusSeconds(3600)))).containsExactly("other");
+      assertThat(ids(q, new FlowFilter().until(t0.plusSeconds(1)).src("10.244.0.2")))
+          .containsExactly("tcp", "ping");
+      assertThat(ids(q, new FlowFilter().limit(2))).hasSize(2);
+      QueryResult r = q.flows(new FlowFilter().dst("10.244.1.2").port(8080));
+      assertThat(r.value(r.rows().get(0), "lost_after")).isEqualTo("node-b/ens33");
+      assertThat(r.value(r.rows().get(0), "hop_path"))
+          .isEqualTo(List.of("node-a/pod-a1/eth0", "node-a/ens33", "node-b/ens33"));
+      assertThat(r.value(r.rows().get(0), "first_seen"))
+          .isEqualTo(Instant.ofEpochSecond(0, T0 + SECOND));
+    }
+  }
+
+  private static List<Object> ids(StoreQuery q, FlowFilter f) {
+    return column(q.flows(f), "conversation_id");
+  }
+}
