@@ -46,7 +46,7 @@ class AnalyzeExistingKafkaIT {
             cluster.bootstrapServers(),
             dir.resolve("manifest.json").toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.err()).contains("detection job on Kafka at " + cluster.bootstrapServers());
+    assertThat(run.err()).contains("job on Kafka at " + cluster.bootstrapServers());
     List<JsonNode> alerts = run.jsonLines().stream().filter(n -> !n.has("alertIds")).toList();
     assertThat(TruthCheck.mismatches(truth, alerts))
         .as("%s alerts:%n%s", scenario, run.out())

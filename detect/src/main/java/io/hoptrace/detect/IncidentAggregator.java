@@ -60,13 +60,20 @@ public final class IncidentAggregator {
           inc.setLostAt(a.getLostAt());
         }
       }
-      ids.add(a.getId());
-      types.add(a.getType().name());
+      // kept in alert-id order (with their types): the same on every engine, whatever order
+      // the alerts of one incident arrive in from several stage-2 tasks
+      int at = 0;
+      while (at < ids.size() && ids.get(at).compareTo(a.getId()) < 0) {
+        at++;
+      }
+      ids.add(at, a.getId());
+      types.add(at, a.getType().name());
       changed = true;
     }
     if (a.getStatus() == AlertStatus.FIRING) {
       if (!firing.contains(a.getId())) {
         firing.add(a.getId());
+        firing.sort(null);
       }
     } else {
       firing.remove(a.getId());
