@@ -2,6 +2,7 @@ package io.hoptrace.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.lab.Compared;
 import io.hoptrace.lab.PartitionedHarness;
 import io.hoptrace.lab.Recordings;
 import io.hoptrace.schema.Alert;
@@ -60,19 +61,6 @@ class PartitionedStagesTest {
         byId.put(a.getId(), a);
       }
     }
-    return byId.values().stream()
-        .map(
-            a ->
-                a.getType()
-                    + " "
-                    + a.getStatus()
-                    + " "
-                    + a.getSubject()
-                    + " lostAt="
-                    + a.getLostAt()
-                    + " count="
-                    + a.getCount())
-        .sorted()
-        .toList();
+    return Compared.alerts(byId.values());
   }
 }

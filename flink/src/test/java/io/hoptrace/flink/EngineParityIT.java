@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.lab.Compared;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.replay.Analysis;
@@ -172,20 +173,7 @@ class EngineParityIT {
   }
 
   static List<String> alerts(List<Alert> alerts) {
-    return alerts.stream()
-        .map(
-            a ->
-                a.getType()
-                    + " "
-                    + a.getStatus()
-                    + " "
-                    + a.getSubject()
-                    + " lostAt="
-                    + a.getLostAt()
-                    + " count="
-                    + a.getCount())
-        .sorted()
-        .toList();
+    return Compared.alerts(alerts);
   }
 
   static List<String> flows(List<FlowRecord> flows) {
