@@ -3,9 +3,9 @@ package io.hoptrace.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.lab.Compared;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
-import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
 import java.nio.file.Files;
@@ -76,8 +76,7 @@ class PartitionEquivalenceIT {
             new Analysis(p, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
                 .run(m, msg -> {});
       }
-      List<String> alerts =
-          r.alerts().stream().map(PartitionEquivalenceIT::alert).sorted().toList();
+      List<String> alerts = r.alerts().stream().map(Compared::alert).sorted().toList();
       List<String> flows = r.flows().stream().map(PartitionEquivalenceIT::flow).sorted().toList();
       assertThat(flows).as("%s: flow records", scenario).isNotEmpty();
       if (refAlerts == null) {
@@ -93,18 +92,6 @@ class PartitionEquivalenceIT {
       // the NAT-ed conversations are one flow record spanning several tuples
       assertThat(refFlows).anyMatch(f -> f.contains(" || "));
     }
-  }
-
-  private static String alert(Alert a) {
-    return a.getType()
-        + " "
-        + a.getStatus()
-        + " "
-        + a.getSubject()
-        + " lostAt="
-        + a.getLostAt()
-        + " count="
-        + a.getCount();
   }
 
   private static String flow(FlowRecord f) {
