@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hoptrace overlay lab: a two-node flannel VXLAN overlay built from network namespaces.
 #
-#   lab.sh up                      build the lab (idempotent) and verify isolation + connectivity
+#   lab.sh up [--dual-stack]       build the lab (idempotent) and verify isolation + connectivity;
+#                                  --dual-stack adds IPv6 pods over flannel-v6.1 (IPv6 underlay)
 #   lab.sh down                    remove every ht-* namespace and lab process (idempotent, crash-safe)
 #   lab.sh status                  what exists, which fault is active, which lab processes run
 #   lab.sh list                    the scenarios
@@ -16,6 +17,7 @@ set -euo pipefail
 LAB_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN_DIR="${HOPTRACE_LAB_RUN:-/run/hoptrace-lab}"
 IPT="${HOPTRACE_LAB_IPTABLES:-iptables}"
+IP6T="${HOPTRACE_LAB_IP6TABLES:-ip6tables}"
 PY="${HOPTRACE_LAB_PYTHON:-python3}"
 TAG="hoptrace-lab"
 
@@ -54,7 +56,20 @@ declare -A P_MAC=([a1]=02:00:0a:f4:00:02 [b1]=02:00:0a:f4:01:02 [b2]=02:00:0a:f4
 declare -A P_ROLE=([a1]="client/server" [b1]="server (8080 echo, 8081 bulk)" [b2]="DNS resolver that never answers" [b3]="DNS resolver that answers SERVFAIL")
 PODS=(a1 b1 b2 b3)
 
-SCENARIOS=(healthy vxlan-blocked no-route wrong-vtep dual-ip mtu-blackhole port-closed dns nodeport)
+# dual-stack lab (lab.sh up --dual-stack, or a scenario that needs it): IPv6 next to IPv4, as
+# flannel runs it with EnableIPv6: a second VXLAN device flannel-v6.1 (VNI 1, 8472, IPv6 underlay
+# between the nodes' IPv6 addresses), one pod CIDR per family (spec.podCIDRs).
+declare -A N_IP6=([a]=fd00:232::128 [b]=fd00:232::130)
+declare -A N_CIDR6=([a]=fd00:10:244::/64 [b]=fd00:10:244:1::/64)
+declare -A N_NET6=([a]=fd00:10:244:: [b]=fd00:10:244:1::)
+declare -A N_GW6=([a]=fd00:10:244::1 [b]=fd00:10:244:1::1)
+declare -A N_VTEP6_MAC=([a]=ca:fe:0a:f6:00:00 [b]=ca:fe:0a:f6:01:00)
+declare -A P_IP6=([a1]=fd00:10:244::2 [b1]=fd00:10:244:1::2 [b2]=fd00:10:244:1::3 [b3]=fd00:10:244:1::4)
+STACK=single # what the running lab is built as (RUN_DIR/stack)
+
+SCENARIOS=(healthy vxlan-blocked no-route wrong-vtep dual-ip mtu-blackhole port-closed dns nodeport vxlan6-blocked)
+# the lab a scenario runs on (single unless listed)
+declare -A S_STACK=([vxlan6-blocked]=dual)
 declare -A S_DESC=(
   [healthy]="pod-to-pod ping and TCP both ways across the nodes, plus a ClusterIP call: no alert"
   [vxlan-blocked]="8472/udp dropped (--variant host: node-b INPUT [default]; underlay: the underlay bridge) -> ONE_WAY"
@@ -65,6 +80,7 @@ declare -A S_DESC=(
   [port-closed]="TCP to a closed port (RST) and UDP to a closed port (ICMP port unreachable)"
   [dns]="queries to a resolver that never answers and to one that answers SERVFAIL -> DNS_FAILURE"
   [nodeport]="underlay client -> node-a:30080 -> DNAT to pod-b1 over VXLAN, MASQUERADEd: one conversation"
+  [vxlan6-blocked]="dual-stack lab: node-b's ip6tables INPUT drops 8472/udp over IPv6 -> ONE_WAY for the IPv6 pod flows (IPv4 passes)"
 )
 
 log() { printf 'lab: %s\n' "$*"; }
@@ -79,7 +95,7 @@ usage() {
 need_root() { [[ ${EUID} -eq 0 ]] || die "must run as root (network namespaces, veth, iptables, tcpdump)"; }
 need_tools() {
   local t missing=()
-  for t in ip bridge "$IPT" tcpdump ping socat dig ethtool jq timeout flock "$PY"; do
+  for t in ip bridge "$IPT" "$IP6T" tcpdump ping socat dig ethtool jq timeout flock "$PY"; do
     command -v "$t" >/dev/null 2>&1 || missing+=("$t")
   done
   ((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (Debian: apt-get install -y iproute2 iptables tcpdump iputils-ping socat dnsutils ethtool jq python3)"
@@ -148,7 +164,10 @@ start_server() { # start_server POD PORT KIND(echo|bulk)
     echo) cmd='read -r l; echo "hello from server: $l"' ;;
     bulk) cmd='read -r l; head -c 6000 /dev/zero' ;;
   esac
-  spawn "srv-$pod-$port" "$(pod_ns "$pod")" timeout 120 socat -T 10 "TCP-LISTEN:$port,reuseaddr,fork" "SYSTEM:$cmd"
+  local listen="TCP-LISTEN:$port,reuseaddr,fork"
+  # on a dual-stack lab one listener for both families
+  ! dual || listen="TCP6-LISTEN:$port,reuseaddr,fork,ipv6only=0"
+  spawn "srv-$pod-$port" "$(pod_ns "$pod")" timeout 120 socat -T 10 "$listen" "SYSTEM:$cmd"
   wait_listen "$(pod_ns "$pod")" tcp "$port"
 }
 start_dns() { # start_dns POD MODE
@@ -184,7 +203,7 @@ cmd_down() {
   for ns in $(lab_namespaces); do
     ip netns del "$ns" 2>/dev/null || true
   done
-  rm -f "$RUN_DIR/up.ok" "$RUN_DIR/fault" "$RUN_DIR"/*.log "$RUN_DIR"/pids/*.pid
+  rm -f "$RUN_DIR/up.ok" "$RUN_DIR/stack" "$RUN_DIR/fault" "$RUN_DIR"/*.log "$RUN_DIR"/pids/*.pid
   local rest
   rest=$(lab_namespaces)
   [[ -z "$rest" ]] || die "namespaces left after down: $rest"
@@ -193,12 +212,22 @@ cmd_down() {
 
 # --- up -------------------------------------------------------------------------------------
 
-ns_base() { # loopback up, no IPv6 (keeps captures free of RS/MLD/DAD noise)
+ns_base() { # ns_base NS [v6]: loopback up; no IPv6 unless v6 (keeps captures free of RS/MLD/DAD noise)
   local ns="$1"
   ip netns add "$ns"
   ip -n "$ns" link set lo up
-  nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  if [[ ${2:-} == v6 ]]; then
+    # IPv6 without link-local addresses, DAD, router solicitations or RAs: static addresses and
+    # neighbours only, so that captures hold the scenario's packets and nothing else
+    nsx "$ns" sysctl -qw net.ipv6.conf.default.addr_gen_mode=1 net.ipv6.conf.default.accept_dad=0 \
+      net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.default.accept_ra=0 \
+      net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.all.disable_ipv6=0
+  else
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  fi
 }
+dual() { [[ $STACK == dual ]]; }
+v6() { dual && printf v6; }
 
 build_underlay() {
   ns_base "$NS_UL"
@@ -222,7 +251,7 @@ build_node() {
   local n="$1" ns peer
   ns=$(node_ns "$n")
   peer=${N_PEER[$n]}
-  ns_base "$ns"
+  ns_base "$ns" "$(v6)"
   nsx "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1 \
     net.bridge.bridge-nf-call-iptables=1
   # uplink: ens33 in the node, ul-X on the underlay bridge (no unknown-unicast flooding:
@@ -245,6 +274,16 @@ build_node() {
   ip -n "$ns" link add cni0 type bridge
   ip -n "$ns" link set cni0 address "${N_CNI_MAC[$n]}" mtu 1450 up
   ip -n "$ns" addr add "${N_GW[$n]}/24" dev cni0
+  if dual; then
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 net.bridge.bridge-nf-call-ip6tables=1
+    ip -n "$ns" addr add "${N_IP6[$n]}/64" dev ens33 nodad
+    ip -n "$ns" neigh replace "${N_IP6[$peer]}" lladdr "${N_MAC[$peer]}" dev ens33 nud permanent
+    # flannel-v6.1 as flanneld creates it for the IPv6 network (EnableIPv6)
+    ip -n "$ns" link add flannel-v6.1 type vxlan id 1 local "${N_IP6[$n]}" dev ens33 dstport 8472 nolearning
+    ip -n "$ns" link set flannel-v6.1 mtu 1430 address "${N_VTEP6_MAC[$n]}" up
+    ip -n "$ns" addr add "${N_NET6[$n]}/128" dev flannel-v6.1 nodad
+    ip -n "$ns" addr add "${N_GW6[$n]}/64" dev cni0 nodad
+  fi
 }
 
 link_nodes() { # flannel's route, neighbour and FDB entries for the peer subnet
@@ -254,6 +293,11 @@ link_nodes() { # flannel's route, neighbour and FDB entries for the peer subnet
   ip -n "$ns" route add "${N_CIDR[$peer]}" via "${N_NET[$peer]}" dev flannel.1 onlink
   ip -n "$ns" neigh replace "${N_NET[$peer]}" lladdr "${N_VTEP_MAC[$peer]}" dev flannel.1 nud permanent
   bridge -n "$ns" fdb append "${N_VTEP_MAC[$peer]}" dev flannel.1 dst "${N_IP[$peer]}"
+  if dual; then
+    ip -n "$ns" -6 route add "${N_CIDR6[$peer]}" via "${N_NET6[$peer]}" dev flannel-v6.1 onlink
+    ip -n "$ns" neigh replace "${N_NET6[$peer]}" lladdr "${N_VTEP6_MAC[$peer]}" dev flannel-v6.1 nud permanent
+    bridge -n "$ns" fdb append "${N_VTEP6_MAC[$peer]}" dev flannel-v6.1 dst "${N_IP6[$peer]}"
+  fi
 }
 
 build_pod() {
@@ -262,7 +306,7 @@ build_pod() {
   ns=$(node_ns "$n")
   pns=$(pod_ns "$p")
   veth=${P_VETH[$p]}
-  ns_base "$pns"
+  ns_base "$pns" "$(v6)"
   ip -n "$ns" link add "$veth" type veth peer name eth0 netns "$pns"
   ip -n "$ns" link set "$veth" mtu 1450 master cni0 up
   ip -n "$pns" link set eth0 address "${P_MAC[$p]}" mtu 1450 up
@@ -271,6 +315,12 @@ build_pod() {
   # no TSO/GSO on the pod side: captures show packets at their wire size
   nsx "$pns" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
   nsx "$pns" sysctl -qw net.ipv4.tcp_tw_reuse=1
+  if dual; then
+    ip -n "$pns" addr add "${P_IP6[$p]}/64" dev eth0 nodad
+    ip -n "$pns" -6 route add default via "${N_GW6[$n]}" dev eth0
+    ip -n "$pns" neigh replace "${N_GW6[$n]}" lladdr "${N_CNI_MAC[$n]}" dev eth0 nud permanent
+    ip -n "$ns" neigh replace "${P_IP6[$p]}" lladdr "${P_MAC[$p]}" dev cni0 nud permanent
+  fi
 }
 
 ipt() { # ipt NS args...
@@ -315,8 +365,9 @@ nat_rules() { # kube-proxy (iptables mode) and flannel, as they write them
   ipt "$ns" -t filter -A FLANNEL-FWD -d 10.244.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT
 }
 
-is_up() {
+is_up() { # is_up [STACK]: the lab is up (built as STACK when given)
   [[ -f "$RUN_DIR/up.ok" ]] || return 1
+  [[ -z ${1:-} || $(cat "$RUN_DIR/stack" 2>/dev/null || echo single) == "$1" ]] || return 1
   local ns
   for ns in $(all_ns); do
     [[ -e "/run/netns/$ns" ]] || return 1
@@ -349,6 +400,14 @@ verify_isolation() {
         *) bad+=" $ns: non-lab address $addr;" ;;
       esac
     done
+    outside=$(ip -n "$ns" -6 route show table all 2>/dev/null | grep -E '^default' | grep -vE ' via (fd00:10:244::1|fd00:10:244:1::1) dev eth0' || true)
+    [[ -z "$outside" ]] || bad+=" $ns: IPv6 default route out of the lab ($outside);"
+    for addr in $(ip -n "$ns" -j -6 addr show 2>/dev/null | jq -r '.[].addr_info[].local'); do
+      case "$addr" in
+        ::1 | fd00:232::* | fd00:10:244:*) ;;
+        *) bad+=" $ns: non-lab address $addr;" ;;
+      esac
+    done
   done
   [[ -z "$bad" ]] || die "isolation check failed:$bad"
   log "isolation verified: no root-namespace link, no default route, lab addresses only"
@@ -359,7 +418,14 @@ verify_connectivity() {
   for i in 1 2 3; do
     if nsx "$(pod_ns a1)" ping -n -q -c 1 -W 1 "${P_IP[b1]}" >/dev/null 2>&1 &&
       nsx "$(pod_ns b1)" ping -n -q -c 1 -W 1 "${P_IP[a1]}" >/dev/null 2>&1; then
-      log "connectivity verified: pod-a1 <-> pod-b1 across flannel.1"
+      if dual && ! { nsx "$(pod_ns a1)" ping -6 -n -q -c 1 -W 1 "${P_IP6[b1]}" >/dev/null 2>&1 &&
+        nsx "$(pod_ns b1)" ping -6 -n -q -c 1 -W 1 "${P_IP6[a1]}" >/dev/null 2>&1; }; then
+        sleep 0.3
+        continue
+      fi
+      local via=flannel.1
+      ! dual || via="flannel.1 and flannel-v6.1 (IPv6)"
+      log "connectivity verified: pod-a1 <-> pod-b1 across $via"
       return 0
     fi
     sleep 0.3
@@ -367,17 +433,19 @@ verify_connectivity() {
   die "pod-a1 and pod-b1 cannot ping each other across flannel.1"
 }
 
-cmd_up() {
-  if is_up; then
-    log "already up"
+cmd_up() { # cmd_up [STACK]: single (default) or dual
+  STACK=${1:-single}
+  if is_up "$STACK"; then
+    log "already up ($STACK stack)"
     verify_isolation
     return 0
   fi
   if [[ -n "$(lab_namespaces)" ]]; then
-    log "partial lab found (crashed run?): cleaning up first"
+    log "a lab of another stack or a partial lab (crashed run?) found: taking it down first"
     cmd_down
   fi
   mkdir -p "$RUN_DIR/pids"
+  log "building a $STACK-stack lab"
   log "building underlay ($NS_UL, bridge $UL_BR, router $UL_GW) and client $NS_CLIENT ($CLIENT_IP)"
   build_underlay
   local n p
@@ -393,11 +461,21 @@ cmd_up() {
   for n in "${NODES[@]}"; do nat_rules "$n"; done
   verify_isolation
   verify_connectivity
+  echo "$STACK" >"$RUN_DIR/stack"
   touch "$RUN_DIR/up.ok"
   log "up"
 }
 
-ensure_up() { is_up || cmd_up; }
+# ensure_up [SCENARIO]: the lab up as the scenario needs it (rebuilt when the stack differs)
+ensure_up() {
+  local want=single
+  [[ -z ${1:-} ]] || want=${S_STACK[$1]:-single}
+  if is_up "$want"; then
+    STACK=$want
+    return 0
+  fi
+  cmd_up "$want"
+}
 
 # --- status / list --------------------------------------------------------------------------
 
@@ -408,7 +486,7 @@ cmd_list() {
 
 cmd_status() {
   local ns
-  if is_up; then log "lab is up"; else log "lab is not (fully) up"; fi
+  if is_up; then log "lab is up ($(cat "$RUN_DIR/stack" 2>/dev/null || echo single) stack)"; else log "lab is not (fully) up"; fi
   [[ -f "$RUN_DIR/fault" ]] && log "active fault: $(<"$RUN_DIR/fault")"
   for ns in $(lab_namespaces); do
     printf '%s:\n' "$ns"
@@ -507,6 +585,13 @@ revert_dns() { :; }
 apply_nodeport() { :; }
 revert_nodeport() { :; }
 
+apply_vxlan6-blocked() { # node-b's host firewall drops VXLAN over IPv6 (IPv4 VXLAN passes)
+  nsx "$(node_ns b)" "$IP6T" -w -t filter -I INPUT -p udp --dport 8472 -m comment --comment "$TAG" -j DROP
+}
+revert_vxlan6-blocked() {
+  while nsx "$(node_ns b)" "$IP6T" -w -t filter -D INPUT -p udp --dport 8472 -m comment --comment "$TAG" -j DROP 2>/dev/null; do :; done
+}
+
 apply_fault() {
   printf '%s %s\n' "$1" "${VARIANT:-}" >"$RUN_DIR/fault"
   "apply_$1"
@@ -523,12 +608,16 @@ revert_fault() {
 
 pod_ping() { # pod_ping POD DST COUNT
   log "ping pod-$1 -> $2 ($3 echo requests)"
-  nsx "$(pod_ns "$1")" ping -n -q -c "$3" -i 0.3 -W 1 "$2" 2>&1 | sed -n 's/^/    /;/packets transmitted/p' || true
+  local fam=-4
+  [[ $2 != *:* ]] || fam=-6
+  nsx "$(pod_ns "$1")" ping "$fam" -n -q -c "$3" -i 0.3 -W 1 "$2" 2>&1 | sed -n 's/^/    /;/packets transmitted/p' || true
 }
 tcp_call() { # tcp_call NS SRC_PORT DST PORT CONNECT_TIMEOUT (client talks, server answers and closes)
-  local ns="$1" sport="$2" dst="$3" port="$4" ct="$5" out rc=0
+  local ns="$1" sport="$2" dst="$3" port="$4" ct="$5" out rc=0 to
+  to="TCP:$dst:$port"
+  [[ $dst != *:* ]] || to="TCP6:[$dst]:$port"
   out=$(printf 'hello from %s\n' "$ns" | timeout $((${ct%.*} + 7)) ip netns exec "$ns" \
-    socat -t 4 -T 5 - "TCP:$dst:$port,sourceport=$sport,reuseaddr,connect-timeout=$ct,shut-none" 2>&1) || rc=$?
+    socat -t 4 -T 5 - "$to,sourceport=$sport,reuseaddr,connect-timeout=$ct,shut-none" 2>&1) || rc=$?
   if ((rc == 0)); then
     log "tcp $ns:$sport -> $dst:$port: ok (${#out} bytes back)"
   else
@@ -599,6 +688,13 @@ traffic_dns() {
   for i in 1 2 3; do dns_query a1 $((40070 + i)) "${P_IP[b2]}" "web.lab.svc.cluster.local"; done
   for i in 1 2 3; do dns_query a1 $((40073 + i)) "${P_IP[b3]}" "web.lab.svc.cluster.local"; done
 }
+traffic_vxlan6-blocked() {
+  start_server b1 "$APP_PORT" echo
+  pod_ping a1 "${P_IP6[b1]}" 3
+  tcp_call "$(pod_ns a1)" 40081 "${P_IP6[b1]}" "$APP_PORT" 2.5
+  pod_ping b1 "${P_IP6[a1]}" 3
+  pod_ping a1 "${P_IP[b1]}" 2
+}
 traffic_nodeport() {
   start_server b1 "$APP_PORT" echo
   tcp_call "$NS_CLIENT" 42001 "${N_IP[a]}" "$NODE_PORT" 3
@@ -613,7 +709,7 @@ traffic_nodeport() {
 flow() { # flow SRC SPORT DST DPORT PROTO NOTE [LOSTAT_JSON] [NAT_JSON]
   jq -n --arg s "$1" --argjson sp "$2" --arg d "$3" --argjson dp "$4" --argjson p "$5" --arg note "$6" \
     --argjson lost "${7:-[]}" --argjson nat "${8:-null}" \
-    '{src:$s, sport:$sp, dst:$d, dport:$dp, proto:$p, protoName:({"1":"ICMP","6":"TCP","17":"UDP"}[$p|tostring]), note:$note, lostAt:$lost}
+    '{src:$s, sport:$sp, dst:$d, dport:$dp, proto:$p, protoName:({"1":"ICMP","6":"TCP","17":"UDP","58":"ICMPv6"}[$p|tostring]), note:$note, lostAt:$lost}
      + (if $nat == null then {} else {nat:$nat} end)'
 }
 lost() { # lost DIRECTION AFTER BEFORE
@@ -710,11 +806,22 @@ truth_json() { # truth_json NAME -> stdout
           '{"node":"node-a","kind":"DNAT+MASQUERADE","translated":{"src":"10.244.0.0","sport":42002,"dst":"10.244.1.2","dport":8080}}'))
       alerts='[]'
       ;;
+    vxlan6-blocked)
+      local a16=${P_IP6[a1]} b16=${P_IP6[b1]}
+      desc="Dual-stack lab (IPv4 over flannel.1, IPv6 over flannel-v6.1 between the nodes' IPv6 addresses). node-b's ip6tables INPUT drops UDP 8472: VXLAN over IPv6 from node-a never reaches node-b's flannel-v6.1, so pod-a1's IPv6 ping and TCP SYNs to pod-b1 die there, and so do the replies to pod-b1's IPv6 ping of pod-a1. IPv4 between the same pods passes."
+      fault="node-b: ip6tables -I INPUT -p udp --dport 8472 -j DROP"
+      flows=$(jq -s . <(flow "$a16" -1 "$b16" -1 58 "IPv6 ping, 3 echo requests, no reply" "[$(lost forward node-b/ens33 node-b/flannel-v6.1)]") \
+        <(flow "$a16" 40081 "$b16" "$APP_PORT" 6 "IPv6 SYN + fewer than 3 retransmissions (2.5 s connect timeout), no SYN-ACK" "[$(lost forward node-b/ens33 node-b/flannel-v6.1)]") \
+        <(flow "$b16" -1 "$a16" -1 58 "IPv6 ping from pod-b1, 3 echo requests reach pod-a1, the replies die at node-b" "[$(lost reply node-b/ens33 node-b/flannel-v6.1)]") \
+        <(flow "$a1" -1 "$b1" -1 1 "IPv4 ping, 2 echo requests, all answered"))
+      alerts='[{"type":"ONE_WAY","direction":"forward","lostAt":{"after":"node-b/ens33","before":"node-b/flannel-v6.1"},"hintContains":"host firewall on node-b drops 8472/udp"},
+               {"type":"ONE_WAY","direction":"reply","lostAt":{"after":"node-b/ens33","before":"node-b/flannel-v6.1"},"hintContains":"host firewall on node-b drops 8472/udp"}]'
+      ;;
     *) die "no truth for $s" ;;
   esac
   jq -n --arg s "$s" --arg v "${VARIANT:-}" --arg d "$desc" --arg f "$fault" --argjson flows "$flows" \
-    --argjson alerts "$alerts" --argjson tol "$tolerated" \
-    '{scenario:$s} + (if $v == "" then {} else {variant:$v} end)
+    --argjson alerts "$alerts" --argjson tol "$tolerated" --arg stack "${S_STACK[$s]:-single}" \
+    '{scenario:$s} + (if $v == "" then {} else {variant:$v} end) + (if $stack == "single" then {} else {stack:$stack} end)
      + {description:$d, fault:$f, flows:$flows, alerts:$alerts, tolerated:$tol,
         hopIds:"node/iface or node/pod/iface; lostAt.after = last hop that saw the packets, lostAt.before = first expected hop that did not"}'
 }
@@ -745,7 +852,7 @@ run_scenario() { # run_scenario NAME [after-fault-hook]
 
 cmd_scenario() {
   check_scenario "$1"
-  ensure_up
+  ensure_up "$1"
   run_scenario "$1"
 }
 
@@ -760,6 +867,7 @@ hops() {
     done
     printf 'node-%s - cni0 BRIDGE node-%s.cni0.pcap\n' "$n" "$n"
     printf 'node-%s - flannel.1 VTEP node-%s.flannel.1.pcap\n' "$n" "$n"
+    if dual; then printf 'node-%s - flannel-v6.1 VTEP node-%s.flannel-v6.1.pcap\n' "$n" "$n"; fi
     printf 'node-%s - ens33 UPLINK node-%s.ens33.pcap\n' "$n" "$n"
   done
 }
@@ -802,12 +910,19 @@ write_manifest() { # write_manifest DIR
   local dir="$1" n ns nodes hops_json mtu
   nodes=$(for n in "${NODES[@]}"; do
     ns=$(node_ns "$n")
-    jq -n --arg name "node-$n" --arg cidr "${N_CIDR[$n]}" \
-      --argjson addrs "$(ip -n "$ns" -j -4 addr show dev ens33 | jq '[.[0].addr_info[].local]')" \
-      --argjson vx "$(ip -n "$ns" -d -j link show flannel.1 | jq '.[0].linkinfo.info_data')" \
-      --argjson fdb "$(bridge -n "$ns" -j fdb show dev flannel.1 | jq '[.[] | select(.dst != null and .mac != "00:00:00:00:00:00") | {mac, dst}]')" \
-      '{name:$name, addresses:$addrs, podCidr:$cidr,
-        vteps:[{device:"flannel.1", vni:$vx.id, local:$vx.local, port:$vx.port, fdb:$fdb}]}'
+    local devs=(flannel.1) cidrs=("${N_CIDR[$n]}") d vteps
+    if dual; then devs+=(flannel-v6.1) cidrs+=("${N_CIDR6[$n]}"); fi
+    vteps=$(for d in "${devs[@]}"; do
+      jq -n --arg dev "$d" \
+        --argjson vx "$(ip -n "$ns" -d -j link show "$d" | jq '.[0].linkinfo.info_data')" \
+        --argjson fdb "$(bridge -n "$ns" -j fdb show dev "$d" | jq '[.[] | select(.dst != null and .mac != "00:00:00:00:00:00") | {mac, dst}]')" \
+        '{device:$dev, vni:$vx.id, local:($vx.local // $vx.local6), port:$vx.port, fdb:$fdb}'
+    done | jq -s .)
+    jq -n --arg name "node-$n" --arg cidr "${N_CIDR[$n]}" --argjson cidrs "$(printf '%s\n' "${cidrs[@]}" | jq -R . | jq -s .)" \
+      --argjson addrs "$(ip -n "$ns" -j addr show dev ens33 | jq '[.[0].addr_info[] | select(.scope == "global") | .local]')" \
+      --argjson vteps "$vteps" \
+      '{name:$name, addresses:$addrs, podCidr:$cidr} + (if ($cidrs | length) > 1 then {podCidrs:$cidrs} else {} end)
+        + {vteps:$vteps}'
   done | jq -s .)
   hops_json=$(hops | while read -r node pod iface role file; do
     # the interface's MTU as the scenario left it (the node inventory's MTUs: path MTU)
@@ -824,7 +939,7 @@ write_manifest() { # write_manifest DIR
 cmd_record() {
   local s="$1" dir="$2"
   check_scenario "$s"
-  ensure_up
+  ensure_up "$s"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   rm -f "$dir"/*.pcap "$dir/manifest.json" "$dir/truth.json"
@@ -864,6 +979,10 @@ main() {
         VARIANT="${1#--variant=}"
         shift
         ;;
+      --dual-stack)
+        UP_STACK=dual
+        shift
+        ;;
       -h | --help) usage ;;
       *)
         args+=("$1")
@@ -886,7 +1005,7 @@ main() {
       trap 'stop_captures; stop_servers; revert_fault' EXIT
       trap 'exit 130' INT TERM
       case "$cmd" in
-        up) cmd_up ;;
+        up) cmd_up "${UP_STACK:-single}" ;;
         down) cmd_down ;;
         scenario)
           ((${#args[@]} == 1)) || die "usage: lab.sh scenario NAME [--variant V]"

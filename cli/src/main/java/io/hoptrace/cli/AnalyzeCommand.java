@@ -36,10 +36,11 @@ import picocli.CommandLine.Spec;
           + " with --flows the flow records) as JSON lines on stdout. Progress goes to stderr. --partitions and"
           + " --threads scale the pipeline (packets partitions, stream threads; 1 each by"
           + " default).",
-      "Manifest: {\"nodes\": [{\"name\", \"addresses\": [...], \"podCidr\", \"vteps\": [{\"device\","
-          + " \"vni\", \"local\", \"port\", \"fdb\": [{\"mac\", \"dst\"}]}]}], \"hops\": [{\"node\","
-          + " \"pod\", \"iface\", \"role\", \"file\"}]} (pod, role, fdb optional; file relative to"
-          + " the manifest or absolute).",
+      "Manifest: {\"nodes\": [{\"name\", \"addresses\": [...], \"podCidr\", \"podCidrs\": [...], \"vteps\":"
+          + " [{\"device\", \"vni\", \"local\", \"port\", \"fdb\": [{\"mac\", \"dst\"}]}]}], \"hops\":"
+          + " [{\"node\", \"pod\", \"iface\", \"role\", \"file\"}]} (pod, role, fdb optional; podCidrs:"
+          + " one per address family on a dual-stack node; file relative to the manifest or"
+          + " absolute).",
       "Each incident and alert is printed once, in its last state (alerts: as they stood while"
           + " FIRING; end of input resolves every alert); --updates prints every record of the"
           + " incidents and alerts topics instead."

@@ -124,6 +124,7 @@ class LabCommandTest {
             "mtu-blackhole",
             "port-closed",
             "dns",
-            "nodeport");
+            "nodeport",
+            "vxlan6-blocked");
   }
 }

@@ -52,7 +52,8 @@ class LabRecordingsTest {
         "mtu-blackhole",
         "port-closed",
         "dns",
-        "nodeport");
+        "nodeport",
+        "vxlan6-blocked");
   }
 
   @ParameterizedTest
@@ -74,7 +75,16 @@ class LabRecordingsTest {
       assertThat(vtep.get("fdb").get(0).get("mac").asText()).startsWith("ca:fe:0a:f4:");
       assertThat(vtep.get("fdb").get(0).get("dst").asText()).isNotBlank();
     }
-    assertThat(manifest.get("hops")).hasSize(14);
+    // a dual-stack recording also captures each node's IPv6 VTEP, flannel-v6.1
+    boolean dual = manifest.get("nodes").get(0).has("podCidrs");
+    assertThat(manifest.get("hops")).hasSize(dual ? 16 : 14);
+    if (dual) {
+      for (JsonNode node : manifest.get("nodes")) {
+        assertThat(node.get("podCidrs")).hasSize(2);
+        assertThat(node.get("vteps").get(1).get("device").asText()).isEqualTo("flannel-v6.1");
+        assertThat(node.get("vteps").get(1).get("local").asText()).startsWith("fd00:232::");
+      }
+    }
     for (JsonNode hop : manifest.get("hops")) {
       assertThat(hop.get("role").asText()).isIn(ROLES);
       assertThat(hop.has("pod")).isEqualTo("POD".equals(hop.get("role").asText()));
@@ -108,7 +118,7 @@ class LabRecordingsTest {
     assertThat(truth.get("description").asText()).isNotBlank();
     assertThat(truth.get("flows")).isNotEmpty();
     for (JsonNode flow : truth.get("flows")) {
-      assertThat(flow.get("proto").asInt()).isIn(1, 6, 17);
+      assertThat(flow.get("proto").asInt()).isIn(1, 6, 17, 58);
       assertThat(flow.get("src").asText()).isNotBlank();
       for (JsonNode lost : flow.get("lostAt")) {
         assertThat(List.of(lost.get("after").asText(), lost.get("before").asText()))

@@ -216,6 +216,15 @@ class LiveOverlayIT {
       labArgs.addAll(List.of("--variant", truth.get("variant").asText()));
     }
     try {
+      // the lab as the recording was made (a dual-stack recording needs lab.sh up --dual-stack):
+      // built before the sensors start, so that the scenario does not rebuild it under them
+      List<String> up = new ArrayList<>(List.of("up"));
+      if ("dual".equals(truth.path("stack").asText())) {
+        up.add("--dual-stack");
+      }
+      int upCode =
+          lab(logs.resolve("lab-up.log"), Duration.ofMinutes(3), up.toArray(String[]::new));
+      assertThat(upCode).as("lab.sh %s (log: %s)", up, logs.resolve("lab-up.log")).isZero();
       Map<String, List<Manifest.Hop>> byNode = new LinkedHashMap<>();
       manifest.hops().forEach(h -> byNode.computeIfAbsent(h.node(), n -> new ArrayList<>()).add(h));
       for (Map.Entry<String, List<Manifest.Hop>> e : byNode.entrySet()) {

@@ -119,6 +119,10 @@ final class TruthCheck {
     if (want.has("pathMtu") && !want.get("pathMtu").asText().equals(text(facts, "pathMtu"))) {
       return false;
     }
+    if (want.has("hintContains")
+        && !String.valueOf(text(got, "hint")).contains(want.get("hintContains").asText())) {
+      return false;
+    }
     if (want.has("minCount") && got.get("count").asLong() < want.get("minCount").asLong()) {
       return false;
     }

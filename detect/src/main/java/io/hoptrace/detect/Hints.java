@@ -187,7 +187,11 @@ public final class Hints {
             + ifaceOf(after)
             + " but never reaches "
             + ifaceOf(before)
-            + ")";
+            + ")"
+            + (e.outerSrc != null && e.outerSrc.indexOf(':') >= 0
+                ? "; the tunnel runs over IPv6: check ip6tables (or nftables' ip6/inet tables),"
+                    + " separate from the IPv4 rules"
+                : "");
       }
       return "host firewall on " + afterNode + " drops the tunnel traffic before " + before;
     }

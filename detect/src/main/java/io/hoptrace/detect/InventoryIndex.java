@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,10 +67,18 @@ public final class InventoryIndex {
           }
         }
       }
-      Cidr c = Cidr.parse(n.getPodCidr());
-      if (c != null) {
-        podCidrs.add(Map.entry(c, n.getNode()));
-        addBroadcast(n.getPodCidr());
+      // v1 writers have podCidr only; v2 list every family's in podCidrs (podCidr is the first)
+      Set<String> cidrs = new LinkedHashSet<>();
+      if (n.getPodCidr() != null) {
+        cidrs.add(n.getPodCidr());
+      }
+      cidrs.addAll(n.getPodCidrs());
+      for (String cidr : cidrs) {
+        Cidr c = Cidr.parse(cidr);
+        if (c != null) {
+          podCidrs.add(Map.entry(c, n.getNode()));
+          addBroadcast(cidr);
+        }
       }
     }
   }
@@ -244,6 +253,21 @@ public final class InventoryIndex {
       }
     }
     return vs.isEmpty() ? null : vs.get(0);
+  }
+
+  /**
+   * The address family (4 or 6) a node's VTEP device encapsulates in, from its local address; 0
+   * when the device is no VTEP of the inventory or its family is unknown. A dual-stack flannel node
+   * has one VTEP per family ({@code flannel.1}, {@code flannel-v6.1}): an IPv6 pod packet never
+   * crosses the IPv4 one.
+   */
+  public int vtepFamily(String node, String device) {
+    for (VtepInfo v : vteps(node)) {
+      if (v.getDevice().equals(device) && v.getLocal() != null) {
+        return Ip.parse(v.getLocal()) == null ? 0 : Ip.parse(v.getLocal()).length == 16 ? 6 : 4;
+      }
+    }
+    return 0;
   }
 
   /** Uplink, VTEP/tunnel and bridge interfaces of a node, as hops. */

@@ -1,5 +1,6 @@
 package io.hoptrace.detect;
 
+import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.InterfaceRole;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -175,19 +176,44 @@ public final class PathPlanner {
     // firewall that drops all VXLAN) reports nothing, yet is the hop where the packets are lost
     List<HopInfo> known = registry.apply(node);
     List<PathHop> cands = new ArrayList<>();
+    int family = family(c);
     if (known != null) {
       for (HopInfo h : known) {
-        if (h.pod() == null && isInfra(h.role(), podEndpoint) && seenOnNode.add(h.hop())) {
+        if (h.pod() == null
+            && isInfra(h.role(), podEndpoint)
+            && !otherFamily(node, h.hop(), h.role(), family)
+            && seenOnNode.add(h.hop())) {
           cands.add(new PathHop(h.hop(), node, h.role(), -1));
         }
       }
     }
     for (InventoryIndex.InfraHop h : inventory.infraHops(node)) {
-      if (isInfra(h.role(), podEndpoint) && seenOnNode.add(h.hop())) {
+      if (isInfra(h.role(), podEndpoint)
+          && !otherFamily(node, h.hop(), h.role(), family)
+          && seenOnNode.add(h.hop())) {
         cands.add(new PathHop(h.hop(), node, h.role(), -1));
       }
     }
     grp.addAll(cands);
+  }
+
+  /** 4 or 6: the address family of the conversation's packets (its first tuple's). */
+  private static int family(Conversation c) {
+    return c.tuples.isEmpty() || c.tuples.get(0).src == null || c.tuples.get(0).src.indexOf(':') < 0
+        ? 4
+        : 6;
+  }
+
+  /**
+   * Whether a VTEP hop encapsulates another address family than the conversation's (a dual-stack
+   * node's {@code flannel.1} for an IPv6 flow): such a hop is never on the flow's path.
+   */
+  private boolean otherFamily(String node, String hop, InterfaceRole role, int family) {
+    if (role != InterfaceRole.VTEP && role != InterfaceRole.TUNNEL) {
+      return false;
+    }
+    int f = inventory.vtepFamily(node, HopId.ifaceOf(hop));
+    return f != 0 && f != family;
   }
 
   private static boolean isInfra(InterfaceRole r, boolean podEndpoint) {

@@ -95,6 +95,7 @@ public record Recording(List<NodeInventory> nodes, List<List<PacketSummary>> hop
               .setTsNanos(1)
               .setAddresses(addresses)
               .setPodCidr(n.get("podCidr").asText())
+              .setPodCidrs(podCidrs(n))
               .setInterfaces(ifaces)
               .setVteps(vteps)
               .build());
@@ -116,6 +117,12 @@ public record Recording(List<NodeInventory> nodes, List<List<PacketSummary>> hop
     } catch (io.hoptrace.capture.CaptureFileException e) {
       throw new IOException(e);
     }
+    return out;
+  }
+
+  private static List<String> podCidrs(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    node.path("podCidrs").forEach(c -> out.add(c.asText()));
     return out;
   }
 }

@@ -69,4 +69,35 @@ class RecordingFindingsTest {
       assertThat(last.getSubject().getVtep()).isEqualTo("10.0.2.15");
     }
   }
+
+  /**
+   * Dual-stack (issue 11, class 8): node-b's ip6tables drops VXLAN over IPv6. The IPv6 flows in
+   * both directions are lost between node-b's uplink and its IPv6 VTEP flannel-v6.1 (not at the
+   * uplink with "is anything listening", not before the IPv4 VTEP flannel.1), with the firewall
+   * hint; the IPv4 ping between the same pods raises nothing.
+   */
+  @ParameterizedTest
+  @MethodSource("io.hoptrace.lab.Harnesses#all")
+  void dualStackIpv6VxlanDroppedByTheHostFirewallIsLocalisedAtTheIpv6Vtep(Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      Recordings.read("vxlan6-blocked").replay(h);
+      List<Alert> oneWay = h.alerts(AlertType.ONE_WAY);
+      assertThat(oneWay).isNotEmpty();
+      assertThat(oneWay)
+          .allSatisfy(
+              a -> {
+                assertThat(a.getSubject().getSrc()).contains(":");
+                assertThat(a.getLostAt().getAfter()).isEqualTo("node-b/ens33");
+                assertThat(a.getLostAt().getBefore()).isEqualTo("node-b/flannel-v6.1");
+                assertThat(a.getHint())
+                    .contains("host firewall on node-b drops 8472/udp")
+                    .contains("ip6tables");
+              });
+      assertThat(oneWay)
+          .extracting(a -> a.getLostAt().getDirection().toString())
+          .contains("forward", "reverse");
+      assertThat(h.alerts())
+          .allSatisfy(a -> assertThat(a.getSubject().getSrc()).doesNotStartWith("10.244."));
+    }
+  }
 }

@@ -58,10 +58,19 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
     }
   }
 
-  /** A node and what its sensor would report about its network. */
-  public record Node(String name, List<String> addresses, String podCidr, List<Vtep> vteps) {
+  /**
+   * A node and what its sensor would report about its network. {@code podCidrs} lists the pod CIDRs
+   * of every address family (a dual-stack node has two); {@code podCidr} is the first.
+   */
+  public record Node(
+      String name,
+      List<String> addresses,
+      String podCidr,
+      List<String> podCidrs,
+      List<Vtep> vteps) {
     public Node {
       addresses = List.copyOf(addresses);
+      podCidrs = List.copyOf(podCidrs);
       vteps = List.copyOf(vteps);
     }
   }
@@ -124,7 +133,9 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
               .setNode(n.name())
               .setTsNanos(tsNanos)
               .setAddresses(new ArrayList<>(n.addresses()))
-              .setPodCidr(n.podCidr())
+              .setPodCidr(
+                  n.podCidr() != null || n.podCidrs().isEmpty() ? n.podCidr() : n.podCidrs().get(0))
+              .setPodCidrs(new ArrayList<>(n.podCidrs()))
               .setInterfaces(ifaces)
               .setVteps(vteps)
               .build());

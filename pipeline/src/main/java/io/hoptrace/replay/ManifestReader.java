@@ -27,7 +27,8 @@ import java.util.Set;
 public final class ManifestReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP = Set.of("nodes", "hops");
-  private static final Set<String> NODE = Set.of("name", "addresses", "podCidr", "vteps");
+  private static final Set<String> NODE =
+      Set.of("name", "addresses", "podCidr", "podCidrs", "vteps");
   private static final Set<String> VTEP = Set.of("device", "vni", "local", "port", "fdb");
   private static final Set<String> FDB = Set.of("mac", "dst");
   private static final Set<String> HOP = Set.of("node", "pod", "iface", "role", "file", "mtu");
@@ -106,16 +107,9 @@ public final class ManifestReader {
     object(n, path);
     checkFields(n, path, NODE);
     String name = text(n, path, "name", true);
-    List<String> addresses = new ArrayList<>();
-    JsonNode as = array(n, path, "addresses");
-    for (int i = 0; i < as.size(); i++) {
-      JsonNode a = as.get(i);
-      if (!a.isTextual() || a.asText().isBlank()) {
-        throw error(path + ".addresses[" + i + "]", "must be an address string");
-      }
-      addresses.add(a.asText());
-    }
+    List<String> addresses = strings(n, path, "addresses", "an address");
     String podCidr = text(n, path, "podCidr", false);
+    List<String> podCidrs = n.has("podCidrs") ? strings(n, path, "podCidrs", "a CIDR") : List.of();
     List<Manifest.Vtep> vteps = new ArrayList<>();
     if (n.has("vteps")) {
       JsonNode vs = array(n, path, "vteps");
@@ -123,7 +117,21 @@ public final class ManifestReader {
         vteps.add(vtep(vs.get(i), path + ".vteps[" + i + "]"));
       }
     }
-    return new Manifest.Node(name, addresses, podCidr, vteps);
+    return new Manifest.Node(name, addresses, podCidr, podCidrs, vteps);
+  }
+
+  /** The array {@code field} of non-blank strings, each {@code what}. */
+  private List<String> strings(JsonNode n, String path, String field, String what) {
+    List<String> out = new ArrayList<>();
+    JsonNode as = array(n, path, field);
+    for (int i = 0; i < as.size(); i++) {
+      JsonNode a = as.get(i);
+      if (!a.isTextual() || a.asText().isBlank()) {
+        throw error(path + "." + field + "[" + i + "]", "must be " + what + " string");
+      }
+      out.add(a.asText());
+    }
+    return out;
   }
 
   private Manifest.Vtep vtep(JsonNode v, String path) {

@@ -52,6 +52,33 @@ class ManifestReaderTest {
   }
 
   @Test
+  void aDualStackNodeListsOnePodCidrPerFamily() throws IOException {
+    String node =
+        NODE.replace(
+            "\"podCidr\": \"10.244.0.0/24\",",
+            "\"podCidr\": \"10.244.0.0/24\", \"podCidrs\": [\"10.244.0.0/24\", \"fd00:10:244::/64\"],");
+    Manifest m =
+        Manifest.read(
+            manifest(
+                "{\"nodes\": ["
+                    + node
+                    + "], \"hops\": [{\"node\": \"node-a\", \"iface\": \"ens33\", \"file\":"
+                    + " \"a.pcap\"}]}"));
+    NodeInventory inv = m.inventories(1).get(0);
+    assertThat(inv.getPodCidr()).isEqualTo("10.244.0.0/24");
+    assertThat(inv.getPodCidrs()).containsExactly("10.244.0.0/24", "fd00:10:244::/64");
+
+    Path bad =
+        manifest(
+            "{\"nodes\": ["
+                + NODE.replace("\"podCidr\": \"10.244.0.0/24\",", "\"podCidrs\": [7],")
+                + "], \"hops\": []}");
+    assertThatThrownBy(() -> Manifest.read(bad))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("nodes[0].podCidrs[0]");
+  }
+
+  @Test
   void unknownFieldIsNamedWithItsPath() throws IOException {
     Path m =
         manifest(

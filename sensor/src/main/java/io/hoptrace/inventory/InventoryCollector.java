@@ -78,6 +78,12 @@ public final class InventoryCollector implements InventorySource {
     String link = run(ip("-d", "-j", "link", "show"));
     String addr = run(ip("-j", "addr", "show"));
     String route = run(ip("-j", "route", "show"));
+    try {
+      // IPv6 routes (a dual-stack node's pod routes over its second VTEP, flannel-v6.1)
+      route = InventoryParser.concatArrays(route, run(ip("-6", "-j", "route", "show")));
+    } catch (InventoryException e) {
+      LOG.debug("IPv6 routes not readable: {}", e.getMessage());
+    }
     Map<String, String> fdb = new HashMap<>();
     Map<String, String> neigh = new HashMap<>();
     for (String dev : parser.vtepDevices(link)) {

@@ -3,7 +3,9 @@ package io.hoptrace.inventory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hoptrace.capture.InterfaceRoles;
+import io.hoptrace.contract.IpText;
 import io.hoptrace.schema.FdbEntry;
 import io.hoptrace.schema.InterfaceInfo;
 import io.hoptrace.schema.InterfaceRole;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns {@code ip -j} / {@code bridge -j} JSON into a {@link NodeInventory}. Pure: no commands, no
@@ -94,7 +97,8 @@ public final class InventoryParser {
     List<VtepInfo> vteps = new ArrayList<>();
     Map<String, InterfaceRole> roleByIf = new HashMap<>();
     Set<String> nodeAddresses = new LinkedHashSet<>();
-    String podCidr = null;
+    // one pod CIDR per address family: the bridge's global addresses, else blackhole routes
+    Map<Boolean, String> podCidrs = new TreeMap<>(); // IPv4 (false) first
     for (JsonNode l : links) {
       String name = l.path("ifname").asText(null);
       if (name == null || name.isEmpty()) {
@@ -120,8 +124,12 @@ public final class InventoryParser {
       if (role == InterfaceRole.UPLINK) {
         nodeAddresses.addAll(globalByIf.getOrDefault(name, List.of()));
       }
-      if (role == InterfaceRole.BRIDGE && podCidr == null && !ifAddrs.isEmpty()) {
-        podCidr = network(ifAddrs.get(0));
+      if (role == InterfaceRole.BRIDGE) {
+        for (String a : ifAddrs) {
+          if (globalByIf.getOrDefault(name, List.of()).contains(a.substring(0, a.indexOf('/')))) {
+            podCidrs.putIfAbsent(a.indexOf(':') >= 0, network(a));
+          }
+        }
       }
       if (isVtepKind(kind)) {
         vteps.add(vtep(l, name, kind, sources));
@@ -147,8 +155,8 @@ public final class InventoryParser {
       if (!toPods) {
         continue;
       }
-      if (type.equals("blackhole") && podCidr == null) {
-        podCidr = dst;
+      if (type.equals("blackhole")) {
+        podCidrs.putIfAbsent(dst.indexOf(':') >= 0, dst);
       }
       podRoutes.add(
           RouteInfo.newBuilder()
@@ -164,7 +172,8 @@ public final class InventoryParser {
         .setNode(node)
         .setTsNanos(tsNanos)
         .setAddresses(new ArrayList<>(nodeAddresses))
-        .setPodCidr(pod == null ? podCidr : null)
+        .setPodCidr(pod == null && !podCidrs.isEmpty() ? podCidrs.values().iterator().next() : null)
+        .setPodCidrs(pod == null ? new ArrayList<>(podCidrs.values()) : new ArrayList<>())
         .setInterfaces(interfaces)
         .setVteps(vteps)
         .setRoutes(podRoutes)
@@ -240,6 +249,16 @@ public final class InventoryParser {
     return false;
   }
 
+  /** Two JSON arrays (e.g. {@code ip -j route} and {@code ip -6 -j route}) as one. */
+  static String concatArrays(String a, String b) throws InventoryException {
+    ArrayNode out = JSON.createArrayNode();
+    out.addAll((ArrayNode) array(a, "routes"));
+    if (b != null && !b.isBlank()) {
+      out.addAll((ArrayNode) array(b, "IPv6 routes"));
+    }
+    return out.toString();
+  }
+
   private static JsonNode array(String json, String what) throws InventoryException {
     if (json == null || json.isBlank()) {
       throw new InventoryException("'" + what + "' printed nothing");
@@ -270,7 +289,7 @@ public final class InventoryParser {
         int keep = Math.max(0, Math.min(8, prefix - i * 8));
         a[i] &= (byte) (0xFF00 >> keep);
       }
-      return InetAddress.getByAddress(a).getHostAddress() + "/" + prefix;
+      return IpText.format(a) + "/" + prefix;
     } catch (UnknownHostException | NumberFormatException e) {
       return cidr;
     }

@@ -33,6 +33,17 @@ final class Fixtures {
             "vxlan.calico", load("node-neigh-vxlan.calico.json")));
   }
 
+  /** node-b of the lab's dual-stack variant (deploy/lab/lab.sh up --dual-stack). */
+  static InventorySources dualStackNode() throws InventoryException {
+    return new InventorySources(
+        load("dualstack-node-link.json"),
+        load("dualstack-node-addr.json"),
+        InventoryParser.concatArrays(
+            load("dualstack-node-route.json"), load("dualstack-node-route6.json")),
+        Map.of(),
+        Map.of());
+  }
+
   static InventorySources pod() {
     return new InventorySources(
         load("pod-link.json"), load("pod-addr.json"), load("pod-route.json"), Map.of(), Map.of());

@@ -2,6 +2,7 @@ package io.hoptrace.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.hoptrace.capture.InterfaceRoles;
 import io.hoptrace.schema.FdbEntry;
@@ -95,6 +96,21 @@ class InventoryParserTest {
   }
 
   @Test
+  void aDualStackNodeHasOnePodCidrAndOneVtepPerFamilyAndItsIpv6PodRoutes() throws Exception {
+    NodeInventory inv = parser.parse("node-b", null, 0L, Fixtures.dualStackNode());
+    assertThat(inv.getPodCidr()).isEqualTo("10.244.1.0/24");
+    assertThat(inv.getPodCidrs()).containsExactly("10.244.1.0/24", "fd00:10:244:1::/64");
+    assertThat(inv.getAddresses()).containsExactly("192.168.232.130", "fd00:232::130");
+    assertThat(inv.getVteps())
+        .extracting(VtepInfo::getDevice, VtepInfo::getLocal)
+        .containsExactly(
+            tuple("flannel.1", "192.168.232.130"), tuple("flannel-v6.1", "fd00:232::130"));
+    assertThat(inv.getRoutes())
+        .contains(
+            new RouteInfo("fd00:10:244::/64", "fd00:10:244::", "flannel-v6.1", "unicast", true));
+  }
+
+  @Test
   void podNamespaceInterfacesArePodInterfaces() throws Exception {
     NodeInventory inv = parser.parse("node-a", "default/web-1", 0L, Fixtures.pod());
     InterfaceInfo eth0 = iface(inv, "eth0");
@@ -139,7 +155,7 @@ class InventoryParserTest {
   void networkOfAnAddressMasksTheHostBits() {
     assertThat(InventoryParser.network("10.244.1.1/24")).isEqualTo("10.244.1.0/24");
     assertThat(InventoryParser.network("10.244.1.77/26")).isEqualTo("10.244.1.64/26");
-    assertThat(InventoryParser.network("fd00::1/64")).isEqualTo("fd00:0:0:0:0:0:0:0/64");
+    assertThat(InventoryParser.network("fd00::1/64")).isEqualTo("fd00::/64"); // RFC 5952, as IpText
   }
 
   @Test
