@@ -60,8 +60,12 @@ public final class AlertPrinter {
    * how many alerts, and the cause.
    */
   public String incidentLine(Incident i) {
+    return clock.format(wallClock.instant()) + ' ' + incidentText(i);
+  }
+
+  /** {@link #incidentLine} without the time. */
+  public static String incidentText(Incident i) {
     StringBuilder b = new StringBuilder();
-    b.append(clock.format(wallClock.instant())).append(' ');
     b.append(pad("INCIDENT", 9)).append(pad(i.getStatus().name(), 8)).append(' ');
     b.append(pad(i.getSeverity().name(), 8)).append(' ');
     b.append(i.getCauseKind().toLowerCase(java.util.Locale.ROOT))

@@ -122,12 +122,16 @@ final class DemoCommand implements Callable<Integer> {
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicLong printed = new AtomicLong();
+      IncidentDigest digest = new IncidentDigest(printer);
       try (DetectionHost.Watch incidents =
               p.watchIncidents(
                   i -> {
-                    synchronized (out) {
-                      out.println(printer.incidentLine(i));
-                      out.flush();
+                    String line = digest.accept(i);
+                    if (line != null) {
+                      synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                      }
                     }
                   });
           DetectionHost.Watch watch =
@@ -153,12 +157,17 @@ final class DemoCommand implements Callable<Integer> {
             break;
           }
           replay(p, m, out, stop, detection);
-          // let the printer catch up before the next scenario's header
+          // let the printer catch up (alerts, then the incidents made of them) before the
+          // scenario's incident digest and the next scenario's header
           long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
           long before = -1;
-          while (System.nanoTime() < deadline && before != printed.get()) {
-            before = printed.get();
+          while (System.nanoTime() < deadline && before != printed.get() + digest.received()) {
+            before = printed.get() + digest.received();
             Thread.sleep(400);
+          }
+          synchronized (out) {
+            digest.endScenario(m.getParent().getFileName().toString()).forEach(out::println);
+            out.flush();
           }
         }
         NotifyOptions.finish(sinks, "demo", err);
