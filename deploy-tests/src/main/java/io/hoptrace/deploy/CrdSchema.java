@@ -3,8 +3,10 @@ package io.hoptrace.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -51,7 +53,20 @@ final class CrdSchema {
     }
     JsonNode crd = JSON.valueToTree(StrictYaml.documents(resource, yaml).get(0).content());
     JsonNode spec = crd.path("spec");
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    // OpenAPI v3 schemas are close to JSON Schema draft 4; Kubernetes' own keywords only annotate
+    // (preserve-unknown-fields is applied by strict(), int-or-string comes with its anyOf)
+    JsonMetaSchema openApi =
+        JsonMetaSchema.builder(JsonMetaSchema.getV4())
+            .keyword(new NonValidationKeyword("x-kubernetes-preserve-unknown-fields"))
+            .keyword(new NonValidationKeyword("x-kubernetes-int-or-string"))
+            .keyword(new NonValidationKeyword("x-kubernetes-embedded-resource"))
+            .keyword(new NonValidationKeyword("x-kubernetes-list-type"))
+            .keyword(new NonValidationKeyword("x-kubernetes-list-map-keys"))
+            .keyword(new NonValidationKeyword("x-kubernetes-map-type"))
+            .keyword(new NonValidationKeyword("nullable"))
+            .build();
+    JsonSchemaFactory factory =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(openApi));
     SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().build();
     Map<String, JsonSchema> versions = new java.util.LinkedHashMap<>();
     for (JsonNode v : spec.path("versions")) {

@@ -55,14 +55,25 @@ public final class ManifestValidator {
   private ManifestValidator() {}
 
   /**
-   * Lints and validates every document of a YAML stream; returns them, or throws the first error.
+   * Lints and validates every document of a YAML stream; returns them, or throws one exception
+   * whose message lists every invalid document ("; " between them).
    */
   public static List<Manifest> validate(String source, String yaml) {
     List<Manifest> docs = StrictYaml.documents(source, yaml);
     if (docs.isEmpty()) {
       throw new ManifestException(source + ": no manifests");
     }
-    docs.forEach(ManifestValidator::validate);
+    List<String> problems = new ArrayList<>();
+    for (Manifest m : docs) {
+      try {
+        validate(m);
+      } catch (ManifestException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ManifestException(String.join("; ", problems));
+    }
     return docs;
   }
 
