@@ -109,6 +109,13 @@ public final class ManifestValidator {
             + ", flink.apache.org/v1beta1/FlinkDeployment)");
   }
 
+  /**
+   * The manifest as its typed model, e.g. a fabric8 {@code DaemonSet}; fails as validation does.
+   */
+  public static <T extends HasMetadata> T typed(Manifest m, Class<T> type) {
+    return StrictModels.read(m, type);
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> asMap(Object o) {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
