@@ -77,6 +77,15 @@ class ChartRenderingTest {
             "detection.streams.replicas (3) x threads (4) exceeds topics.packetsPartitions (6)");
   }
 
+  @Test
+  void valuesSchemaRefusesUnknownKeysAndValues() {
+    var chart = new com.marcnuri.helm.Helm(Deploy.CHART.dir());
+    assertThatThrownBy(() -> chart.template().set("detection.engine", "flnk").call())
+        .hasMessageContaining("at '/detection/engine': value must be one of 'streams', 'flink'");
+    assertThatThrownBy(() -> chart.template().set("sensor.interface", "eth0").call())
+        .hasMessageContaining("at '/sensor': additional properties 'interface' not allowed");
+  }
+
   private static String header(String values) {
     return "# Rendered from the Helm chart deploy/helm/hoptrace: helm template "
         + HelmChart.RELEASE
