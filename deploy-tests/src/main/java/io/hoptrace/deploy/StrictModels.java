@@ -21,16 +21,27 @@ import java.util.stream.Collectors;
 final class StrictModels {
 
   private static final ObjectMapper MAPPER = strictMapper();
+  private static final RequiredFields REQUIRED = new RequiredFields(MAPPER);
 
   private StrictModels() {}
 
   /** Converts the manifest's content to {@code type}, or throws naming the offending field. */
   static <T> T read(Manifest m, Class<T> type) {
+    T value;
     try {
-      return MAPPER.convertValue(m.content(), type);
+      value = MAPPER.convertValue(m.content(), type);
     } catch (IllegalArgumentException e) {
       throw new ManifestException(m.where() + ": " + describe(e.getCause()), e);
     }
+    List<String> missing = REQUIRED.missing(value, m.content());
+    if (!missing.isEmpty()) {
+      throw new ManifestException(
+          m.where()
+              + ": missing required field"
+              + (missing.size() > 1 ? "s " : " ")
+              + String.join(", ", missing));
+    }
+    return value;
   }
 
   private static String describe(Throwable cause) {
