@@ -30,11 +30,13 @@ public final class StrictYaml {
         new Composer(settings, new ParserImpl(settings, new StreamReader(settings, yaml)));
     StandardConstructor constructor = new StandardConstructor(settings);
     List<Manifest> out = new ArrayList<>();
-    int index = 0;
-    int current = 1;
+    int index = 0; // of the document being read, from 1 (empty ones count)
     try {
-      while (composer.hasNext()) {
+      while (true) {
         index++;
+        if (!composer.hasNext()) {
+          break;
+        }
         Node node = composer.next();
         Object value = constructor.constructSingleDocument(java.util.Optional.of(node));
         if (value == null) {
@@ -49,7 +51,6 @@ public final class StrictYaml {
         Manifest m = new Manifest(source, index, line, (Map<String, Object>) map);
         requireHeader(m);
         out.add(m);
-        current = index + 1;
       }
     } catch (MarkedYamlEngineException e) {
       String at =
@@ -57,11 +58,10 @@ public final class StrictYaml {
               .map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
               .orElse("");
       throw new ManifestException(
-          source + ": invalid YAML in document " + current + ": " + oneLine(e.getProblem()) + at,
-          e);
+          source + ": invalid YAML in document " + index + ": " + oneLine(e.getProblem()) + at, e);
     } catch (YamlEngineException e) {
       throw new ManifestException(
-          source + ": invalid YAML in document " + current + ": " + oneLine(e.getMessage()), e);
+          source + ": invalid YAML in document " + index + ": " + oneLine(e.getMessage()), e);
     }
     return out;
   }
