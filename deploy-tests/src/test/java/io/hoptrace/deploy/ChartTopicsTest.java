@@ -1,0 +1,70 @@
+package io.hoptrace.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.schema.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * The chart's KafkaTopic resources are the topics the detection job creates itself ({@link
+ * DetectionTopics#newTopics}, the project's one definition): the same names, partitions and
+ * configs, plus the chart's retention on every topic that is not compacted. A topic added or
+ * changed in Java without the chart (or the reverse) fails here.
+ */
+class ChartTopicsTest {
+
+  static final List<String> VALUES = Deploy.VALUES;
+
+  record TopicSpec(String name, int partitions, int replicas, Map<String, String> config) {}
+
+  @ParameterizedTest
+  @FieldSource("VALUES")
+  void kafkaTopicsAreTheJobsTopics(String valuesFile) {
+    ChartValues values = ChartValues.of(valuesFile);
+    int replicas = values.integer("kafka.replicationFactor");
+    String retention = String.valueOf(((Number) values.get("topics.retentionMs")).longValue());
+    List<TopicSpec> expected =
+        DetectionTopics.newTopics(
+                Topics.withPrefix((String) values.get("topicPrefix")),
+                values.integer("topics.packetsPartitions"),
+                Optional.of((short) replicas))
+            .stream()
+            .map(t -> expected(t, retention))
+            .toList();
+
+    List<TopicSpec> chart =
+        Deploy.manifests(valuesFile).stream()
+            .filter(m -> m.kind().equals("KafkaTopic"))
+            .map(ChartTopicsTest::fromChart)
+            .toList();
+
+    assertThat(chart).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static TopicSpec expected(NewTopic t, String retention) {
+    Map<String, String> config = new TreeMap<>(t.configs());
+    if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(config.get(TopicConfig.CLEANUP_POLICY_CONFIG))) {
+      config.put(TopicConfig.RETENTION_MS_CONFIG, retention);
+    }
+    return new TopicSpec(t.name(), t.numPartitions(), t.replicationFactor(), config);
+  }
+
+  private static TopicSpec fromChart(Manifest m) {
+    Map<?, ?> spec = (Map<?, ?>) m.content().get("spec");
+    Map<String, String> config = new TreeMap<>();
+    ((Map<?, ?>) spec.get("config")).forEach((k, v) -> config.put((String) k, String.valueOf(v)));
+    return new TopicSpec(
+        (String) spec.get("topicName"),
+        ((Number) spec.get("partitions")).intValue(),
+        ((Number) spec.get("replicas")).intValue(),
+        config);
+  }
+}

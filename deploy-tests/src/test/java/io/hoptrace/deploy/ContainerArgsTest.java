@@ -1,0 +1,60 @@
+package io.hoptrace.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoptrace.cli.Main;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import picocli.CommandLine;
+
+/**
+ * The rendered manifests start hoptrace with options it has: every hoptrace container's arguments,
+ * and the FlinkDeployment's job arguments (the options of {@code hoptrace flink}), parse with the
+ * real command line (picocli; nothing is run).
+ */
+class ContainerArgsTest {
+
+  static final List<String> VALUES = Deploy.VALUES;
+
+  @ParameterizedTest
+  @FieldSource("VALUES")
+  void argumentsParseWithTheRealCommands(String valuesFile) {
+    List<String> commands = new ArrayList<>();
+    for (Manifest m : Deploy.manifests(valuesFile)) {
+      for (List<String> args : hoptraceArgs(m)) {
+        CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
+        assertThat(parsed.hasSubcommand()).as("%s: %s", m.where(), args).isTrue();
+        assertThat(parsed.subcommand().unmatched()).as("%s: %s", m.where(), args).isEmpty();
+        commands.add(parsed.subcommand().commandSpec().name());
+      }
+    }
+    boolean flink = valuesFile.equals("values-flink.yaml");
+    assertThat(commands).containsExactlyInAnyOrder("sensor", flink ? "flink" : "run");
+  }
+
+  /** The argument lists that start hoptrace in this manifest. */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> hoptraceArgs(Manifest m) {
+    Map<String, Object> spec = (Map<String, Object>) m.content().get("spec");
+    if (m.kind().equals("FlinkDeployment")) {
+      List<String> args = new ArrayList<>(List.of("flink"));
+      args.addAll((List<String>) ((Map<String, Object>) spec.get("job")).get("args"));
+      return List.of(args);
+    }
+    if (!m.kind().equals("DaemonSet") && !m.kind().equals("Deployment")) {
+      return List.of();
+    }
+    Map<String, Object> pod =
+        (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+    List<List<String>> out = new ArrayList<>();
+    for (Map<String, Object> c : (List<Map<String, Object>>) pod.get("containers")) {
+      if (((String) c.get("image")).startsWith("hoptrace/hoptrace:")) {
+        out.add((List<String>) c.get("args"));
+      }
+    }
+    return out;
+  }
+}
