@@ -53,6 +53,11 @@ check $s "pod-b1's IPv6 pings leave node-b/flannel-v6.1" "$(n $s node-b.flannel-
 check $s "pod-a1 answers them" "$(n $s node-a.pod-a1.eth0 'fd00:10:244::2 > fd00:10:244:1::2: ICMP6, echo reply')" -eq 3
 check $s "manifest lists both pod CIDRs of node-b" "$(jq -r '.nodes[1].podCidrs | join(",")' "$dir/$s/manifest.json")" = "10.244.1.0/24,fd00:10:244:1::/64"
 
+s=vxlan6-blocked-node-a
+check $s "pod-a1's IPv6 requests reach pod-b1" "$(n $s node-b.pod-b1.eth0 'fd00:10:244::2 > fd00:10:244:1::2: ICMP6, echo request')" -eq 3
+check $s "... whose replies never reach node-a/flannel-v6.1" "$(n $s node-a.flannel-v6.1 'fd00:10:244:1::2 > fd00:10:244::2: ICMP6, echo reply')" -eq 0
+check $s "VXLAN over IPv6 to node-a reaches node-a/ens33" "$(n $s node-a.ens33 '> fd00:232::128.8472')" -ge 6
+
 s=no-route
 check $s "VXLAN datagrams on node-a/ens33" "$(n $s node-a.ens33 '> 192.168.232.130.8472')" -ge 8
 check $s "ICMP host .130 unreachable from 192.168.232.1" "$(n $s node-a.ens33 '192.168.232.1 > 192.168.232.128: ICMP host 192.168.232.130 unreachable')" -ge 8

@@ -89,8 +89,14 @@ public final class LabCommand implements Callable<Integer> {
       name = "up",
       mixinStandardHelpOptions = true,
       description = "Build the lab (idempotent); verifies isolation and pod-to-pod connectivity.")
-  int up() {
-    return runAsRoot(List.of("up"));
+  int up(
+      @picocli.CommandLine.Option(
+              names = "--dual-stack",
+              description =
+                  "Also IPv6: pods over flannel-v6.1 between the nodes' IPv6 addresses (rebuilds"
+                      + " a single-stack lab).")
+          boolean dualStack) {
+    return runAsRoot(dualStack ? List.of("up", "--dual-stack") : List.of("up"));
   }
 
   @Command(

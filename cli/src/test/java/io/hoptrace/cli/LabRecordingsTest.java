@@ -53,7 +53,8 @@ class LabRecordingsTest {
         "port-closed",
         "dns",
         "nodeport",
-        "vxlan6-blocked");
+        "vxlan6-blocked",
+        "vxlan6-blocked-node-a");
   }
 
   @ParameterizedTest

@@ -71,33 +71,38 @@ class RecordingFindingsTest {
   }
 
   /**
-   * Dual-stack (issue 11, class 8): node-b's ip6tables drops VXLAN over IPv6. The IPv6 flows in
-   * both directions are lost between node-b's uplink and its IPv6 VTEP flannel-v6.1 (not at the
-   * uplink with "is anything listening", not before the IPv4 VTEP flannel.1), with the firewall
-   * hint; the IPv4 ping between the same pods raises nothing.
+   * Dual-stack (issue 11, class 8): a node's ip6tables drops VXLAN over IPv6 (node-b, then node-a
+   * in the variant). The IPv6 flows in both directions are lost between that node's uplink and its
+   * IPv6 VTEP flannel-v6.1 (not at the uplink with "is anything listening", not before the IPv4
+   * VTEP flannel.1), with the firewall hint; the IPv4 ping between the same pods raises nothing.
    */
   @ParameterizedTest
   @MethodSource("io.hoptrace.lab.Harnesses#all")
   void dualStackIpv6VxlanDroppedByTheHostFirewallIsLocalisedAtTheIpv6Vtep(Supplier<Harness> make) {
-    try (Harness h = make.get()) {
-      Recordings.read("vxlan6-blocked").replay(h);
-      List<Alert> oneWay = h.alerts(AlertType.ONE_WAY);
-      assertThat(oneWay).isNotEmpty();
-      assertThat(oneWay)
-          .allSatisfy(
-              a -> {
-                assertThat(a.getSubject().getSrc()).contains(":");
-                assertThat(a.getLostAt().getAfter()).isEqualTo("node-b/ens33");
-                assertThat(a.getLostAt().getBefore()).isEqualTo("node-b/flannel-v6.1");
-                assertThat(a.getHint())
-                    .contains("host firewall on node-b drops 8472/udp")
-                    .contains("ip6tables");
-              });
-      assertThat(oneWay)
-          .extracting(a -> a.getLostAt().getDirection().toString())
-          .contains("forward", "reverse");
-      assertThat(h.alerts())
-          .allSatisfy(a -> assertThat(a.getSubject().getSrc()).doesNotStartWith("10.244."));
+    for (String node : List.of("node-b", "node-a")) {
+      try (Harness h = make.get()) {
+        Recordings.read(node.equals("node-b") ? "vxlan6-blocked" : "vxlan6-blocked-node-a")
+            .replay(h);
+        List<Alert> oneWay = h.alerts(AlertType.ONE_WAY);
+        assertThat(oneWay).as(node).isNotEmpty();
+        assertThat(h.alerts())
+            .as(node)
+            .allSatisfy(
+                a -> {
+                  assertThat(a.getSubject().getSrc()).contains(":");
+                  assertThat(a.getLostAt().getAfter()).isEqualTo(node + "/ens33");
+                  assertThat(a.getLostAt().getBefore()).isEqualTo(node + "/flannel-v6.1");
+                });
+        assertThat(oneWay)
+            .allSatisfy(
+                a ->
+                    assertThat(a.getHint())
+                        .contains("host firewall on " + node + " drops 8472/udp")
+                        .contains("ip6tables"));
+        assertThat(oneWay)
+            .extracting(a -> a.getLostAt().getDirection().toString())
+            .contains("forward", "reverse");
+      }
     }
   }
 }

@@ -5,9 +5,7 @@ import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -48,18 +46,42 @@ public final class AlertFollower implements AutoCloseable {
 
   /** The alerts whose last record is FIRING, in the order they first appear. */
   static List<Alert> firing(List<Alert> records) {
-    Map<String, Alert> last = new LinkedHashMap<>();
-    for (Alert a : records) {
-      last.put(a.getId(), a);
-    }
     List<Alert> out = new ArrayList<>();
-    for (Alert a : last.values()) {
+    for (Alert a : AlertFilter.lastStates(records)) {
       if (a.getStatus() == AlertStatus.FIRING) {
         out.add(a);
       }
     }
     return out;
   }
+
+  /**
+   * Reads {@code topic} to its end and returns each alert's last state (in first-seen order); with
+   * {@code onNew}, then follows the topic on a thread of its own, calling it per new record, until
+   * the returned follower is closed.
+   */
+  public static Snapshot read(
+      String bootstrapServers, String topic, Duration timeout, Consumer<Alert> onNew) {
+    TopicTail<Alert> tail = new TopicTail<>(bootstrapServers, topic, AvroSerde.alert()::decode);
+    List<Alert> last;
+    try {
+      last =
+          AlertFilter.lastStates(
+              tail.readToEnd(timeout).stream().map(TopicTail.Item::value).toList());
+    } catch (RuntimeException e) {
+      tail.close();
+      throw e;
+    }
+    if (onNew == null) {
+      tail.close();
+      return new Snapshot(last, null);
+    }
+    return new Snapshot(
+        last, new AlertFollower(Follower.start(tail, onNew, "hoptrace-alerts-follow")));
+  }
+
+  /** What {@link #read} found, and the follower (null when not following). */
+  public record Snapshot(List<Alert> lastStates, AlertFollower follower) {}
 
   @Override
   public void close() {

@@ -1,0 +1,156 @@
+package io.hoptrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.pipeline.AlertFilter;
+import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.Recordings;
+import io.hoptrace.replay.Replay;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code hoptrace alerts} on a running pipeline: each alert's current state from the topic,
+ * filtered; {@code --follow} (the real launcher, stopped like Ctrl-C) prints what the job commits
+ * afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlertsCommandIT {
+  private static EmbeddedPipeline pipeline;
+  private static List<Alert> records;
+
+  @BeforeAll
+  static void replayWrongVtep() throws Exception {
+    pipeline = EmbeddedPipeline.builder().start();
+    records =
+        new Analysis(
+                pipeline, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
+            .run(Recordings.manifest("wrong-vtep"), m -> {})
+            .alertRecords();
+    assertThat(records).isNotEmpty();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void printsEachAlertsCurrentStateFiltered() {
+    List<Alert> last = AlertFilter.lastStates(pipeline.readAlerts());
+    CliRun all =
+        CliRun.run("alerts", "--bootstrap", pipeline.bootstrapServers(), "--format", "json");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.jsonLines())
+        .extracting(n -> n.get("id").asText() + " " + n.get("status").asText())
+        .containsExactlyElementsOf(
+            last.stream().map(a -> a.getId() + " " + a.getStatus()).toList());
+
+    CliRun firing =
+        CliRun.run(
+            "alerts",
+            "--bootstrap",
+            pipeline.bootstrapServers(),
+            "--status",
+            "FIRING",
+            "--type",
+            "VTEP_MISMATCH");
+    assertThat(firing.exitCode()).as(firing.err()).isZero();
+    long expected =
+        last.stream()
+            .filter(a -> a.getStatus() == AlertStatus.FIRING)
+            .filter(a -> a.getType().name().equals("VTEP_MISMATCH"))
+            .count();
+    assertThat(expected).as("wrong-vtep's bad FDB entry keeps its alert firing").isPositive();
+    assertThat(firing.out().lines().toList())
+        .hasSize((int) expected)
+        .allSatisfy(l -> assertThat(l).contains("FIRING").contains("VTEP_MISMATCH"));
+
+    CliRun none =
+        CliRun.run("alerts", "--bootstrap", pipeline.bootstrapServers(), "--type", "DNS_FAILURE");
+    assertThat(none.exitCode()).isZero();
+    assertThat(none.out()).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void badOptionsAreOneLineErrors() {
+    CliRun r = CliRun.run("alerts", "--bootstrap", pipeline.bootstrapServers(), "--timeout", "0");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().strip()).contains("--timeout 0").doesNotContain("\n\tat ");
+    CliRun t = CliRun.run("alerts", "--bootstrap", pipeline.bootstrapServers(), "--type", "LOUD");
+    assertThat(t.exitCode()).isEqualTo(2);
+    assertThat(t.err()).contains("--type").contains("LOUD");
+  }
+
+  @Test
+  @Order(3) // last: it replays another recording, which resolves wrong-vtep's alert
+  void followPrintsWhatTheJobCommitsAfterwards() throws Exception {
+    Path launcher = CliRun.repoRoot().resolve("hoptrace");
+    Process p =
+        new ProcessBuilder(
+                launcher.toString(),
+                "alerts",
+                "--bootstrap",
+                pipeline.bootstrapServers(),
+                "--follow",
+                "--format",
+                "json",
+                "--type",
+                "ONE_WAY",
+                "--since",
+                "1m")
+            .redirectError(Files.createTempFile("alerts-follow", ".err").toFile())
+            .start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+              } catch (Exception e) {
+                // process gone
+              }
+            });
+    reader.start();
+    try {
+      Thread.sleep(5_000); // the follower has read the topic's current content
+      new Replay(pipeline, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
+          .startAt((System.currentTimeMillis() + 3_600_000L) * 1_000_000L)
+          .run(Recordings.manifest("vxlan-blocked"), () -> false, m -> {});
+      String line = lines.poll(90, TimeUnit.SECONDS);
+      assertThat(line).as("a ONE_WAY line from --follow").isNotNull();
+      JsonNode a = CliRun.JSON.readTree(line);
+      assertThat(a.get("type").asText()).isEqualTo("ONE_WAY");
+      assertThat(a.get("lostAt").get("after").asText()).isEqualTo("node-b/ens33");
+    } finally {
+      p.destroy(); // SIGTERM, as Ctrl-C
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("alerts --follow stops on SIGTERM").isTrue();
+    }
+  }
+}
