@@ -5,11 +5,19 @@ import io.hoptrace.history.FlowFilter;
 import io.hoptrace.history.QueryResult;
 import io.hoptrace.history.StoreQuery;
 import io.hoptrace.history.TimeArg;
+import io.hoptrace.pipeline.FlowFollower;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.LostAt;
+import io.hoptrace.schema.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +32,10 @@ import picocli.CommandLine.Spec;
       "Lists flows from the flow store (one row per conversation, newest first) that match every"
           + " filter given: --src/--dst match the initiator's address or the NAT-ed one, --port"
           + " either port, --lost-at either hop of the lost-at segment, --since/--until flows"
-          + " active in that range. JSON lines carry the flow's lostAt {after, before, direction}."
+          + " active in that range. JSON lines carry the flow's lostAt {after, before, direction}.",
+      "With --bootstrap the flows come from a running job's flows topic instead (read_committed;"
+          + " lost-at from the newest alert about each conversation, as in the store): each"
+          + " conversation's last record, then with --follow every new flow record until Ctrl-C."
     })
 final class FlowsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -67,9 +78,32 @@ final class FlowsCommand implements Callable<Integer> {
       description = "At most N flows (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Read the flows topic of a running job on this Kafka instead of the store.")
+  String bootstrap;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "With --bootstrap: prefix of hoptrace's topics (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--follow",
+      description = "With --bootstrap: keep printing new flow records until Ctrl-C.")
+  boolean follow;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     FlowFilter f = filter(Instant.now());
+    if (bootstrap != null) {
+      return fromTopic(f);
+    }
+    if (follow) {
+      throw new IllegalArgumentException("--follow needs --bootstrap (it follows the flows topic)");
+    }
     try (StoreQuery q = read.open()) {
       QueryResult r = q.flows(f);
       if (read.format == QueryOutput.Format.table) {
@@ -78,6 +112,96 @@ final class FlowsCommand implements Callable<Integer> {
       QueryOutput.print(r, read.format, spec.commandLine().getOut(), FlowsCommand::json);
     }
     return 0;
+  }
+
+  /** {@code --bootstrap}: the flows topic, newest first up to --limit, then --follow. */
+  private int fromTopic(FlowFilter f) throws InterruptedException {
+    if (read.format == QueryOutput.Format.csv) {
+      throw new IllegalArgumentException("--format csv: with --bootstrap, table or json");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    FlowFollower.Snapshot s =
+        FlowFollower.read(
+            bootstrap,
+            Topics.withPrefix(topicPrefix),
+            Duration.ofSeconds(30),
+            follow
+                ? flow -> {
+                  if (f.test(flow.record(), flow.lostAt())) {
+                    print(out, flow);
+                  }
+                }
+                : null);
+    s.lastRecords().stream()
+        .filter(flow -> f.test(flow.record(), flow.lostAt()))
+        .sorted(
+            Comparator.comparingLong((FlowFollower.Flow flow) -> -flow.record().getFirstSeen())
+                .thenComparing(flow -> flow.record().getConversationId()))
+        .limit(limit)
+        .forEach(flow -> print(out, flow));
+    if (s.follower() == null) {
+      return 0;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "hoptrace-flows-stop"));
+    try (FlowFollower follower = s.follower()) {
+      stop.await();
+    }
+    return 0;
+  }
+
+  private void print(PrintWriter out, FlowFollower.Flow flow) {
+    FlowRecord r = flow.record();
+    LostAt l = flow.lostAt();
+    String line;
+    if (read.format == QueryOutput.Format.json) {
+      ObjectNode o = OutputJson.flow(r);
+      if (l == null) {
+        o.putNull("lostAt");
+      } else {
+        ObjectNode lo = o.putObject("lostAt");
+        lo.put("after", l.getAfter());
+        lo.put("before", l.getBefore());
+        lo.put("direction", l.getDirection().toString());
+      }
+      line = o.toString();
+    } else {
+      StringBuilder tuples = new StringBuilder();
+      r.getTuples()
+          .forEach(
+              t ->
+                  tuples
+                      .append(tuples.isEmpty() ? "" : ", ")
+                      .append(t.getSrc())
+                      .append(':')
+                      .append(t.getSport())
+                      .append(" > ")
+                      .append(t.getDst())
+                      .append(':')
+                      .append(t.getDport()));
+      line =
+          OutputJson.time(r.getFirstSeen())
+              + "  "
+              + r.getVerdict()
+              + (r.getFinal$() ? "" : " (open)")
+              + "  "
+              + tuples
+              + (l == null
+                  ? ""
+                  : "  lost at "
+                      + l.getAfter()
+                      + " -> "
+                      + l.getBefore()
+                      + " ("
+                      + l.getDirection()
+                      + ")")
+              + "  "
+              + r.getConversationId();
+    }
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
   }
 
   /** The table's columns: one readable line per flow (JSON and CSV keep every column). */

@@ -15,7 +15,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code hoptrace alerts} on a running pipeline: each alert's current state from the topic,
- * filtered; {@code --follow} (the real launcher, stopped like Ctrl-C) prints what the job commits
- * afterwards.
+ * {@code hoptrace alerts} and {@code hoptrace flows --bootstrap} on a running pipeline: each
+ * alert's current state / each conversation's last flow record from the topics, filtered; {@code
+ * --follow} (the real launcher, stopped like Ctrl-C) prints what the job commits afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AlertsCommandIT {
@@ -107,23 +106,99 @@ class AlertsCommandIT {
   }
 
   @Test
+  @Order(2)
+  void flowsFromTheTopicAreEachConversationsLastRecordFiltered() {
+    long conversations =
+        pipeline.readFlows().stream().map(f -> f.getConversationId()).distinct().count();
+    CliRun all =
+        CliRun.run(
+            "flows",
+            "--bootstrap",
+            pipeline.bootstrapServers(),
+            "--format",
+            "json",
+            "--limit",
+            "1000");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    assertThat(all.jsonLines()).hasSize((int) conversations);
+
+    CliRun tcp =
+        CliRun.run(
+            "flows",
+            "--bootstrap",
+            pipeline.bootstrapServers(),
+            "--format",
+            "json",
+            "--dst",
+            "10.244.1.0/24",
+            "--port",
+            "8080");
+    assertThat(tcp.exitCode()).as(tcp.err()).isZero();
+    assertThat(tcp.jsonLines())
+        .isNotEmpty()
+        .allSatisfy(
+            f -> {
+              JsonNode t = f.get("tuples").get(0);
+              assertThat(t.get("dst").asText()).startsWith("10.244.1.");
+              assertThat(List.of(t.get("sport").asInt(), t.get("dport").asInt())).contains(8080);
+            });
+
+    CliRun noBootstrap = CliRun.run("flows", "--follow");
+    assertThat(noBootstrap.exitCode()).isEqualTo(2);
+    assertThat(noBootstrap.err()).contains("--follow needs --bootstrap");
+  }
+
+  @Test
   @Order(3) // last: it replays another recording, which resolves wrong-vtep's alert
   void followPrintsWhatTheJobCommitsAfterwards() throws Exception {
-    Path launcher = CliRun.repoRoot().resolve("hoptrace");
+    Follow alerts =
+        follow("alerts", "--follow", "--format", "json", "--type", "ONE_WAY", "--since", "1m");
+    Follow flows = follow("flows", "--follow", "--format", "json", "--verdict", "ONE_WAY");
+    try {
+      Thread.sleep(5_000); // the followers have read the topics' current content
+      new Replay(pipeline, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
+          .startAt((System.currentTimeMillis() + 3_600_000L) * 1_000_000L)
+          .run(Recordings.manifest("vxlan-blocked"), () -> false, m -> {});
+      String line = alerts.lines().poll(90, TimeUnit.SECONDS);
+      assertThat(line).as("a ONE_WAY line from alerts --follow").isNotNull();
+      JsonNode a = CliRun.JSON.readTree(line);
+      assertThat(a.get("type").asText()).isEqualTo("ONE_WAY");
+      assertThat(a.get("lostAt").get("after").asText()).isEqualTo("node-b/ens33");
+      // flow records come every flow-update interval and at the end: one with the alert's lost-at
+      JsonNode localised = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (localised == null && System.nanoTime() < deadline) {
+        String f = flows.lines().poll(5, TimeUnit.SECONDS);
+        JsonNode n = f == null ? null : CliRun.JSON.readTree(f);
+        if (n != null && n.get("lostAt").isObject()) {
+          localised = n;
+        }
+      }
+      assertThat(localised).as("a ONE_WAY flow with its lost-at from flows --follow").isNotNull();
+      assertThat(localised.get("verdict").asText()).isEqualTo("ONE_WAY");
+      assertThat(localised.get("lostAt").get("before").asText()).isEqualTo("node-b/flannel.1");
+    } finally {
+      for (Follow f : List.of(alerts, flows)) {
+        f.process().destroy(); // SIGTERM, as Ctrl-C
+        assertThat(f.process().waitFor(30, TimeUnit.SECONDS))
+            .as("--follow stops on SIGTERM")
+            .isTrue();
+      }
+    }
+  }
+
+  private record Follow(Process process, BlockingQueue<String> lines) {}
+
+  private static Follow follow(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(CliRun.repoRoot().resolve("hoptrace").toString());
+    cmd.add(args[0]);
+    cmd.add("--bootstrap");
+    cmd.add(pipeline.bootstrapServers());
+    cmd.addAll(List.of(args).subList(1, args.length));
     Process p =
-        new ProcessBuilder(
-                launcher.toString(),
-                "alerts",
-                "--bootstrap",
-                pipeline.bootstrapServers(),
-                "--follow",
-                "--format",
-                "json",
-                "--type",
-                "ONE_WAY",
-                "--since",
-                "1m")
-            .redirectError(Files.createTempFile("alerts-follow", ".err").toFile())
+        new ProcessBuilder(cmd)
+            .redirectError(Files.createTempFile("follow-" + args[0], ".err").toFile())
             .start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader =
@@ -137,20 +212,8 @@ class AlertsCommandIT {
                 // process gone
               }
             });
+    reader.setDaemon(true);
     reader.start();
-    try {
-      Thread.sleep(5_000); // the follower has read the topic's current content
-      new Replay(pipeline, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
-          .startAt((System.currentTimeMillis() + 3_600_000L) * 1_000_000L)
-          .run(Recordings.manifest("vxlan-blocked"), () -> false, m -> {});
-      String line = lines.poll(90, TimeUnit.SECONDS);
-      assertThat(line).as("a ONE_WAY line from --follow").isNotNull();
-      JsonNode a = CliRun.JSON.readTree(line);
-      assertThat(a.get("type").asText()).isEqualTo("ONE_WAY");
-      assertThat(a.get("lostAt").get("after").asText()).isEqualTo("node-b/ens33");
-    } finally {
-      p.destroy(); // SIGTERM, as Ctrl-C
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("alerts --follow stops on SIGTERM").isTrue();
-    }
+    return new Follow(p, lines);
   }
 }

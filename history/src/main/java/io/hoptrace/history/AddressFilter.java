@@ -45,6 +45,18 @@ public record AddressFilter(String text, long low, long high) {
     return new AddressFilter(v, low, low | (~mask & 0xFFFFFFFFL));
   }
 
+  /** Whether an address (text as records carry it) matches. */
+  public boolean matches(String address) {
+    if (address == null) {
+      return false;
+    }
+    if (isV6()) {
+      return text.equals(IpText.canonical(address));
+    }
+    long a = IpText.v4(address);
+    return a >= low && a <= high;
+  }
+
   /** Whether this is an IPv6 address (matched as text). */
   public boolean isV6() {
     return low < 0;

@@ -1,6 +1,9 @@
 package io.hoptrace.history;
 
 import io.hoptrace.contract.HopId;
+import io.hoptrace.schema.FiveTuple;
+import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.LostAt;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -106,6 +109,55 @@ public final class FlowFilter {
     }
     this.limit = n;
     return this;
+  }
+
+  /**
+   * The same filter over a flow record as it comes from the {@code flows} topic (for {@code flows
+   * --follow}), with the lost-at segment of the newest alert about it ({@code lostAt}, null if
+   * none), as the {@code flows} view joins it; the limit does not apply.
+   */
+  public boolean test(FlowRecord f, LostAt lostAt) {
+    List<FiveTuple> tuples = f.getTuples();
+    FiveTuple first = tuples.isEmpty() ? null : tuples.get(0);
+    FiveTuple last = tuples.isEmpty() ? null : tuples.get(tuples.size() - 1);
+    if (first == null) {
+      return src == null && dst == null && port == null && matchesRest(f, lostAt);
+    }
+    if (src != null && !src.matches(first.getSrc()) && !src.matches(last.getSrc())) {
+      return false;
+    }
+    if (dst != null && !dst.matches(first.getDst()) && !dst.matches(last.getDst())) {
+      return false;
+    }
+    if (port != null
+        && first.getSport() != port
+        && first.getDport() != port
+        && last.getSport() != port
+        && last.getDport() != port) {
+      return false;
+    }
+    return matchesRest(f, lostAt);
+  }
+
+  /** Verdict, lost-at hop and time range. */
+  private boolean matchesRest(FlowRecord f, LostAt lostAt) {
+    if (verdict != null && !verdict.equals(f.getVerdict())) {
+      return false;
+    }
+    if (this.lostAt != null
+        && (lostAt == null
+            || !(this.lostAt.equals(lostAt.getAfter())
+                || this.lostAt.equals(lostAt.getBefore())))) {
+      return false;
+    }
+    if (since != null && f.getLastSeen() < nanos(since)) {
+      return false;
+    }
+    return until == null || f.getFirstSeen() <= nanos(until);
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /** {@link #sql(long)} without a known longest flow span. */
