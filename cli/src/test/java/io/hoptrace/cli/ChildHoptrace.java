@@ -27,6 +27,10 @@ final class ChildHoptrace implements AutoCloseable {
   static ChildHoptrace start(Path log, Map<String, String> env, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
+    // SIGINT as in a terminal: a process started in the background by a non-interactive shell
+    // (e.g. `mvn verify &`) ignores SIGINT, and so would every process it starts; perl (Debian's
+    // essential perl-base) resets it to the default and execs the JVM in its place (same pid)
+    cmd.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec {$ARGV[0]} @ARGV or die $!"));
     cmd.add(java);
     cmd.add("--add-exports");
     cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
@@ -70,6 +74,16 @@ final class ChildHoptrace implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** Whether the process ignores SIGINT (its {@code SigIgn} mask in /proc). */
+  boolean ignoresSigint() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+      }
+    }
+    return false;
   }
 
   /** Sends SIGINT, as Ctrl-C in a terminal does. */

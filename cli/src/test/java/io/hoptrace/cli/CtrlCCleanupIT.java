@@ -51,9 +51,12 @@ class CtrlCCleanupIT {
       List<Path> made = streamsDirs(root);
       assertThat(made).hasSize(1);
 
+      assertThat(analyze.ignoresSigint()).as("SIGINT ignored by the child").isFalse();
       analyze.interrupt();
       int code = analyze.exitCode(Duration.ofSeconds(60));
-      assertThat(code).as(analyze.output()).isNotZero();
+      // 130 = 128 + SIGINT: stopped by the signal, not finished (no summary line)
+      assertThat(code).as(analyze.output()).isEqualTo(130);
+      assertThat(analyze.output()).doesNotContain(" summaries, ");
       assertThat(made.get(0)).as(analyze.output()).doesNotExist();
       assertThat(streamsDirs(root)).isEmpty();
     }

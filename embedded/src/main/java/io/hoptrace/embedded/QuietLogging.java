@@ -34,6 +34,9 @@ public final class QuietLogging {
           Map.entry("org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", "error"),
           Map.entry("org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", "error"),
           Map.entry("org.apache.kafka.clients.Metadata", "error"),
+          // retried produce errors of the exactly-once job (CONCURRENT_TRANSACTIONS while a
+          // transaction ends): retried until they succeed; a failure reaches the job as an error
+          Map.entry("org.apache.kafka.clients.producer.internals.Sender", "error"),
           // "using an OS temp directory": the embedded pipeline's state is its own (StateDirs)
           Map.entry("org.apache.kafka.streams.processor.internals.StateDirectory", "error"));
 
