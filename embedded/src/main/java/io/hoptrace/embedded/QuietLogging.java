@@ -34,6 +34,9 @@ public final class QuietLogging {
           Map.entry("org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", "error"),
           Map.entry("org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", "error"),
           Map.entry("org.apache.kafka.clients.Metadata", "error"),
+          // the first transactional producer races the broker's own creation of
+          // __transaction_state: "already exists", harmless
+          Map.entry("kafka.server.DefaultAutoTopicCreationManager", "error"),
           // retried produce errors of the exactly-once job (CONCURRENT_TRANSACTIONS while a
           // transaction ends): retried until they succeed; a failure reaches the job as an error
           Map.entry("org.apache.kafka.clients.producer.internals.Sender", "error"),
