@@ -7,6 +7,7 @@ import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
@@ -89,6 +90,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin StoreOptions storeOptions;
 
+  @Mixin StateDirOptions stateDirOptions;
+
+  @Mixin KafkaConnectOptions connect;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -107,9 +112,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--store runs next to the Kafka Streams job only (not with --engine flink yet)");
     }
+    connect.validate(bootstrap);
+    // the manifest and every hop's capture are checked before any broker starts or is reached
     Manifest m = Manifest.read(manifest);
+    MergedCaptures.check(m.hops());
+    if (bootstrap != null) {
+      connect.check(bootstrap, Map.of());
+    }
     EmbeddedPipeline.Builder b =
-        EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);
+        stateDirOptions.apply(
+            EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig));
     String where = "the embedded broker";
     if (bootstrap != null) {
       String run = "analyze-" + java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -148,8 +160,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, CaptureStats> e : r.captures().entrySet()) {
       CaptureStats s = e.getValue();
-      if (!s.complete() || s.skippedTotal() > 0) {
-        err.println("hoptrace analyze: " + e.getKey() + ": " + s);
+      if (s.hasProblems()) {
+        err.println(
+            "hoptrace analyze: hop "
+                + e.getKey()
+                + " ("
+                + m.hop(e.getKey()).file()
+                + "): "
+                + s.describe());
       }
     }
     // incidents first: one line per cause, then the alerts it explains (each names its incident)

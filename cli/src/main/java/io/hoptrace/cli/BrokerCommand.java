@@ -1,6 +1,8 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "9092",
-      description = "Client port (default: ${DEFAULT-VALUE}; 0: any free port).")
+      description = "Client port, 0..65535 (default: ${DEFAULT-VALUE}; 0: any free port).")
   int port;
 
   @Option(
@@ -43,7 +45,8 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Option(
       names = "--packets-partitions",
-      defaultValue = "1",
+      paramLabel = "N",
+      defaultValue = "" + TopicSettings.DEFAULT_PACKETS_PARTITIONS,
       description =
           "Partitions of the packets topic (default: ${DEFAULT-VALUE}; NAT stitching needs the"
               + " tuples of one conversation on one task).")
@@ -52,6 +55,13 @@ final class BrokerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "--port " + port + ": must be 0..65535 (0: any free port)");
+    }
+    PipelineOptions.check(
+        PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
+    Topics topics = Topics.withPrefix(topicPrefix);
     EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
     if (port > 0) {
       builder.port(port);
@@ -60,22 +70,12 @@ final class BrokerCommand implements Callable<Integer> {
       builder.dataDir(dataDir);
     }
     CountDownLatch stop = new CountDownLatch(1);
+    // a second broker on a data directory in use stops here (DataDirInUseException), before
+    // anything in the directory is read; a taken --port too (PortInUseException): one line, exit 2
     try (EmbeddedKafka kafka = builder.start()) {
-      Topics topics = Topics.withPrefix(topicPrefix);
-      for (String t : topics.all()) {
-        if (kafka
-            .admin()
-            .listTopics()
-            .names()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .join()
-            .contains(t)) {
-          continue;
-        }
-        kafka.createTopic(
-            t, t.equals(topics.packets()) ? packetsPartitions : 1, topics.isCompacted(t));
-      }
+      // created as every other hoptrace command creates them; existing ones are left as they are
+      kafka.createTopics(
+          TopicSettings.all(topics, packetsPartitions, java.util.Optional.of((short) 1)));
       out.printf(
           "bootstrap: %s (topics %s; Ctrl-C to stop)%n", kafka.bootstrapServers(), topics.all());
       out.flush();

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
       "Decodes pcap/pcapng files and writes one JSON line per packet to stdout: the innermost"
           + " 5-tuple, the encapsulation stack (VXLAN on 4789 and 8472, Geneve, IP-in-IP, GRE),"
           + " VLANs, TCP/ICMP/DNS fields, Community ID and packet fingerprint.",
-      "Per-file problems (garbage, empty or cut files) are reported on stderr; the exit code is"
-          + " non-zero only when a file could not be read at all."
+      "Per-file problems (garbage, empty or cut files, corrupt blocks counted by reason) are"
+          + " reported on stderr; the exit code is non-zero only when a file could not be read at"
+          + " all. A gzip-compressed capture (.pcap.gz) is decompressed and read."
     })
 final class DecodeCommand implements Callable<Integer> {
 
@@ -89,10 +90,10 @@ final class DecodeCommand implements Callable<Integer> {
           }
           json.flush();
           CaptureStats s = reader.stats();
-          if (s.truncatedAtEnd() || s.errorMessage() != null) {
-            err.printf(
-                "hoptrace decode: %s: %s (%d packets before it were decoded)%n",
-                file, s.errorMessage(), s.packets());
+          if (s.hasProblems()) {
+            // why reading stopped, and the corrupt packet blocks dropped by reason; the next
+            // file is read all the same
+            err.printf("hoptrace decode: %s: %s%n", file, s.describe());
           }
           if (stats) {
             err.printf("%s: %d packets; %s%n", file, s.packets(), statusSummary(counters));

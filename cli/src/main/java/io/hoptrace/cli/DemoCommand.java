@@ -8,6 +8,7 @@ import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Manifest;
+import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.replay.Recordings;
 import io.hoptrace.replay.Replay;
 import java.io.IOException;
@@ -81,6 +82,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin StoreOptions storeOptions;
 
+  @Mixin StateDirOptions stateDirOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -109,12 +112,18 @@ final class DemoCommand implements Callable<Integer> {
     if (manifests.isEmpty()) {
       throw new IllegalArgumentException("no <scenario>/manifest.json under " + dir);
     }
+    // every manifest and capture is checked before the broker starts
+    for (Path m : manifests) {
+      MergedCaptures.check(Manifest.read(m).hops());
+    }
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
     err.println("hoptrace demo: starting the embedded broker and the detection job ...");
     err.flush();
     try (AlertSinks sinks = notifyOptions.open();
         EmbeddedPipeline p =
-            EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start();
+            stateDirOptions
+                .apply(EmbeddedPipeline.builder().detection(detection).config(pipelineConfig))
+                .start();
         JobMetricsOptions.Served metrics =
             metricsOptions.start(p.detectionStats(), "demo", err).follow(p);
         StoreOptions.Writer store = storeOptions.start(p, "demo", err)) {

@@ -81,6 +81,8 @@ final class FlinkCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin KafkaConnectOptions connect;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -94,9 +96,11 @@ final class FlinkCommand implements Callable<Integer> {
           "--checkpoint-interval " + checkpointInterval + ": must be >= 10 ms");
     }
     Topics topics = Topics.withPrefix(topicPrefix);
+    connect.check(bootstrap, Map.of());
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
+      RunCommand.reportMismatches(admin, topics, packetsPartitions, "flink", err);
     }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(

@@ -1,5 +1,6 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.embedded.QuietLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,8 @@ public final class Main implements Runnable {
 
   /** Builds the command line; tests use it to run commands in-process. */
   public static CommandLine commandLine() {
+    // before any Kafka logger exists: their levels are read when each is created
+    QuietLogging.apply();
     CommandLine cl = new CommandLine(new Main());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorHandler());

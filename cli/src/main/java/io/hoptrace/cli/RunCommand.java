@@ -8,9 +8,11 @@ import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.Follower;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.pipeline.StateDirs;
 import io.hoptrace.pipeline.TopicTail;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.PrintWriter;
@@ -61,8 +63,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--state-dir",
-      defaultValue = "${java.io.tmpdir}/hoptrace-streams",
-      description = "Local state directory (default: ${DEFAULT-VALUE}).")
+      paramLabel = "DIR",
+      description =
+          "Local state directory, kept across restarts (default: streams/ in hoptrace's state"
+              + " directory, $XDG_STATE_HOME/hoptrace or ~/.local/state/hoptrace; not the OS"
+              + " temporary directory, which may be cleared under a running job).")
   Path stateDir;
 
   @Option(
@@ -93,10 +98,24 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin JobMetricsOptions metricsOptions;
 
+  @Mixin KafkaConnectOptions connect;
+
   @Option(
       names = "--quiet",
       description = "Do not print alerts as they fire (they still go to Kafka and the sinks).")
   boolean quiet;
+
+  /**
+   * Says on {@code err}, one line each, what the existing topics do not have of what the job needs
+   * ({@link TopicSettings#mismatches}): the job starts all the same.
+   */
+  static void reportMismatches(
+      Admin admin, Topics topics, int packetsPartitions, String command, PrintWriter err) {
+    for (String m : TopicSettings.mismatches(admin, topics, packetsPartitions, 30_000)) {
+      err.println("hoptrace " + command + ": warning: " + m);
+    }
+    err.flush();
+  }
 
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
@@ -106,13 +125,17 @@ final class RunCommand implements Callable<Integer> {
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
     Topics topics = Topics.withPrefix(topicPrefix);
+    Path state = stateDir != null ? stateDir : StateDirs.root(System.getenv()).resolve("streams");
+    connect.check(bootstrap, Map.of());
     int stageOneTasks;
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
       stageOneTasks = DetectionTopics.partitions(admin, topics.packets());
+      reportMismatches(admin, topics, packetsPartitions, "run", err);
     }
-    Properties props = DetectionTopology.config(bootstrap, appId, stateDir);
+    java.nio.file.Files.createDirectories(state);
+    Properties props = DetectionTopology.config(bootstrap, appId, state);
     props.put(DetectionTopology.PACKETS_PARTITIONS_CONFIG, stageOneTasks);
     props.putAll(streamsProperties);
     DetectionStats stats = new DetectionStats();

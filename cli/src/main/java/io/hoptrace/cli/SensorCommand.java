@@ -13,10 +13,12 @@ import io.hoptrace.capture.NetnsTarget;
 import io.hoptrace.inventory.InventoryCollector;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SensorPipeline;
 import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.schema.InterfaceRole;
+import io.hoptrace.schema.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -157,8 +160,19 @@ final class SensorCommand implements Callable<Integer> {
       description = "Serve Prometheus /metrics on this port (0: any free port; default: off).")
   Integer metricsPort;
 
+  @Option(
+      names = "--packets-partitions",
+      paramLabel = "N",
+      defaultValue = "" + TopicSettings.DEFAULT_PACKETS_PARTITIONS,
+      description =
+          "Partitions of the packets topic if the sensor must create it (default:"
+              + " ${DEFAULT-VALUE}, as `hoptrace run` creates it).")
+  int packetsPartitions;
+
   @ArgGroup(exclusive = false)
   KafkaOptions kafka = new KafkaOptions();
+
+  @Mixin KafkaConnectOptions connect;
 
   @Mixin DecoderOptions decoderOptions;
 
@@ -190,28 +204,51 @@ final class SensorCommand implements Callable<Integer> {
               + ifaces.size()
               + " interfaces)");
     }
+    // every option is checked before anything is touched: no topic, connection or capture for a
+    // start that fails on its options
+    if (durationSeconds != null && durationSeconds <= 0) {
+      throw new IllegalArgumentException("--duration " + durationSeconds + ": must be > 0 seconds");
+    }
+    if (inventorySeconds <= 0) {
+      throw new IllegalArgumentException(
+          "--inventory-interval " + inventorySeconds + ": must be > 0 seconds");
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("--metrics-port " + metricsPort + ": must be 0..65535");
+    }
+    PipelineOptions.check(
+        PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
-    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
-    SensorMetrics metrics = new SensorMetrics(registry);
+    LiveCaptureConfig liveConfig = pcaps.isEmpty() ? liveConfig() : null;
     Map<String, Object> publisherSettings = new HashMap<>();
     publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrap);
     publisherSettings.put(PublisherConfig.TOPIC_PREFIX, topicPrefix);
+    publisherSettings.put(PublisherConfig.PACKETS_PARTITIONS, packetsPartitions);
     if (!pcaps.isEmpty()) {
       // A file can wait for the broker: block on backpressure rather than drop (live capture
       // cannot wait, so it keeps the short default and counts what it drops).
       publisherSettings.put(PublisherConfig.MAX_BLOCK_MS, REPLAY_MAX_BLOCK_MS);
     }
     kafka.settings.forEach((k, v) -> publisherSettings.put("kafka." + k, v));
+    PublisherConfig publisherConfig;
+    try {
+      publisherConfig = new PublisherConfig(publisherSettings);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    // then Kafka: one line within --connect-timeout if it is not there
+    connect.check(bootstrap, publisherConfig.adminProperties());
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+    SensorMetrics metrics = new SensorMetrics(registry);
     MetricsServer server =
         metricsPort == null ? null : MetricsServer.start(registry, "0.0.0.0", metricsPort);
     if (server != null) {
       err().printf("metrics: http://0.0.0.0:%d/metrics%n", server.port());
     }
-    try (SummaryPublisher publisher =
-        new SummaryPublisher(new PublisherConfig(publisherSettings), metrics)) {
+    try (SummaryPublisher publisher = new SummaryPublisher(publisherConfig, metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       return pcaps.isEmpty()
-          ? live(pipeline, publisher, interfaceRoles)
+          ? live(pipeline, publisher, interfaceRoles, liveConfig)
           : replay(pipeline, publisher, interfaceRoles);
     } finally {
       if (server != null) {
@@ -238,11 +275,8 @@ final class SensorCommand implements Callable<Integer> {
         progress.finish(n);
         total += n;
         CaptureStats stats = reader.stats();
-        if (stats.errorMessage() != null) {
-          err()
-              .printf(
-                  "hoptrace sensor: %s: %s (%d packets before it were published)%n",
-                  file, stats.errorMessage(), n);
+        if (stats.hasProblems()) {
+          err().printf("hoptrace sensor: %s: %s%n", file, stats.describe());
         }
       } catch (CaptureFileException e) {
         err().printf("hoptrace sensor: %s: %s%n", file, e.getMessage());
@@ -266,13 +300,43 @@ final class SensorCommand implements Callable<Integer> {
 
   // ---------------------------------------------------------------- live
 
-  private int live(
-      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles)
-      throws LiveCaptureException, InterruptedException {
-    LiveCaptureConfig config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
+  /**
+   * The live capture's settings and targets, checked: snaplen, and that every network namespace
+   * named exists and every --pod-iface is well-formed.
+   */
+  private LiveCaptureConfig liveConfig() {
+    LiveCaptureConfig config;
+    try {
+      config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--snaplen "
+              + snaplen
+              + ": must be "
+              + LiveCaptureConfig.MIN_SNAPLEN
+              + ".."
+              + LiveCaptureConfig.MAX_SNAPLEN
+              + " bytes");
+    }
     if (filter != null) {
       config = config.withFilter(filter);
     }
+    if (netns != null) {
+      NetnsTarget.named(netns).checkExists();
+    }
+    for (String spec : podIfaces) {
+      podHop(spec);
+      netnsOf(spec).checkExists();
+    }
+    return config;
+  }
+
+  private int live(
+      SensorPipeline pipeline,
+      SummaryPublisher publisher,
+      InterfaceRoles interfaceRoles,
+      LiveCaptureConfig config)
+      throws LiveCaptureException, InterruptedException {
     LiveCapture.Builder builder = LiveCapture.builder(config);
     for (String iface : ifaces) {
       HopContext hop = new HopContext(node, null, iface, interfaceRoles.roleOf(iface));

@@ -101,7 +101,7 @@ class DecodeCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.lines()).hasSize(9);
     assertThat(r.err().strip().split("\n")).hasSize(1);
-    assertThat(r.err()).contains("cut.pcap", "truncated", "9 packets before it");
+    assertThat(r.err()).contains("cut.pcap", "truncated", "9 packets read");
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final boolean temporary;
+  private final DataDirLock lock;
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final Admin admin;
@@ -70,9 +71,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   private boolean closed;
 
   private EmbeddedKafka(
-      Path dataDir, boolean temporary, KafkaRaftServer server, String bootstrap, Admin admin) {
+      Path dataDir,
+      boolean temporary,
+      DataDirLock lock,
+      KafkaRaftServer server,
+      String bootstrap,
+      Admin admin) {
     this.dataDir = dataDir;
     this.temporary = temporary;
+    this.lock = lock;
     this.server = server;
     this.bootstrapServers = bootstrap;
     this.admin = admin;
@@ -215,6 +222,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     admin.close(Duration.ofSeconds(5));
     stop(server);
+    lock.close();
     if (temporary) {
       deleteRecursively(dataDir);
     }
@@ -263,7 +271,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       return this;
     }
 
-    /** Formats the data directory if new, starts the broker and waits until it serves clients. */
+    /**
+     * Locks the data directory, formats it if new, starts the broker and waits until it serves
+     * clients. Nothing in the directory is read or written before the lock is held.
+     *
+     * @throws DataDirInUseException when another broker (this process or another) holds the data
+     *     directory
+     * @throws PortInUseException when the fixed {@link #port} is taken
+     */
     public EmbeddedKafka start() {
       boolean temporary = dataDir == null;
       Path dir;
@@ -271,11 +286,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         dir = temporary ? Files.createTempDirectory("hoptrace-kafka-") : dataDir;
         Files.createDirectories(dir);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create Kafka data directory", e);
+        throw new UncheckedIOException(
+            "cannot create Kafka data directory " + (dataDir == null ? "" : dataDir), e);
       }
+      // first the lock: Kafka reads (and may truncate) the metadata log before taking its own
+      DataDirLock lock = DataDirLock.acquire(dir);
       try {
-        return startIn(dir, temporary);
+        if (port > 0) {
+          PortInUseException.check(HOST, port);
+        }
+        return startIn(dir, temporary, lock);
       } catch (RuntimeException e) {
+        lock.close();
         if (temporary) {
           deleteRecursively(dir);
         }
@@ -283,10 +305,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
     }
 
-    private EmbeddedKafka startIn(Path dir, boolean temporary) {
+    private EmbeddedKafka startIn(Path dir, boolean temporary, DataDirLock lock) {
       Path logDir = dir.resolve("kafka-logs").toAbsolutePath();
       RuntimeException last = null;
-      for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+      // a fixed port is not retried: a second try cannot make it free
+      int attempts = port > 0 ? 1 : BIND_ATTEMPTS;
+      for (int attempt = 1; attempt <= attempts; attempt++) {
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
@@ -312,7 +336,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           throw e;
         }
         LOG.info("embedded Kafka ready on {} (data in {})", bootstrap, dir);
-        return new EmbeddedKafka(dir, temporary, server, bootstrap, admin);
+        return new EmbeddedKafka(dir, temporary, lock, server, bootstrap, admin);
+      }
+      if (port > 0) {
+        throw new IllegalStateException(
+            "embedded Kafka did not start on " + HOST + ":" + port + ": " + last, last);
       }
       throw new IllegalStateException("embedded Kafka did not start: " + last, last);
     }

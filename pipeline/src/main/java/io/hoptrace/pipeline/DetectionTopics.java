@@ -1,55 +1,33 @@
 package io.hoptrace.pipeline;
 
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The topics of the detection job and how they are created: {@code packets} with a configurable
+ * The topics of the detection job and how they are created, as {@link TopicSettings} says (the one
+ * place that decides topic settings, shared with the sensor): {@code packets} with a configurable
  * partition count (default 1: stitching the flow keys of one NAT-ed conversation needs them on one
- * task, see {@link io.hoptrace.streams.DetectionTopology}), {@code nodes} compacted (one inventory
- * per node), {@code flows}, {@code alerts} and {@code alerts.ecs} with one partition each; all but
- * {@code nodes} keep the broker's arrival time as record timestamp ({@link #ARRIVAL_TIME}).
+ * task, see {@link io.hoptrace.streams.DetectionTopology}), {@code nodes} compacted, the outputs
+ * with one partition each.
  */
 public final class DetectionTopics {
-  /** Default partitions of the packets topic; 1 so that NAT stitching sees every flow key. */
-  public static final int DEFAULT_PACKETS_PARTITIONS = 1;
-
-  /**
-   * Record timestamps set by the broker on arrival. The job stamps its outputs with event time, the
-   * capture time of the traffic, and a replayed capture can be days or years old: with the
-   * producer's timestamps the broker's time-based retention (7 days by default, checked every few
-   * minutes) deletes such records as soon as they are written, before anyone reads them. Event time
-   * itself travels in the records (the summary's capture timestamp, the alert's and flow's
-   * first/last seen), and the job reads it from there ({@code PacketTimestampExtractor}).
-   */
-  static final Map<String, String> ARRIVAL_TIME =
-      Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+  /** Default partitions of the packets topic ({@link TopicSettings#DEFAULT_PACKETS_PARTITIONS}). */
+  public static final int DEFAULT_PACKETS_PARTITIONS = TopicSettings.DEFAULT_PACKETS_PARTITIONS;
 
   private DetectionTopics() {}
 
+  /** {@link TopicSettings#all}. */
   public static List<NewTopic> newTopics(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
-    if (packetsPartitions < 1) {
-      throw new IllegalArgumentException("packets partitions must be >= 1");
-    }
-    return List.of(
-        new NewTopic(topics.packets(), Optional.of(packetsPartitions), replicationFactor)
-            .configs(ARRIVAL_TIME),
-        new NewTopic(topics.nodes(), Optional.of(1), replicationFactor)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-        new NewTopic(topics.flows(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
-        new NewTopic(topics.alerts(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
-        new NewTopic(topics.alertsEcs(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME),
-        new NewTopic(topics.incidents(), Optional.of(1), replicationFactor).configs(ARRIVAL_TIME));
+    return TopicSettings.all(topics, packetsPartitions, replicationFactor);
   }
 
   /** Creates the missing topics on an external cluster (existing ones are left as they are). */

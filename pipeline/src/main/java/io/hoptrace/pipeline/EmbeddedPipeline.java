@@ -85,10 +85,16 @@ public final class EmbeddedPipeline implements DetectionHost {
   private DetectionJob job;
 
   private final DetectionStats stats = new DetectionStats();
+  private final ShutdownCleanup shutdown;
   private boolean closed;
 
   private EmbeddedPipeline(
-      Builder b, EmbeddedKafka kafka, Admin admin, Path stateDir, boolean temporaryState) {
+      Builder b,
+      EmbeddedKafka kafka,
+      Admin admin,
+      Path stateDir,
+      boolean temporaryState,
+      ShutdownCleanup shutdown) {
     this.kafka = kafka;
     this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : b.bootstrapServers;
     this.admin = admin;
@@ -101,6 +107,8 @@ public final class EmbeddedPipeline implements DetectionHost {
     this.streamsOverrides = Map.copyOf(b.streamsOverrides);
     this.punctuateInterval = b.punctuateInterval;
     this.io = new JobTopicsIo(bootstrapServers, topics);
+    this.shutdown = shutdown;
+    shutdown.pipeline = this;
   }
 
   public static Builder builder() {
@@ -311,6 +319,7 @@ public final class EmbeddedPipeline implements DetectionHost {
       return;
     }
     closed = true;
+    shutdown.unregister();
     try {
       if (deleteOnClose && job != null) {
         job.closeLeavingGroup(Duration.ofSeconds(30));
@@ -364,6 +373,7 @@ public final class EmbeddedPipeline implements DetectionHost {
   public static final class Builder {
     private Path brokerDataDir;
     private Path stateDir;
+    private Path stateRoot;
     private String applicationId = DEFAULT_APP_ID;
     private Topics topics = Topics.defaults();
     private DetectionConfig detection = DetectionConfig.defaults();
@@ -408,6 +418,15 @@ public final class EmbeddedPipeline implements DetectionHost {
     /** Streams state directory (kept); default a temporary one deleted on close. */
     public Builder stateDir(Path dir) {
       this.stateDir = Objects.requireNonNull(dir);
+      return this;
+    }
+
+    /**
+     * Where the default temporary state directory is made ({@code streams-<random>} in it, deleted
+     * on close, also on Ctrl-C); default {@link StateDirs#root()}, not the OS temporary directory.
+     */
+    public Builder stateRoot(Path dir) {
+      this.stateRoot = Objects.requireNonNull(dir);
       return this;
     }
 
@@ -479,17 +498,30 @@ public final class EmbeddedPipeline implements DetectionHost {
       }
       boolean temporaryState = stateDir == null;
       Path state;
+      Path root = stateRoot != null ? stateRoot : StateDirs.root();
       try {
-        state = temporaryState ? Files.createTempDirectory("hoptrace-streams-") : stateDir;
-        Files.createDirectories(state);
+        if (temporaryState) {
+          Files.createDirectories(root);
+          state = Files.createTempDirectory(root, "streams-");
+        } else {
+          state = stateDir;
+          Files.createDirectories(state);
+        }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the Streams state directory", e);
+        throw new UncheckedIOException(
+            "cannot create the Streams state directory in "
+                + (temporaryState ? root : stateDir)
+                + ": "
+                + e.getMessage(),
+            e);
       }
+      // from here on, Ctrl-C removes a temporary state directory whatever is under way
+      ShutdownCleanup shutdown = new ShutdownCleanup(temporaryState ? state : null);
       EmbeddedPipeline p;
       if (bootstrapServers != null) {
         Admin admin =
             Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        p = new EmbeddedPipeline(this, null, admin, state, temporaryState);
+        p = new EmbeddedPipeline(this, null, admin, state, temporaryState, shutdown);
       } else {
         EmbeddedKafka.Builder broker =
             EmbeddedKafka.builder()
@@ -501,8 +533,17 @@ public final class EmbeddedPipeline implements DetectionHost {
         if (brokerDataDir != null) {
           broker.dataDir(brokerDataDir);
         }
-        EmbeddedKafka kafka = broker.start();
-        p = new EmbeddedPipeline(this, kafka, kafka.admin(), state, temporaryState);
+        EmbeddedKafka kafka;
+        try {
+          kafka = broker.start();
+        } catch (RuntimeException e) {
+          shutdown.unregister();
+          if (temporaryState) {
+            deleteRecursively(state);
+          }
+          throw e;
+        }
+        p = new EmbeddedPipeline(this, kafka, kafka.admin(), state, temporaryState, shutdown);
       }
       try {
         if (p.kafka != null) {
@@ -519,6 +560,49 @@ public final class EmbeddedPipeline implements DetectionHost {
         p.close();
         throw e;
       }
+    }
+  }
+
+  /**
+   * Ctrl-C or SIGTERM: the JVM halts once its shutdown hooks return, whatever the main thread was
+   * doing, so a {@code close()} in a finally block may never run. This hook, registered as soon as
+   * the temporary state directory exists, closes the pipeline once there is one (bounded: a job
+   * stuck stopping does not hold the exit) and then deletes that directory in any case.
+   */
+  private static final class ShutdownCleanup {
+    /** Longest a Ctrl-C waits for the pipeline to close before the state is deleted anyway. */
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Path temporaryState;
+    private final Thread hook = new Thread(this::run, "hoptrace-pipeline-shutdown");
+    volatile EmbeddedPipeline pipeline;
+
+    ShutdownCleanup(Path temporaryState) {
+      this.temporaryState = temporaryState;
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    void unregister() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException | IllegalArgumentException shuttingDown) {
+        // the JVM is exiting: the hook is running (and may be what called close())
+      }
+    }
+
+    private void run() {
+      EmbeddedPipeline p = pipeline;
+      if (p != null) {
+        Thread closer = new Thread(p::close, "hoptrace-pipeline-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+          closer.join(WAIT.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      deleteRecursively(temporaryState);
     }
   }
 

@@ -143,6 +143,16 @@ public record Manifest(Path source, List<Node> nodes, List<Hop> hops) {
     return out;
   }
 
+  /** The hop of that id ({@link Hop#id()}), or null. */
+  public Hop hop(String id) {
+    for (Hop h : hops) {
+      if (h.id().equals(id)) {
+        return h;
+      }
+    }
+    return null;
+  }
+
   /** The node of that name, or null. */
   public Node node(String name) {
     for (Node n : nodes) {

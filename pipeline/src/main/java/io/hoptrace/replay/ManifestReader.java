@@ -1,9 +1,11 @@
 package io.hoptrace.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hoptrace.capture.InterfaceRoles;
+import io.hoptrace.contract.IpText;
 import io.hoptrace.schema.InterfaceRole;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,16 +18,24 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates a {@link Manifest}. Every problem is a {@link ManifestException} naming the
  * file and the field's path (e.g. {@code nodes[1].vteps[0].local}): unknown fields, missing
- * required fields, wrong types, unknown roles, duplicate nodes or hops, and capture files that do
- * not exist. A hop without {@code role} gets the role {@link InterfaceRoles#defaults()} infers from
- * its interface name (any interface with a {@code pod} is POD).
+ * required fields, wrong types, addresses that are not IP literals ({@code addresses}, vtep {@code
+ * local}, fdb {@code dst}), a {@code podCidr} that is not a prefix, an fdb {@code mac} that is not
+ * a MAC address, unknown roles, duplicate nodes or hops, hops on a node the manifest does not list
+ * (when it lists nodes; a manifest without nodes is captures without inventory), capture files that
+ * do not exist, and anything after the JSON object. A hop without {@code role} gets the role {@link
+ * InterfaceRoles#defaults()} infers from its interface name (any interface with a {@code pod} is
+ * POD).
  */
 public final class ManifestReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // trailing garbage after the manifest's object is an error, not silently ignored
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
   private static final Set<String> TOP = Set.of("nodes", "hops");
   private static final Set<String> NODE =
       Set.of("name", "addresses", "podCidr", "podCidrs", "vteps");
@@ -95,6 +105,15 @@ public final class ManifestReader {
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < hs.size(); i++) {
       Manifest.Hop h = hop(hs.get(i), "hops[" + i + "]");
+      if (!names.isEmpty() && !names.contains(h.node())) {
+        throw error(
+            "hops[" + i + "].node",
+            "node \""
+                + h.node()
+                + "\" is not in \"nodes\" (listed: "
+                + String.join(", ", nodes.stream().map(Manifest.Node::name).toList())
+                + ")");
+      }
       if (!ids.add(h.id())) {
         throw error("hops[" + i + "]", "hop " + h.id() + " is listed twice");
       }
@@ -108,8 +127,17 @@ public final class ManifestReader {
     checkFields(n, path, NODE);
     String name = text(n, path, "name", true);
     List<String> addresses = strings(n, path, "addresses", "an address");
+    for (int i = 0; i < addresses.size(); i++) {
+      addresses.set(i, address(addresses.get(i), path + ".addresses[" + i + "]"));
+    }
     String podCidr = text(n, path, "podCidr", false);
+    if (podCidr != null) {
+      prefix(podCidr, path + ".podCidr");
+    }
     List<String> podCidrs = n.has("podCidrs") ? strings(n, path, "podCidrs", "a CIDR") : List.of();
+    for (int i = 0; i < podCidrs.size(); i++) {
+      prefix(podCidrs.get(i), path + ".podCidrs[" + i + "]");
+    }
     List<Manifest.Vtep> vteps = new ArrayList<>();
     if (n.has("vteps")) {
       JsonNode vs = array(n, path, "vteps");
@@ -139,7 +167,7 @@ public final class ManifestReader {
     checkFields(v, path, VTEP);
     String device = text(v, path, "device", true);
     long vni = integer(v, path, "vni", 0, 0xFFFFFF);
-    String local = text(v, path, "local", true);
+    String local = address(text(v, path, "local", true), path + ".local");
     int port = (int) integer(v, path, "port", 1, 65535);
     List<Manifest.Fdb> fdb = new ArrayList<>();
     if (v.has("fdb")) {
@@ -149,7 +177,11 @@ public final class ManifestReader {
         JsonNode f = fs.get(i);
         object(f, p);
         checkFields(f, p, FDB);
-        fdb.add(new Manifest.Fdb(text(f, p, "mac", true), text(f, p, "dst", true)));
+        String mac = text(f, p, "mac", true);
+        if (!MAC.matcher(mac).matches()) {
+          throw error(p + ".mac", "\"" + mac + "\" is not a MAC address (like ca:fe:0a:f4:01:00)");
+        }
+        fdb.add(new Manifest.Fdb(mac, address(text(f, p, "dst", true), p + ".dst")));
       }
     }
     return new Manifest.Vtep(device, vni, local, port, fdb);
@@ -193,6 +225,31 @@ public final class ManifestReader {
   }
 
   // ------------------------------------------------------------------ field helpers
+
+  /** {@code text} when it is an IPv4 or IPv6 address literal (no prefix length). */
+  private String address(String text, String path) {
+    if (text.indexOf('/') >= 0 || IpText.parse(text.trim()) == null || !text.equals(text.trim())) {
+      throw error(path, "\"" + text + "\" is not an IP address (like 192.168.232.128 or fd00::1)");
+    }
+    return text;
+  }
+
+  /** {@code text} when it is an IP prefix {@code address/length}. */
+  private void prefix(String text, String path) {
+    int slash = text.indexOf('/');
+    byte[] addr = slash > 0 ? IpText.parse(text.substring(0, slash)) : null;
+    int len = -1;
+    if (addr != null && text.substring(slash + 1).matches("[0-9]{1,3}")) {
+      len = Integer.parseInt(text.substring(slash + 1));
+    }
+    if (addr == null
+        || len < 0
+        || len > addr.length * 8
+        || text.substring(0, slash).indexOf('/') >= 0
+        || !text.equals(text.trim())) {
+      throw error(path, "\"" + text + "\" is not an IP prefix ADDRESS/LENGTH (like 10.244.0.0/24)");
+    }
+  }
 
   private void checkFields(JsonNode obj, String path, Set<String> allowed) {
     for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {

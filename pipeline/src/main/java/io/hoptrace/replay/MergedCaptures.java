@@ -65,6 +65,18 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
     return m;
   }
 
+  /**
+   * Opens and closes every hop's capture: a file that is not a capture at all (text, empty, cut
+   * inside its header) is reported before anything else starts.
+   *
+   * @throws CaptureFileException naming the hop and the file
+   */
+  public static void check(List<Manifest.Hop> hops) throws CaptureFileException {
+    for (Manifest.Hop h : hops) {
+      Cursor.open(h).close();
+    }
+  }
+
   @Override
   public boolean hasNext() {
     return !queue.isEmpty();
@@ -112,7 +124,16 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
       this.index = index;
       this.hop = hop;
       this.summarizer = new PacketSummarizer(config);
-      this.reader = CaptureFileReader.open(hop.file(), hop.context());
+      this.reader = open(hop);
+    }
+
+    /** Opens the hop's capture; an error names the hop. */
+    static CaptureFileReader open(Manifest.Hop hop) throws CaptureFileException {
+      try {
+        return CaptureFileReader.open(hop.file(), hop.context());
+      } catch (CaptureFileException e) {
+        throw new CaptureFileException("hop " + hop.id() + ": " + e.getMessage(), e);
+      }
     }
 
     boolean advance() {

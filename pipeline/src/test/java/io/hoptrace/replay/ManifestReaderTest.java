@@ -125,4 +125,112 @@ class ManifestReaderTest {
         .isInstanceOf(ManifestException.class)
         .hasMessageContaining("not valid JSON");
   }
+
+  // ------------------------------------------------------------------ addresses (issue 17)
+
+  private static final String HOP_A =
+      "{\"node\": \"node-a\", \"iface\": \"flannel.1\", \"file\": \"a.pcap\"}";
+
+  /** The good node with {@code from} replaced by {@code to}, as a whole manifest. */
+  private Path nodeWith(String from, String to) throws IOException {
+    assertThat(NODE).contains(from);
+    return manifest("{\"nodes\": [" + NODE.replace(from, to) + "], \"hops\": [" + HOP_A + "]}");
+  }
+
+  @Test
+  void theGoodNodeReads() throws IOException {
+    assertThat(Manifest.read(nodeWith("10.244.0.0/24", "10.244.0.0/24")).nodes()).hasSize(1);
+  }
+
+  @Test
+  void addressesThatAreNotIpLiteralsAreNamedByPath() throws IOException {
+    for (String bad : List.of("192.168.232.1288", "192.168.232", "node-a.local", "10.0.0.1/24")) {
+      assertThatThrownBy(
+              () ->
+                  Manifest.read(
+                      nodeWith(
+                          "\"addresses\": [\"192.168.232.128\"]",
+                          "\"addresses\": [\"192.168.232.128\", \"" + bad + "\"]")))
+          .as(bad)
+          .isInstanceOf(ManifestException.class)
+          .hasMessageContaining("nodes[0].addresses[1]")
+          .hasMessageContaining("\"" + bad + "\" is not an IP address");
+    }
+    // IPv6 literals are addresses too
+    assertThat(
+            Manifest.read(
+                    nodeWith(
+                        "\"addresses\": [\"192.168.232.128\"]",
+                        "\"addresses\": [\"192.168.232.128\", \"fd00::1\"]"))
+                .nodes()
+                .get(0)
+                .addresses())
+        .containsExactly("192.168.232.128", "fd00::1");
+  }
+
+  @Test
+  void podCidrMustBeAPrefix() throws IOException {
+    for (String bad :
+        List.of("10.244.0.0", "10.244.0.0/33", "10.244.0/24", "10.244.0.0/x", "/24")) {
+      assertThatThrownBy(() -> Manifest.read(nodeWith("10.244.0.0/24", bad)))
+          .as(bad)
+          .isInstanceOf(ManifestException.class)
+          .hasMessageContaining("nodes[0].podCidr")
+          .hasMessageContaining("is not an IP prefix");
+    }
+    assertThat(Manifest.read(nodeWith("10.244.0.0/24", "fd00:10:244::/64")).nodes()).hasSize(1);
+  }
+
+  @Test
+  void vtepLocalAndFdbEntriesAreChecked() throws IOException {
+    assertThatThrownBy(
+            () ->
+                Manifest.read(
+                    nodeWith("\"local\": \"192.168.232.128\"", "\"local\": \"192.168.232.12B\"")))
+        .hasMessageContaining("nodes[0].vteps[0].local")
+        .hasMessageContaining("is not an IP address");
+    assertThatThrownBy(() -> Manifest.read(nodeWith("ca:fe:0a:f4:01:00", "ca:fe:0a:f4:01")))
+        .hasMessageContaining("nodes[0].vteps[0].fdb[0].mac")
+        .hasMessageContaining("is not a MAC address");
+    assertThatThrownBy(() -> Manifest.read(nodeWith("ca:fe:0a:f4:01:00", "ca:fe:0a:f4:01:zz")))
+        .hasMessageContaining("fdb[0].mac");
+    assertThatThrownBy(
+            () ->
+                Manifest.read(
+                    nodeWith("\"dst\": \"192.168.232.130\"", "\"dst\": \"192.168.232.1300\"")))
+        .hasMessageContaining("nodes[0].vteps[0].fdb[0].dst")
+        .hasMessageContaining("is not an IP address");
+  }
+
+  @Test
+  void aHopOnANodeNotListedIsAnError() throws IOException {
+    Path m =
+        manifest(
+            "{\"nodes\": ["
+                + NODE
+                + "], \"hops\": ["
+                + HOP_A
+                + ", {\"node\": \"node-c\", \"iface\": \"eth0\", \"file\": \"a.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(m))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("hops[1].node")
+        .hasMessageContaining("node \"node-c\" is not in \"nodes\" (listed: node-a)");
+    // a manifest without nodes is captures without inventory: any node name goes
+    Path bare =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"trace\", \"iface\": \"eth0\", \"file\":"
+                + " \"a.pcap\"}]}");
+    assertThat(Manifest.read(bare).hops()).hasSize(1);
+  }
+
+  @Test
+  void trailingGarbageAfterTheJsonIsAnError() throws IOException {
+    Path m = manifest("{\"nodes\": [" + NODE + "], \"hops\": [" + HOP_A + "]} x");
+    assertThatThrownBy(() -> Manifest.read(m))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining("line 1");
+    Path twice = manifest("{\"nodes\": [], \"hops\": [" + HOP_A + "]}{}");
+    assertThatThrownBy(() -> Manifest.read(twice)).hasMessageContaining("not valid JSON");
+  }
 }

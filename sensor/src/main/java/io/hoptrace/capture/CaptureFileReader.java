@@ -1,6 +1,7 @@
 package io.hoptrace.capture;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,16 +28,23 @@ import org.agrona.concurrent.UnsafeBuffer;
  * EPB/SPB/OPB) files through a read-only memory map, handing each packet to a {@link PacketHandler}
  * as a slice of one reused {@link UnsafeBuffer}: no copy and no allocation per packet.
  *
- * <p>Files up to 2 GiB are mapped whole; larger ones through a sliding window. Bad bytes never
- * throw: a record or block cut by the end of the file ends reading with {@link
- * CaptureStats#truncatedAtEnd()}, a corrupt block length ends it with {@link
- * CaptureStats#errorMessage()}, and in both cases the packets before were delivered. Not
- * thread-safe; {@link #position()} may be polled from another thread for progress.
+ * <p>A gzip-compressed capture is decompressed into a temporary file first. Files up to 2 GiB are
+ * mapped whole; larger ones through a sliding window. Bad bytes never throw: a record or block cut
+ * by the end of the file ends reading with {@link CaptureStats#truncatedAtEnd()}, a corrupt block
+ * length ends it with {@link CaptureStats#errorMessage()}, and in both cases the packets before
+ * were delivered. Not thread-safe; {@link #position()} may be polled from another thread for
+ * progress.
  */
 public final class CaptureFileReader implements AutoCloseable {
 
   /** Largest captured length accepted, as libpcap (MAXIMUM_SNAPLEN). */
   static final int MAX_CAPLEN = 262_144;
+
+  /**
+   * Block lengths above this (16 MiB; a packet block holds at most {@link #MAX_CAPLEN} bytes of
+   * packet) that also run past the end of the file are corruption, not a capture cut short.
+   */
+  static final int MAX_BLOCK_LENGTH = 1 << 24;
 
   /** Default map window: the largest a single mapping can be. */
   static final long DEFAULT_WINDOW = Integer.MAX_VALUE;
@@ -45,6 +55,7 @@ public final class CaptureFileReader implements AutoCloseable {
   private static final int PCAPNG_SHB = 0x0A0D0D0A;
   private static final int PCAPNG_BOM = 0x1A2B3C4D;
   private static final int PCAP_HEADER_LEN = 24;
+  private static final int GZIP_MAGIC = 0x1f8b;
 
   private static final int BT_IDB = 0x00000001;
   private static final int BT_OPB = 0x00000002;
@@ -65,7 +76,12 @@ public final class CaptureFileReader implements AutoCloseable {
     PCAPNG
   }
 
-  private final Path file;
+  /** The file as named in messages (for a gzip-compressed capture: the .gz file). */
+  private Path file;
+
+  /** The decompressed copy of a gzip-compressed capture when it could not be unlinked at once. */
+  private Path decompressed;
+
   private final FileChannel channel;
   private final long size;
   private final long windowBytes;
@@ -199,6 +215,10 @@ public final class CaptureFileReader implements AutoCloseable {
       }
       int magicBig = head.getInt(0);
       int magicLittle = Integer.reverseBytes(magicBig);
+      if ((magicBig >>> 16) == GZIP_MAGIC) {
+        closeQuietly(ch);
+        return openGzip(file, hop, hopForInterface, windowBytes);
+      }
       Format format;
       if (magicBig == PCAPNG_SHB) {
         format = Format.PCAPNG;
@@ -228,6 +248,60 @@ public final class CaptureFileReader implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(ch);
       throw new CaptureFileException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * A gzip-compressed capture ({@code tcpdump -w - | gzip}, {@code .pcap.gz}): decompressed into a
+   * temporary file that is read like any other (and unlinked at once, or at {@link #close()});
+   * messages name the compressed file.
+   */
+  private static CaptureFileReader openGzip(
+      Path file,
+      HopContext hop,
+      Function<CaptureInterface, HopContext> hopForInterface,
+      long windowBytes)
+      throws CaptureFileException {
+    Path plain;
+    try {
+      plain = Files.createTempFile("hoptrace-gunzip-", ".cap");
+    } catch (IOException e) {
+      throw new CaptureFileException(
+          file
+              + ": gzip-compressed, and no temporary file to decompress it into ("
+              + e.getMessage()
+              + "); gunzip it first",
+          e);
+    }
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+      Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      deleteQuietly(plain);
+      throw new CaptureFileException(
+          file + ": gzip-compressed but cannot be decompressed (" + e.getMessage() + ")", e);
+    }
+    CaptureFileReader r;
+    try {
+      r = open(plain, hop, hopForInterface, windowBytes);
+    } catch (CaptureFileException e) {
+      deleteQuietly(plain);
+      throw new CaptureFileException(
+          e.getMessage().replace(plain.toString(), file + " (gzip-decompressed)"), e);
+    }
+    r.file = file;
+    try {
+      Files.delete(plain); // mapped and open: the data stays readable until close
+    } catch (IOException e) {
+      r.decompressed = plain;
+    }
+    return r;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a temporary file left behind
     }
   }
 
@@ -348,7 +422,8 @@ public final class CaptureFileReader implements AutoCloseable {
     long n = 0;
     long byteCount = 0;
     while (n < maxPackets) {
-      if (p + hdr > limit) {
+      // every bounds check is written as "need > room" so that no sum of offsets can overflow
+      if (hdr > limit - p) {
         if (!ensure(p, hdr, "record header")) {
           break;
         }
@@ -368,7 +443,7 @@ public final class CaptureFileReader implements AutoCloseable {
         break;
       }
       int data = p + hdr;
-      if (data + capLen > limit) {
+      if (capLen > limit - data) {
         if (!ensure(p, hdr + capLen, "packet")) {
           break;
         }
@@ -399,7 +474,7 @@ public final class CaptureFileReader implements AutoCloseable {
     int p = pos;
     long n = 0;
     while (n < maxPackets) {
-      if (p + 12 > windowLength) {
+      if (12 > windowLength - p) {
         if (!ensure(p, 12, "block header")) {
           break;
         }
@@ -433,7 +508,19 @@ public final class CaptureFileReader implements AutoCloseable {
                 + (windowBase + p));
         break;
       }
-      if (p + len > windowLength) {
+      if (len > MAX_BLOCK_LENGTH && len > size - (windowBase + p)) {
+        // not a block cut by the end of the file: a length no capture writes, past the end
+        fail(
+            "broken pcapng block length "
+                + len
+                + " at offset "
+                + (windowBase + p)
+                + " (past the end of the file, "
+                + size
+                + " bytes)");
+        break;
+      }
+      if (len > windowLength - p) {
         if (!ensure(p, len, "block")) {
           break;
         }
@@ -715,5 +802,8 @@ public final class CaptureFileReader implements AutoCloseable {
       mapped = null;
     }
     closeQuietly(channel);
+    if (decompressed != null) {
+      deleteQuietly(decompressed);
+    }
   }
 }

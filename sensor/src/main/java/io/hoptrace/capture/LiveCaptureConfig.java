@@ -24,12 +24,20 @@ public record LiveCaptureConfig(
     String filter) {
 
   public static final int DEFAULT_SNAPLEN = 256;
+
+  /** Smallest snaplen: room for the outer and encapsulated headers of a VXLAN packet. */
+  public static final int MIN_SNAPLEN = 64;
+
+  /** Largest snaplen, as libpcap's MAXIMUM_SNAPLEN. */
+  public static final int MAX_SNAPLEN = CaptureFileReader.MAX_CAPLEN;
+
   public static final int DEFAULT_BUFFER_BYTES = 64 << 20;
   public static final int DEFAULT_TIMEOUT_MILLIS = 100;
 
   public LiveCaptureConfig {
-    if (snaplen < 64 || snaplen > CaptureFileReader.MAX_CAPLEN) {
-      throw new IllegalArgumentException("snaplen must be in [64, 262144]: " + snaplen);
+    if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
+      throw new IllegalArgumentException(
+          "snaplen must be in [" + MIN_SNAPLEN + ", " + MAX_SNAPLEN + "]: " + snaplen);
     }
     if (bufferBytes < (1 << 20)) {
       throw new IllegalArgumentException("bufferBytes must be at least 1 MiB: " + bufferBytes);

@@ -1,5 +1,7 @@
 package io.hoptrace.capture;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,6 +34,28 @@ public record NetnsTarget(String name, String path) {
     return name != null
         ? List.of("ip", "netns", "exec", name)
         : List.of("nsenter", "--net=" + path, "--");
+  }
+
+  /**
+   * Checks that the namespace exists: a named one under {@code /run/netns} (or {@code
+   * /var/run/netns}), a path as a file.
+   *
+   * @throws IllegalArgumentException naming the namespace otherwise
+   */
+  public void checkExists() {
+    if (name != null) {
+      if (!Files.exists(Path.of("/run/netns", name))
+          && !Files.exists(Path.of("/var/run/netns", name))) {
+        throw new IllegalArgumentException(
+            "network namespace '"
+                + name
+                + "' does not exist (no /run/netns/"
+                + name
+                + "; `ip netns list` shows the named ones)");
+      }
+    } else if (!Files.exists(Path.of(path))) {
+      throw new IllegalArgumentException("network namespace file " + path + " does not exist");
+    }
   }
 
   /** How to name the namespace in messages. */

@@ -1,5 +1,6 @@
 package io.hoptrace.publish;
 
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +45,6 @@ public final class PublisherConfig extends AbstractConfig {
   public static final String FAILURE_LOG_INTERVAL_MS = "failure.log.interval.ms";
   public static final String TOPIC_CREATE = "topic.create";
   public static final String PACKETS_PARTITIONS = "topic.packets.partitions";
-  public static final String NODES_PARTITIONS = "topic.nodes.partitions";
   public static final String REPLICATION_FACTOR = "topic.replication.factor";
   public static final String ADMIN_TIMEOUT_MS = "admin.timeout.ms";
 
@@ -170,17 +170,12 @@ public final class PublisherConfig extends AbstractConfig {
           .define(
               PACKETS_PARTITIONS,
               Type.INT,
-              6,
+              TopicSettings.DEFAULT_PACKETS_PARTITIONS,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Partitions of a packets topic created at start (every hop of a flow lands in one).")
-          .define(
-              NODES_PARTITIONS,
-              Type.INT,
-              1,
-              Range.atLeast(1),
-              Importance.LOW,
-              "Partitions of a (compacted) nodes topic created at start.")
+              "Partitions of a packets topic created at start (every hop of a flow lands in one);"
+                  + " the default is the detection job's (TopicSettings), so that a sensor started"
+                  + " first creates the topic as `hoptrace run` would.")
           .define(
               REPLICATION_FACTOR,
               Type.SHORT,
@@ -247,10 +242,6 @@ public final class PublisherConfig extends AbstractConfig {
 
   public int packetsPartitions() {
     return getInt(PACKETS_PARTITIONS);
-  }
-
-  public int nodesPartitions() {
-    return getInt(NODES_PARTITIONS);
   }
 
   /** Empty for the broker's default replication factor. */

@@ -4,12 +4,11 @@ import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -247,20 +245,9 @@ public final class SummaryPublisher implements AutoCloseable {
 
   private static void ensureTopics(PublisherConfig config) {
     Topics topics = config.topics();
-    Optional<Short> rf = config.replicationFactor();
-    NewTopic packets =
-        new NewTopic(topics.packets(), Optional.of(config.packetsPartitions()), rf)
-            // arrival time as record timestamp, as the detection job's topics: retention counts
-            // from arrival, not from the capture time of a replayed file
-            .configs(
-                Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
-                    "LogAppendTime"));
-    NewTopic nodes =
-        new NewTopic(topics.nodes(), Optional.of(config.nodesPartitions()), rf)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    // as the detection job creates them (one place decides: TopicSettings)
+    List<NewTopic> wanted =
+        TopicSettings.sensorTopics(topics, config.packetsPartitions(), config.replicationFactor());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.adminTimeoutMs());
     Admin admin;
     try {
@@ -270,15 +257,12 @@ public final class SummaryPublisher implements AutoCloseable {
       return;
     }
     try {
-      var results = admin.createTopics(List.of(packets, nodes)).values();
+      var results = admin.createTopics(wanted).values();
       for (var entry : results.entrySet()) {
         long left = Math.max(1, deadline - System.nanoTime());
         try {
           entry.getValue().get(left, TimeUnit.NANOSECONDS);
-          int partitions =
-              entry.getKey().equals(topics.packets())
-                  ? config.packetsPartitions()
-                  : config.nodesPartitions();
+          int partitions = entry.getKey().equals(topics.packets()) ? config.packetsPartitions() : 1;
           if (TopicReadiness.await(admin, entry.getKey(), partitions, deadline)) {
             LOG.info("created topic {} ({} partitions)", entry.getKey(), partitions);
           } else {

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -386,5 +387,126 @@ class CaptureFileReaderTest {
     reader.close();
     reader.close();
     assertThatThrownBy(() -> reader.read(new Recorder())).isInstanceOf(IllegalStateException.class);
+  }
+
+  // ------------------------------------------------------------------ corrupt pcapng (issue 17)
+
+  /** Sets the little-endian int at {@code at}. */
+  private static void putIntLe(byte[] b, int at, int v) {
+    java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, v);
+  }
+
+  @Test
+  void blockLengthWhoseEndOverflowsAnIntStopsWithANamedErrorNotAnException() throws Exception {
+    PcapngBuilder b =
+        new PcapngBuilder()
+            .section(ByteOrder.LITTLE_ENDIAN)
+            .idb(LinkType.ETHERNET, 0, null, -1, null)
+            .epb(0, 1, new byte[8], 8);
+    byte[] good = b.build();
+    byte[] file = b.epb(0, 2, new byte[8], 8).build();
+    // offset + length > Integer.MAX_VALUE: a length a multiple of 4, >= 12, 0x7FFFFFF0
+    putIntLe(file, good.length + 4, 0x7FFFFFF0);
+    assertThat((long) good.length + 0x7FFFFFF0).isGreaterThan(Integer.MAX_VALUE);
+    try (CaptureFileReader reader = CaptureFileReader.open(write("overflow.pcapng", file), HOP)) {
+      assertThat(reader.read(new Recorder())).isEqualTo(1);
+      CaptureStats s = reader.stats();
+      assertThat(s.errorMessage())
+          .contains("broken pcapng block length 2147483632")
+          .contains("at offset " + good.length)
+          .contains("past the end of the file");
+      assertThat(s.truncatedAtEnd()).isFalse();
+      assertThat(s.describe()).contains("1 packet read");
+    }
+  }
+
+  @Test
+  void overflowingBlockLengthWithASmallMapWindowStopsCleanlyToo() throws Exception {
+    PcapngBuilder b = new PcapngBuilder().section(ByteOrder.LITTLE_ENDIAN);
+    b.idb(LinkType.ETHERNET, 0, null, -1, null);
+    for (int i = 0; i < 300; i++) {
+      b.epb(0, i, new byte[60], 60);
+    }
+    byte[] good = b.build();
+    byte[] file = b.epb(0, 999, new byte[8], 8).build();
+    putIntLe(file, good.length + 4, 0x7FFFFFFC);
+    try (CaptureFileReader reader =
+        CaptureFileReader.open(write("overflow-window.pcapng", file), HOP, i -> HOP, 4096)) {
+      assertThat(reader.read(new Recorder())).isEqualTo(300);
+      assertThat(reader.stats().errorMessage()).contains("broken pcapng block length");
+    }
+  }
+
+  @Test
+  void packetBlocksWithAnUnknownInterfaceOrAHugeCaplenAreCountedByReasonAndReadingGoesOn()
+      throws Exception {
+    PcapngBuilder b =
+        new PcapngBuilder()
+            .section(ByteOrder.LITTLE_ENDIAN)
+            .idb(LinkType.ETHERNET, 0, null, -1, null)
+            .epb(0, 1, new byte[8], 8);
+    int unknownIfc = b.build().length;
+    b.epb(0, 2, new byte[8], 8);
+    int hugeCaplen = b.build().length;
+    b.epb(0, 3, new byte[8], 8);
+    int negativeCaplen = b.build().length;
+    byte[] file = b.epb(0, 4, new byte[8], 8).epb(0, 5, new byte[8], 8).build();
+    putIntLe(file, unknownIfc + 8, 0xFFFFFFF0); // interface id 4294967280
+    putIntLe(file, hugeCaplen + 20, 0x7FFFFFF0); // caplen far beyond the block
+    putIntLe(file, negativeCaplen + 20, 0x80000000); // caplen 2^31: negative as an int
+    Recorder r = new Recorder();
+    try (CaptureFileReader reader = CaptureFileReader.open(write("corrupt.pcapng", file), HOP)) {
+      assertThat(reader.read(r)).isEqualTo(2);
+      CaptureStats s = reader.stats();
+      assertThat(s.complete()).isTrue();
+      assertThat(s.skipped())
+          .containsEntry(SkipReason.UNKNOWN_INTERFACE, 1L)
+          .containsEntry(SkipReason.BAD_PACKET_LENGTH, 2L);
+      assertThat(s.lostPackets()).isEqualTo(3);
+      assertThat(s.hasProblems()).isTrue();
+      assertThat(s.describe())
+          .isEqualTo(
+              "2 packets read; corrupt packet blocks dropped: 1 unknown interface,"
+                  + " 2 bad packet length");
+    }
+    assertThat(r.packets).extracting(Recorder.Packet::tsNanos).containsExactly(1_000L, 5_000L);
+  }
+
+  @Test
+  void blocksWithoutPacketsAreNoProblemToReport() throws Exception {
+    byte[] file =
+        new PcapngBuilder()
+            .section(ByteOrder.LITTLE_ENDIAN)
+            .raw(4, 8) // NRB
+            .idb(LinkType.ETHERNET, 0, null, -1, null)
+            .epb(0, 1, new byte[4], 4)
+            .raw(5, 12) // ISB
+            .build();
+    try (CaptureFileReader reader = CaptureFileReader.open(write("fine.pcapng", file), HOP)) {
+      reader.read(new Recorder());
+      assertThat(reader.stats().skippedTotal()).isEqualTo(2);
+      assertThat(reader.stats().hasProblems()).isFalse();
+    }
+  }
+
+  @Test
+  void gzipCompressedCaptureIsDecompressedAndReadLikeThePlainOne() throws Exception {
+    Path plain = resource("nsec-sll-tcp-handshake.pcap");
+    Path gz = tmp.resolve("icmp.pcap.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(plain));
+    }
+    Recorder expected = readAll(plain);
+    assertThat(expected.packets).isNotEmpty();
+    try (CaptureFileReader reader = CaptureFileReader.open(gz, HOP)) {
+      Recorder r = new Recorder();
+      reader.read(r);
+      assertThat(r.packets).containsExactlyElementsOf(expected.packets);
+    }
+    byte[] cut = Arrays.copyOf(Files.readAllBytes(gz), 20);
+    Path broken = write("cut.pcap.gz", cut);
+    assertThatThrownBy(() -> CaptureFileReader.open(broken, HOP))
+        .isInstanceOf(CaptureFileException.class)
+        .hasMessageContaining(broken + ": gzip-compressed but cannot be decompressed");
   }
 }

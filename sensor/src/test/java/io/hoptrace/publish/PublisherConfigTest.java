@@ -3,6 +3,7 @@ package io.hoptrace.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hoptrace.schema.TopicSettings;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -26,6 +27,12 @@ class PublisherConfigTest {
         .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000L);
     assertThat(PublisherConfig.forBootstrap("k1:9092").topics().packets())
         .isEqualTo("hoptrace.packets");
+  }
+
+  @Test
+  void aPacketsTopicCreatedByTheSensorHasTheJobsPartitionCount() {
+    assertThat(PublisherConfig.forBootstrap("k1:9092").packetsPartitions())
+        .isEqualTo(TopicSettings.DEFAULT_PACKETS_PARTITIONS);
   }
 
   @Test

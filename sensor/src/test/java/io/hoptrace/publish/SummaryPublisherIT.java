@@ -50,7 +50,16 @@ class SummaryPublisherIT {
   @Test
   void everyHopOfAFlowLandsInOnePartitionAndEverySummaryArrives() throws Exception {
     SensorMetrics metrics = new SensorMetrics(new SimpleMeterRegistry());
-    PublisherConfig config = config("it1.");
+    // more than one partition, to see every hop of a flow land in one
+    PublisherConfig config =
+        new PublisherConfig(
+            Map.of(
+                PublisherConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                PublisherConfig.TOPIC_PREFIX,
+                "it1.",
+                PublisherConfig.PACKETS_PARTITIONS,
+                6));
     int total = FLOWS * PACKETS_PER_FLOW_PER_NODE * NODES.size();
     try (SummaryPublisher publisher = new SummaryPublisher(config, metrics)) {
       for (int seq = 0; seq < PACKETS_PER_FLOW_PER_NODE; seq++) {
