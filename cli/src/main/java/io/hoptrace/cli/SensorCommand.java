@@ -10,7 +10,11 @@ import io.hoptrace.capture.LiveCaptureConfig;
 import io.hoptrace.capture.LiveCaptureException;
 import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.NetnsTarget;
+import io.hoptrace.discovery.ExcludeFilter;
+import io.hoptrace.discovery.HopDiscovery;
+import io.hoptrace.discovery.PodNaming;
 import io.hoptrace.inventory.InventoryCollector;
+import io.hoptrace.inventory.InventoryException;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.publish.PublisherConfig;
@@ -68,9 +72,8 @@ final class SensorCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      required = true,
       paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers.")
+      description = "Kafka bootstrap servers (required but with --auto --dry-run).")
   String bootstrap;
 
   @Option(
@@ -99,6 +102,41 @@ final class SensorCommand implements Callable<Integer> {
               + " exec NETNS tcpdump`; NETNS is a name under /var/run/netns or a /proc/PID/ns/net"
               + " path. Its hop id is node/POD/IFACE and its role POD.")
   List<String> podIfaces = new ArrayList<>();
+
+  @Option(
+      names = "--auto",
+      description =
+          "Live: find this node's hops instead of --iface/--pod-iface: uplinks (global address or"
+              + " default route), VTEPs and tunnels (vxlan, geneve, ipip... by kind or name),"
+              + " bridges, pod-side veths (peer in another namespace) and each pod's own interface"
+              + " (the veth's peer, in its namespace under /var/run/netns or /proc/PID/ns/net)."
+              + " Pods are named after their namespace (see --pod-netns-prefix); hops are found"
+              + " once, at start.")
+  boolean auto;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "With --auto: print the hops it would capture as JSON lines (hop, iface, role, netns,"
+              + " pod, ip) and exit; needs no Kafka.")
+  boolean dryRun;
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description =
+          "With --auto: leave out hops whose interface name or hop id matches this glob"
+              + " (repeatable), e.g. docker0, 'veth*', 'node-a/*/eth0'.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--pod-netns-prefix",
+      paramLabel = "PREFIX",
+      defaultValue = "",
+      description =
+          "With --auto: a pod's name is its network namespace's name without this prefix (the"
+              + " lab's ht-pod-a1 is pod-a1 with 'ht-'; default: the name as it is).")
+  String podNetnsPrefix;
 
   @Option(
       names = "--pcap",
@@ -173,9 +211,28 @@ final class SensorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty()) {
+    if (dryRun && !auto) {
+      throw new ParameterException(spec.commandLine(), "--dry-run goes with --auto");
+    }
+    if (!auto && (!excludes.isEmpty() || !podNetnsPrefix.isEmpty())) {
       throw new ParameterException(
-          spec.commandLine(), "give --iface (live capture) or --pcap FILE (replay)");
+          spec.commandLine(), "--exclude and --pod-netns-prefix go with --auto");
+    }
+    if (auto && !(pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--auto finds the interfaces itself: no --iface, --pod-iface or --pcap with it");
+    }
+    if (!auto && pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "give --iface or --auto (live capture) or --pcap FILE (replay)");
+    }
+    HopDiscovery discovery = auto ? discovery() : null;
+    if (dryRun) {
+      return AutoHops.print(discovery.discover(), spec.commandLine().getOut());
+    }
+    if (bootstrap == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--bootstrap'");
     }
     if (!pcaps.isEmpty() && (!podIfaces.isEmpty() || netns != null)) {
       throw new ParameterException(
@@ -211,7 +268,7 @@ final class SensorCommand implements Callable<Integer> {
         new SummaryPublisher(new PublisherConfig(publisherSettings), metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       return pcaps.isEmpty()
-          ? live(pipeline, publisher, interfaceRoles)
+          ? live(pipeline, publisher, interfaceRoles, discovery)
           : replay(pipeline, publisher, interfaceRoles);
     } finally {
       if (server != null) {
@@ -267,8 +324,11 @@ final class SensorCommand implements Callable<Integer> {
   // ---------------------------------------------------------------- live
 
   private int live(
-      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles)
-      throws LiveCaptureException, InterruptedException {
+      SensorPipeline pipeline,
+      SummaryPublisher publisher,
+      InterfaceRoles interfaceRoles,
+      HopDiscovery discovery)
+      throws LiveCaptureException, InterruptedException, InventoryException {
     LiveCaptureConfig config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
     if (filter != null) {
       config = config.withFilter(filter);
@@ -284,6 +344,9 @@ final class SensorCommand implements Callable<Integer> {
     }
     for (String spec : podIfaces) {
       builder.netnsIface(netnsOf(spec), podHop(spec));
+    }
+    if (discovery != null) {
+      AutoHops.addTo(builder, discovery.discover());
     }
     InventoryWatcher watcher = null;
     CountDownLatch stop = new CountDownLatch(1);
@@ -350,6 +413,18 @@ final class SensorCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private HopDiscovery discovery() {
+    try {
+      return HopDiscovery.system(
+          new HopDiscovery.Target(node, netns, null),
+          InterfaceRoles.parse(roles),
+          new PodNaming(podNetnsPrefix),
+          ExcludeFilter.of(excludes));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private void printLiveStats(LiveCapture capture, SummaryPublisher publisher) {
