@@ -2,12 +2,11 @@ package io.hoptrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hoptrace.capture.LiveCapture;
 import io.hoptrace.discovery.DiscoveredHop;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** The hops {@code sensor --auto} found: printed ({@code --dry-run}) or handed to the capture. */
+/** The hops {@code sensor --auto --dry-run} prints. */
 final class AutoHops {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,16 +38,5 @@ final class AutoHops {
     hops.forEach(h -> out.println(line(h)));
     out.flush();
     return 0;
-  }
-
-  /** Adds every hop to the capture: in the sensor's namespace through libpcap, else by netns. */
-  static void addTo(LiveCapture.Builder builder, List<DiscoveredHop> hops) {
-    for (DiscoveredHop h : hops) {
-      if (h.netns() == null) {
-        builder.iface(h.hop());
-      } else {
-        builder.netnsIface(h.netns(), h.hop());
-      }
-    }
   }
 }

@@ -7,14 +7,14 @@ import io.hoptrace.capture.HopContext;
 import io.hoptrace.capture.InterfaceRoles;
 import io.hoptrace.capture.LiveCapture;
 import io.hoptrace.capture.LiveCaptureConfig;
-import io.hoptrace.capture.LiveCaptureException;
 import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.NetnsTarget;
+import io.hoptrace.discovery.AutoCapture;
+import io.hoptrace.discovery.AutoLiveCapture;
 import io.hoptrace.discovery.ExcludeFilter;
 import io.hoptrace.discovery.HopDiscovery;
 import io.hoptrace.discovery.PodNaming;
 import io.hoptrace.inventory.InventoryCollector;
-import io.hoptrace.inventory.InventoryException;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.publish.PublisherConfig;
@@ -31,7 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +67,9 @@ final class SensorCommand implements Callable<Integer> {
 
   /** Replay blocks up to this long on a full producer buffer before counting a failure. */
   static final long REPLAY_MAX_BLOCK_MS = 120_000;
+
+  /** {@code --auto}: the hops are discovered again this often (new pods captured within it). */
+  static final long AUTO_REFRESH_MILLIS = 2_000;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -111,7 +117,7 @@ final class SensorCommand implements Callable<Integer> {
               + " bridges, pod-side veths (peer in another namespace) and each pod's own interface"
               + " (the veth's peer, in its namespace under /var/run/netns or /proc/PID/ns/net)."
               + " Pods are named after their namespace (see --pod-netns-prefix); hops are found"
-              + " once, at start.")
+              + " again every 2 s: new ones captured, gone ones stopped.")
   boolean auto;
 
   @Option(
@@ -268,7 +274,7 @@ final class SensorCommand implements Callable<Integer> {
         new SummaryPublisher(new PublisherConfig(publisherSettings), metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       return pcaps.isEmpty()
-          ? live(pipeline, publisher, interfaceRoles, discovery)
+          ? live(pipeline, publisher, interfaceRoles, discovery, metrics)
           : replay(pipeline, publisher, interfaceRoles);
     } finally {
       if (server != null) {
@@ -327,8 +333,9 @@ final class SensorCommand implements Callable<Integer> {
       SensorPipeline pipeline,
       SummaryPublisher publisher,
       InterfaceRoles interfaceRoles,
-      HopDiscovery discovery)
-      throws LiveCaptureException, InterruptedException, InventoryException {
+      HopDiscovery discovery,
+      SensorMetrics metrics)
+      throws Exception {
     LiveCaptureConfig config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
     if (filter != null) {
       config = config.withFilter(filter);
@@ -344,9 +351,6 @@ final class SensorCommand implements Callable<Integer> {
     }
     for (String spec : podIfaces) {
       builder.netnsIface(netnsOf(spec), podHop(spec));
-    }
-    if (discovery != null) {
-      AutoHops.addTo(builder, discovery.discover());
     }
     InventoryWatcher watcher = null;
     CountDownLatch stop = new CountDownLatch(1);
@@ -364,8 +368,31 @@ final class SensorCommand implements Callable<Integer> {
             },
             "hoptrace-sensor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (LiveCapture capture = builder.start(hop -> pipeline.newHandler())) {
-      pipeline.bindCaptureDrops(capture);
+    ScheduledExecutorService rediscovery = null;
+    AutoCloseable capture;
+    Supplier<List<LiveStats>> stats;
+    if (discovery == null) {
+      LiveCapture fixed = builder.start(hop -> pipeline.newHandler());
+      pipeline.bindCaptureDrops(fixed);
+      capture = fixed;
+      stats = fixed::stats;
+    } else {
+      AutoCapture<LiveCapture> auto =
+          AutoLiveCapture.create(
+              discovery::discover, config, hop -> pipeline.newHandler(), metrics);
+      auto.refresh();
+      rediscovery =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "hoptrace-hop-discovery");
+                t.setDaemon(true);
+                return t;
+              });
+      auto.start(rediscovery, AUTO_REFRESH_MILLIS);
+      capture = auto;
+      stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
+    }
+    try (capture) {
       if (!noInventory) {
         InventoryCollector collector =
             InventoryCollector.system(
@@ -380,8 +407,11 @@ final class SensorCommand implements Callable<Integer> {
       }
       err()
           .printf(
-              "capturing on %s (Ctrl-C to stop)%n",
-              capture.hops().stream().map(HopContext::id).toList());
+              "capturing on %s%s (Ctrl-C to stop)%n",
+              stats.get().stream().map(st -> st.hop().id()).toList(),
+              discovery == null
+                  ? ""
+                  : ", hops discovered again every " + AUTO_REFRESH_MILLIS + " ms");
       long stopAt =
           durationSeconds == null
               ? Long.MAX_VALUE
@@ -391,17 +421,24 @@ final class SensorCommand implements Callable<Integer> {
         if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
           break;
         }
-        printLiveStats(capture, publisher);
+        printLiveStats(stats.get(), publisher);
+      }
+      List<LiveStats> last = stats.get();
+      if (rediscovery != null) {
+        rediscovery.shutdownNow();
       }
       capture.close();
       publisher.flush();
-      printLiveStats(capture, publisher);
-      for (LiveStats s : capture.stats()) {
+      printLiveStats(last, publisher);
+      for (LiveStats s : last) {
         if (s.error() != null) {
           err().printf("hoptrace sensor: %s: %s%n", s.hop().id(), s.error());
         }
       }
     } finally {
+      if (rediscovery != null) {
+        rediscovery.shutdownNow();
+      }
       if (watcher != null) {
         watcher.close();
       }
@@ -427,9 +464,9 @@ final class SensorCommand implements Callable<Integer> {
     }
   }
 
-  private void printLiveStats(LiveCapture capture, SummaryPublisher publisher) {
+  private void printLiveStats(List<LiveStats> stats, SummaryPublisher publisher) {
     StringBuilder sb = new StringBuilder();
-    for (LiveStats s : capture.stats()) {
+    for (LiveStats s : stats) {
       sb.append(
           String.format(
               " %s: %d pkts, %s dropped;",
