@@ -7,9 +7,13 @@ import io.hoptrace.capture.HopContext;
 import io.hoptrace.capture.InterfaceRoles;
 import io.hoptrace.capture.LiveCapture;
 import io.hoptrace.capture.LiveCaptureConfig;
-import io.hoptrace.capture.LiveCaptureException;
 import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.NetnsTarget;
+import io.hoptrace.discovery.AutoCapture;
+import io.hoptrace.discovery.AutoLiveCapture;
+import io.hoptrace.discovery.ExcludeFilter;
+import io.hoptrace.discovery.HopDiscovery;
+import io.hoptrace.discovery.PodNaming;
 import io.hoptrace.inventory.InventoryCollector;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
@@ -29,7 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -64,6 +71,9 @@ final class SensorCommand implements Callable<Integer> {
   /** Replay blocks up to this long on a full producer buffer before counting a failure. */
   static final long REPLAY_MAX_BLOCK_MS = 120_000;
 
+  /** {@code --auto}: the hops are discovered again this often (new pods captured within it). */
+  static final long AUTO_REFRESH_MILLIS = 2_000;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--node", required = true, description = "This node's name.")
@@ -71,9 +81,8 @@ final class SensorCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      required = true,
       paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers.")
+      description = "Kafka bootstrap servers (required but with --auto --dry-run).")
   String bootstrap;
 
   @Option(
@@ -102,6 +111,41 @@ final class SensorCommand implements Callable<Integer> {
               + " exec NETNS tcpdump`; NETNS is a name under /var/run/netns or a /proc/PID/ns/net"
               + " path. Its hop id is node/POD/IFACE and its role POD.")
   List<String> podIfaces = new ArrayList<>();
+
+  @Option(
+      names = "--auto",
+      description =
+          "Live: find this node's hops instead of --iface/--pod-iface: uplinks (global address or"
+              + " default route), VTEPs and tunnels (vxlan, geneve, ipip... by kind or name),"
+              + " bridges, pod-side veths (peer in another namespace) and each pod's own interface"
+              + " (the veth's peer, in its namespace under /var/run/netns or /proc/PID/ns/net)."
+              + " Pods are named after their namespace (see --pod-netns-prefix); hops are found"
+              + " again every 2 s: new ones captured, gone ones stopped.")
+  boolean auto;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "With --auto: print the hops it would capture as JSON lines (hop, iface, role, netns,"
+              + " pod, ip) and exit; needs no Kafka.")
+  boolean dryRun;
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description =
+          "With --auto: leave out hops whose interface name or hop id matches this glob"
+              + " (repeatable), e.g. docker0, 'veth*', 'node-a/*/eth0'.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--pod-netns-prefix",
+      paramLabel = "PREFIX",
+      defaultValue = "",
+      description =
+          "With --auto: a pod's name is its network namespace's name without this prefix (the"
+              + " lab's ht-pod-a1 is pod-a1 with 'ht-'; default: the name as it is).")
+  String podNetnsPrefix;
 
   @Option(
       names = "--pcap",
@@ -187,9 +231,28 @@ final class SensorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty()) {
+    if (dryRun && !auto) {
+      throw new ParameterException(spec.commandLine(), "--dry-run goes with --auto");
+    }
+    if (!auto && (!excludes.isEmpty() || !podNetnsPrefix.isEmpty())) {
       throw new ParameterException(
-          spec.commandLine(), "give --iface (live capture) or --pcap FILE (replay)");
+          spec.commandLine(), "--exclude and --pod-netns-prefix go with --auto");
+    }
+    if (auto && !(pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--auto finds the interfaces itself: no --iface, --pod-iface or --pcap with it");
+    }
+    if (!auto && pcaps.isEmpty() && ifaces.isEmpty() && podIfaces.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "give --iface or --auto (live capture) or --pcap FILE (replay)");
+    }
+    HopDiscovery discovery = auto ? discovery() : null;
+    if (dryRun) {
+      return AutoHops.print(discovery.discover(), spec.commandLine().getOut());
+    }
+    if (bootstrap == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--bootstrap'");
     }
     if (!pcaps.isEmpty() && (!podIfaces.isEmpty() || netns != null)) {
       throw new ParameterException(
@@ -248,7 +311,7 @@ final class SensorCommand implements Callable<Integer> {
     try (SummaryPublisher publisher = new SummaryPublisher(publisherConfig, metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       return pcaps.isEmpty()
-          ? live(pipeline, publisher, interfaceRoles, liveConfig)
+          ? live(pipeline, publisher, interfaceRoles, liveConfig, discovery, metrics)
           : replay(pipeline, publisher, interfaceRoles);
     } finally {
       if (server != null) {
@@ -335,8 +398,10 @@ final class SensorCommand implements Callable<Integer> {
       SensorPipeline pipeline,
       SummaryPublisher publisher,
       InterfaceRoles interfaceRoles,
-      LiveCaptureConfig config)
-      throws LiveCaptureException, InterruptedException {
+      LiveCaptureConfig config,
+      HopDiscovery discovery,
+      SensorMetrics metrics)
+      throws Exception {
     LiveCapture.Builder builder = LiveCapture.builder(config);
     for (String iface : ifaces) {
       HopContext hop = new HopContext(node, null, iface, interfaceRoles.roleOf(iface));
@@ -365,8 +430,31 @@ final class SensorCommand implements Callable<Integer> {
             },
             "hoptrace-sensor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (LiveCapture capture = builder.start(hop -> pipeline.newHandler())) {
-      pipeline.bindCaptureDrops(capture);
+    ScheduledExecutorService rediscovery = null;
+    AutoCloseable capture;
+    Supplier<List<LiveStats>> stats;
+    if (discovery == null) {
+      LiveCapture fixed = builder.start(hop -> pipeline.newHandler());
+      pipeline.bindCaptureDrops(fixed);
+      capture = fixed;
+      stats = fixed::stats;
+    } else {
+      AutoCapture<LiveCapture> auto =
+          AutoLiveCapture.create(
+              discovery::discover, config, hop -> pipeline.newHandler(), metrics);
+      auto.refresh();
+      rediscovery =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "hoptrace-hop-discovery");
+                t.setDaemon(true);
+                return t;
+              });
+      auto.start(rediscovery, AUTO_REFRESH_MILLIS);
+      capture = auto;
+      stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
+    }
+    try (capture) {
       if (!noInventory) {
         InventoryCollector collector =
             InventoryCollector.system(
@@ -381,8 +469,11 @@ final class SensorCommand implements Callable<Integer> {
       }
       err()
           .printf(
-              "capturing on %s (Ctrl-C to stop)%n",
-              capture.hops().stream().map(HopContext::id).toList());
+              "capturing on %s%s (Ctrl-C to stop)%n",
+              stats.get().stream().map(st -> st.hop().id()).toList(),
+              discovery == null
+                  ? ""
+                  : ", hops discovered again every " + AUTO_REFRESH_MILLIS + " ms");
       long stopAt =
           durationSeconds == null
               ? Long.MAX_VALUE
@@ -392,17 +483,24 @@ final class SensorCommand implements Callable<Integer> {
         if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
           break;
         }
-        printLiveStats(capture, publisher);
+        printLiveStats(stats.get(), publisher);
+      }
+      List<LiveStats> last = stats.get();
+      if (rediscovery != null) {
+        rediscovery.shutdownNow();
       }
       capture.close();
       publisher.flush();
-      printLiveStats(capture, publisher);
-      for (LiveStats s : capture.stats()) {
+      printLiveStats(last, publisher);
+      for (LiveStats s : last) {
         if (s.error() != null) {
           err().printf("hoptrace sensor: %s: %s%n", s.hop().id(), s.error());
         }
       }
     } finally {
+      if (rediscovery != null) {
+        rediscovery.shutdownNow();
+      }
       if (watcher != null) {
         watcher.close();
       }
@@ -416,9 +514,21 @@ final class SensorCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void printLiveStats(LiveCapture capture, SummaryPublisher publisher) {
+  private HopDiscovery discovery() {
+    try {
+      return HopDiscovery.system(
+          new HopDiscovery.Target(node, netns, null),
+          InterfaceRoles.parse(roles),
+          new PodNaming(podNetnsPrefix),
+          ExcludeFilter.of(excludes));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private void printLiveStats(List<LiveStats> stats, SummaryPublisher publisher) {
     StringBuilder sb = new StringBuilder();
-    for (LiveStats s : capture.stats()) {
+    for (LiveStats s : stats) {
       sb.append(
           String.format(
               " %s: %d pkts, %s dropped;",

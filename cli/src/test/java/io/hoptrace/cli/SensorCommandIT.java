@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hoptrace.capture.TestNetns;
+import io.hoptrace.contract.HopId;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.EncapType;
@@ -211,6 +212,100 @@ class SensorCommandIT {
           .anySatisfy(i -> assertThat(i.getName()).isEqualTo(hostIf));
     } finally {
       TestNetns.cleanup(namespaces, links);
+    }
+  }
+
+  /**
+   * {@code sensor --auto} on a node namespace of its own (a bridge {@code cni0}): a pod namespace
+   * added while it runs (veth on cni0) is captured within 5 s under its hop id, and once removed
+   * its capture stops (it is gone from the final statistics).
+   */
+  @Test
+  void autoCapturesAPodAddedWhileRunningAndStopsWhenItGoes() throws Exception {
+    String why = TestNetns.unavailableReason();
+    assumeTrue(why == null, why);
+    long id = ProcessHandle.current().pid() % 200 + 20;
+    String nodeNs = "htan" + id;
+    String podNs = "htap" + id;
+    String gw = "10.215." + id + ".1";
+    List<String> namespaces = List.of(podNs, nodeNs);
+    try {
+      TestNetns.must("ip", "netns", "add", nodeNs);
+      TestNetns.must("ip", "-n", nodeNs, "link", "add", "cni0", "type", "bridge");
+      TestNetns.must("ip", "-n", nodeNs, "addr", "add", gw + "/24", "dev", "cni0");
+      TestNetns.must("ip", "-n", nodeNs, "link", "set", "cni0", "up");
+      String prefix = "auto" + id + ".";
+      StringWriter err = new StringWriter();
+      CompletableFuture<Integer> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  sensor(
+                      err,
+                      "--node",
+                      "node-t",
+                      "--auto",
+                      "--netns",
+                      nodeNs,
+                      "--pod-netns-prefix",
+                      "hta",
+                      "--filter",
+                      "icmp",
+                      "--no-inventory",
+                      "--bootstrap",
+                      kafka.bootstrapServers(),
+                      "--topic-prefix",
+                      prefix,
+                      "--duration",
+                      "16"));
+      Thread.sleep(3000); // the sensor runs, capturing cni0 only
+      TestNetns.must("ip", "netns", "add", podNs);
+      TestNetns.must(
+          "ip",
+          "-n",
+          nodeNs,
+          "link",
+          "add",
+          "vethp" + id,
+          "type",
+          "veth",
+          "peer",
+          "name",
+          "eth0",
+          "netns",
+          podNs);
+      TestNetns.must("ip", "-n", nodeNs, "link", "set", "vethp" + id, "master", "cni0", "up");
+      TestNetns.must("ip", "-n", podNs, "addr", "add", "10.215." + id + ".5/24", "dev", "eth0");
+      TestNetns.must("ip", "-n", podNs, "link", "set", "eth0", "up");
+      long addedNanos = System.currentTimeMillis() * 1_000_000L;
+      // ping from the pod for 6 s, one request per 100 ms
+      TestNetns.run("ip", "netns", "exec", podNs, "ping", "-c", "60", "-i", "0.1", "-W", "1", gw);
+      TestNetns.must("ip", "netns", "del", podNs); // its veth goes with it
+      assertThat(run.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+
+      String hop = "node-t/p" + id + "/eth0";
+      List<PacketSummary> inPod =
+          consume(
+                  Topics.withPrefix(prefix).packets(),
+                  AvroSerde.packetSummary(),
+                  l -> l.stream().filter(r -> r.value().getPod() != null).count() >= 20)
+              .stream()
+              .map(ConsumerRecord::value)
+              .filter(s -> s.getPod() != null)
+              .toList();
+      assertThat(inPod).as(err.toString()).isNotEmpty();
+      assertThat(inPod)
+          .allSatisfy(
+              s -> assertThat(HopId.format(s.getNode(), s.getPod(), s.getIface())).isEqualTo(hop));
+      assertThat(inPod).allSatisfy(s -> assertThat(s.getRole()).isEqualTo(InterfaceRole.POD));
+      long firstNanos = inPod.stream().mapToLong(PacketSummary::getTsNanos).min().orElseThrow();
+      double delay = (firstNanos - addedNanos) / 1e9;
+      System.out.printf("auto: pod %s first captured %.2f s after its veth came up%n", hop, delay);
+      assertThat(delay).as("seconds until captured").isLessThan(5.0);
+      String[] lines = err.toString().trim().split("\n");
+      String last = lines[lines.length - 1];
+      assertThat(last).as(err.toString()).contains("node-t/cni0").doesNotContain(hop);
+    } finally {
+      TestNetns.cleanup(namespaces, List.of());
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.hoptrace.inventory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -236,8 +235,7 @@ public final class InventoryParser {
   }
 
   private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    return IpJson.text(n, field);
   }
 
   private static boolean hasFlag(JsonNode n, String flag) {
@@ -250,7 +248,7 @@ public final class InventoryParser {
   }
 
   /** Two JSON arrays (e.g. {@code ip -j route} and {@code ip -6 -j route}) as one. */
-  static String concatArrays(String a, String b) throws InventoryException {
+  public static String concatArrays(String a, String b) throws InventoryException {
     ArrayNode out = JSON.createArrayNode();
     out.addAll((ArrayNode) array(a, "routes"));
     if (b != null && !b.isBlank()) {
@@ -260,20 +258,7 @@ public final class InventoryParser {
   }
 
   private static JsonNode array(String json, String what) throws InventoryException {
-    if (json == null || json.isBlank()) {
-      throw new InventoryException("'" + what + "' printed nothing");
-    }
-    JsonNode n;
-    try {
-      n = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new InventoryException(
-          "cannot parse the output of '" + what + "': " + e.getOriginalMessage());
-    }
-    if (n == null || !n.isArray()) {
-      throw new InventoryException("'" + what + "' did not print a JSON array");
-    }
-    return n;
+    return IpJson.array(json, what);
   }
 
   /** The network of an address in CIDR notation ({@code 10.244.1.1/24} → {@code 10.244.1.0/24}). */
