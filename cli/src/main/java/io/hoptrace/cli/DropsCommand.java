@@ -6,7 +6,6 @@ import io.hoptrace.drops.NetnsInodes;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -98,8 +97,8 @@ final class DropsCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return 0;
     }
-    Map<Long, String> names = namespaces.names();
-    DropsPrinter printer = new DropsPrinter(format, spec.commandLine().getOut(), names);
+    DropsPrinter printer =
+        new DropsPrinter(format, spec.commandLine().getOut(), namespaces::nameOf);
     Thread stop = new Thread(watch::close, "hoptrace-drops-stop");
     Runtime.getRuntime().addShutdownHook(stop);
     try {

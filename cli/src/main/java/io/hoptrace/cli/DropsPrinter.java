@@ -6,7 +6,7 @@ import io.hoptrace.drops.DropFlow;
 import io.hoptrace.drops.DropRecord;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Prints a drop watch's records: JSON lines ({@code time, reason, reasonCode, netns, netnsName,
@@ -26,10 +26,10 @@ final class DropsPrinter {
 
   private final Format format;
   private final PrintWriter out;
-  private final Map<Long, String> netnsNames;
+  private final LongFunction<String> netnsNames;
   private boolean headerDone;
 
-  DropsPrinter(Format format, PrintWriter out, Map<Long, String> netnsNames) {
+  DropsPrinter(Format format, PrintWriter out, LongFunction<String> netnsNames) {
     this.format = format;
     this.out = out;
     this.netnsNames = netnsNames;
@@ -37,7 +37,7 @@ final class DropsPrinter {
 
   void print(Instant time, DropRecord r) {
     if (format == Format.json) {
-      out.println(json(time, r, netnsNames.get(r.netns())));
+      out.println(json(time, r, netnsNames.apply(r.netns())));
     } else {
       if (!headerDone) {
         out.printf(
@@ -50,7 +50,7 @@ final class DropsPrinter {
           ROW,
           time.toString().substring(11, 19),
           r.reason(),
-          netnsNames.getOrDefault(r.netns(), Long.toString(r.netns())),
+          name(r.netns()),
           r.iface().isEmpty() ? "-" : r.iface(),
           f == null ? "-" : f.protoName(),
           f == null ? "-" : endpoint(f.src(), f.sport()),
@@ -60,6 +60,11 @@ final class DropsPrinter {
               : r.encap() + " " + endpoint(o.src(), o.sport()) + ">" + endpoint(o.dst(), o.dport()),
           r.count());
     }
+  }
+
+  private String name(long netns) {
+    String n = netnsNames.apply(netns);
+    return n != null ? n : Long.toString(netns);
   }
 
   void flush() {

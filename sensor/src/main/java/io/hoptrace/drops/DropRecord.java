@@ -25,9 +25,12 @@ public record DropRecord(
     DropFlow inner,
     long count) {
 
-  /** The flow the user cares about: the inner one when encapsulated, else the packet's own. */
+  /**
+   * The flow the user cares about: the inner one when encapsulated (null when the inner packet is
+   * not IPv4, e.g. ARP or IPv6 neighbour discovery inside VXLAN), else the packet's own.
+   */
   public DropFlow flow() {
-    return inner != null ? inner : outer;
+    return encap != null ? inner : outer;
   }
 
   /** The outer flow when the packet was encapsulated, else null. */

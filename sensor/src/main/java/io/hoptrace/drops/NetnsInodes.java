@@ -17,7 +17,12 @@ public final class NetnsInodes {
   /** Where {@code ip netns add} mounts named namespaces. */
   public static final Path NAMED = Path.of("/var/run/netns");
 
+  private static final long RESCAN_NANOS = 1_000_000_000L;
+
   private final Path namedDir;
+  private Map<Long, String> cache = Map.of();
+  private long scannedAt;
+  private boolean scanned;
 
   public NetnsInodes(Path namedDir) {
     this.namedDir = namedDir;
@@ -52,6 +57,22 @@ public final class NetnsInodes {
       throw new DropWatchException(
           "--netns: cannot read the inode of " + p + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The name of the namespace with this inode, or null when it has none. Namespaces come and go (a
+   * lab rebuilt while watching): a miss rescans the directory, at most once a second.
+   */
+  public synchronized String nameOf(long inode) {
+    String n = cache.get(inode);
+    long now = System.nanoTime();
+    if (n == null && (!scanned || now - scannedAt >= RESCAN_NANOS)) {
+      cache = names();
+      scanned = true;
+      scannedAt = now;
+      n = cache.get(inode);
+    }
+    return n;
   }
 
   /** Inode to name of every named namespace (empty when the directory does not exist). */

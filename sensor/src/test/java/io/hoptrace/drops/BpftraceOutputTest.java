@@ -139,6 +139,7 @@ class BpftraceOutputTest {
     DropRecord r = parser.parse(recorded("bpftrace-0.17-host.jsonl").get(1)).drops().get(1);
     assertThat(r.encap()).isEqualTo("vxlan");
     assertThat(r.inner()).isNull();
+    assertThat(r.flow()).isNull();
     assertThat(r.tunnel()).isEqualTo(new DropFlow(17, "10.99.0.1", "10.99.0.2", 60989, 8472));
   }
 

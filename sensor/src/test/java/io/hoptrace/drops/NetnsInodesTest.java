@@ -22,6 +22,16 @@ class NetnsInodesTest {
   }
 
   @Test
+  void aNamespaceCreatedWhileWatchingIsNamedAfterARescan(@TempDir Path dir) throws Exception {
+    NetnsInodes inodes = new NetnsInodes(dir);
+    assertThat(inodes.nameOf(1)).isNull();
+    Path ns = Files.createFile(dir.resolve("late"));
+    long ino = ((Number) Files.getAttribute(ns, "unix:ino")).longValue();
+    Thread.sleep(1100); // rescans are at most once a second
+    assertThat(inodes.nameOf(ino)).isEqualTo("late");
+  }
+
+  @Test
   void aMissingNamespaceIsOneLineNamingTheOption(@TempDir Path dir) {
     NetnsInodes inodes = new NetnsInodes(dir);
     assertThatThrownBy(() -> inodes.inode("nope"))
