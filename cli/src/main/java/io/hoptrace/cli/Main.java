@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       QueryCommand.class,
       FlowsCommand.class,
-      AlertsCommand.class
+      AlertsCommand.class,
+      DropsCommand.class
     })
 public final class Main implements Runnable {
 
