@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       FlinkCommand.class,
       DemoCommand.class,
       QueryCommand.class,
-      FlowsCommand.class
+      FlowsCommand.class,
+      ServeCommand.class
     })
 public final class Main implements Runnable {
 
