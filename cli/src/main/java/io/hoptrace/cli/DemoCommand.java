@@ -11,8 +11,11 @@ import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.replay.Recordings;
 import io.hoptrace.replay.Replay;
+import io.hoptrace.serve.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,14 @@ final class DemoCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   double speed;
 
+  @Option(
+      names = "--serve-port",
+      paramLabel = "N",
+      description =
+          "With --store: also serve the page and API of `hoptrace serve` on 127.0.0.1:N (0: any"
+              + " free port), with live alerts; the page's URL is printed.")
+  Integer servePort;
+
   @Option(names = "--exit-after-replay", description = "Exit once every scenario is replayed.")
   boolean exitAfterReplay;
 
@@ -99,6 +110,10 @@ final class DemoCommand implements Callable<Integer> {
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
     storeOptions.config();
+    if (servePort != null && (storeOptions.store == null || servePort < 0 || servePort > 65535)) {
+      throw new IllegalArgumentException(
+          "--serve-port " + servePort + ": needs --store DIR and a port 0..65535");
+    }
     Path dir =
         recordings != null
             ? recordings
@@ -126,7 +141,19 @@ final class DemoCommand implements Callable<Integer> {
                 .start();
         JobMetricsOptions.Served metrics =
             metricsOptions.start(p.detectionStats(), "demo", err).follow(p);
-        StoreOptions.Writer store = storeOptions.start(p, "demo", err)) {
+        StoreOptions.Writer store = storeOptions.start(p, "demo", err);
+        ApiServer web =
+            servePort == null
+                ? null
+                : ApiServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), servePort),
+                    storeOptions.store,
+                    p.bootstrapServers(),
+                    p.topics().alerts())) {
+      if (web != null) {
+        err.println("hoptrace demo: page at " + web.url());
+        err.flush();
+      }
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       FlowsCommand.class,
       AlertsCommand.class,
-      DropsCommand.class
+      DropsCommand.class,
+      ServeCommand.class
     })
 public final class Main implements Runnable {
 
