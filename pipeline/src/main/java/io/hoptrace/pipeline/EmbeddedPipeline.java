@@ -107,6 +107,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     return new Builder();
   }
 
+  @Override
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -290,6 +291,7 @@ public final class EmbeddedPipeline implements DetectionHost {
   }
 
   /** {@link JobTopicsIo#watchIncidents}. */
+  @Override
   public Watch watchIncidents(Consumer<Incident> onIncident) {
     return io.watchIncidents(onIncident);
   }
