@@ -102,10 +102,7 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " yet)");
     }
     storeOptions.config();
-    if (engineOptions.flink() && storeOptions.store != null) {
-      throw new IllegalArgumentException(
-          "--store runs next to the Kafka Streams job only (not with --engine flink yet)");
-    }
+    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     Manifest m = Manifest.read(manifest);
     EmbeddedPipeline.Builder b =
         EmbeddedPipeline.builder().detection(detectionOptions.config()).config(pipelineConfig);

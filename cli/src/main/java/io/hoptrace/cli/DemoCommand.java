@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
           + " line each (time, status, type, severity, subject, lost-at segment, count, hint);"
           + " the end of each scenario resolves its alerts. Stays up until Ctrl-C. The replay is"
           + " analyze's (publish failures fail it); --partitions and --threads scale the pipeline"
-          + " (packets partitions, stream threads; 1 each by default)."
+          + " (packets partitions, stream threads; 1 each by default); --engine flink runs the"
+          + " detection job on Apache Flink instead (a local MiniCluster, --parallelism)."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -81,6 +82,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin StoreOptions storeOptions;
 
+  @Mixin EngineOptions engineOptions;
+
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
 
@@ -95,7 +98,9 @@ final class DemoCommand implements Callable<Integer> {
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
+    engineOptions.check(pipelineOptions.threads != null);
     storeOptions.config();
+    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     Path dir =
         recordings != null
             ? recordings
@@ -110,14 +115,20 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no <scenario>/manifest.json under " + dir);
     }
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
-    err.println("hoptrace demo: starting the embedded broker and the detection job ...");
+    err.println(
+        "hoptrace demo: starting the embedded broker and the "
+            + engineOptions.describe(pipelineConfig)
+            + " ...");
     err.flush();
     try (AlertSinks sinks = notifyOptions.open();
-        EmbeddedPipeline p =
-            EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start();
+        DetectionHost p =
+            engineOptions.flink()
+                ? engineOptions.startFlink(detection, pipelineConfig)
+                : EmbeddedPipeline.builder().detection(detection).config(pipelineConfig).start();
         JobMetricsOptions.Served metrics =
-            metricsOptions.start(p.detectionStats(), "demo", err).follow(p);
-        StoreOptions.Writer store = storeOptions.start(p, "demo", err)) {
+            metricsOptions.start(JobMetricsOptions.statsOf(p), "demo", err).follow(p);
+        StoreOptions.Writer store =
+            p instanceof EmbeddedPipeline e ? storeOptions.start(e, "demo", err) : null) {
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook = new Thread(stop::countDown, "hoptrace-demo-stop");
       Runtime.getRuntime().addShutdownHook(hook);

@@ -6,6 +6,7 @@ import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -81,6 +83,8 @@ final class FlinkCommand implements Callable<Integer> {
 
   @Mixin DetectionOptions detectionOptions;
 
+  @Mixin StateBackendOption state;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -93,14 +97,19 @@ final class FlinkCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--checkpoint-interval " + checkpointInterval + ": must be >= 10 ms");
     }
+    state.kind().checkAvailable();
     Topics topics = Topics.withPrefix(topicPrefix);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
     }
+    Path checkpointDir = state.kind().temporaryCheckpointDir();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(
-            parallelism, DetectionGraph.configuration(checkpointInterval, true));
+            parallelism,
+            state
+                .kind()
+                .configure(DetectionGraph.configuration(checkpointInterval, true), checkpointDir));
     DetectionGraph.build(
         env, new DetectionGraph.Settings(bootstrap, topics, detectionOptions.config(), jobId));
     JobClient job = env.executeAsync("hoptrace detection (" + jobId + ")");
@@ -113,6 +122,9 @@ final class FlinkCommand implements Callable<Integer> {
                   } catch (Exception e) {
                     // stopping anyway
                   }
+                  if (checkpointDir != null) {
+                    FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
+                  }
                 },
                 "hoptrace-flink-stop"));
     err.println(
@@ -120,7 +132,9 @@ final class FlinkCommand implements Callable<Integer> {
             + jobId
             + " (parallelism "
             + parallelism
-            + ") running on "
+            + ", "
+            + state.kind()
+            + " state) running on "
             + bootstrap
             + " ("
             + topics.packets()
