@@ -43,8 +43,8 @@ final class Jobs {
           .isGloballyTerminalState()) {
         job.cancel().get(30, TimeUnit.SECONDS);
       }
-    } catch (ExecutionException | TimeoutException e) {
-      // ended, or the cluster is gone
+    } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+      // ended, or the cluster is gone (a job's own MiniCluster stops when the job ends)
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
