@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import io.hoptrace.flink.DetectionGraph;
 import io.hoptrace.flink.FlinkHost;
+import io.hoptrace.flink.StateBackendKind;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
           + " alerts.ecs (exactly-once: Kafka transactions committed with each checkpoint)."
           + " Missing topics are created (packets with --packets-partitions).",
       "A restart resumes from the offsets the job committed at its last checkpoint, without the"
-          + " state of open conversations (checkpoints are kept in memory)."
+          + " state of open conversations (checkpoints go to a temporary directory, deleted on"
+          + " exit)."
     })
 final class FlinkCommand implements Callable<Integer> {
 
@@ -103,7 +105,7 @@ final class FlinkCommand implements Callable<Integer> {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
     }
-    Path checkpointDir = state.kind().temporaryCheckpointDir();
+    Path checkpointDir = StateBackendKind.temporaryCheckpointDir();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(
             parallelism,

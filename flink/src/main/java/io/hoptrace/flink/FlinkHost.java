@@ -104,7 +104,7 @@ public final class FlinkHost implements DetectionHost {
     }
     Configuration conf = DetectionGraph.configuration(options.checkpointInterval, false);
     if (checkpointDir == null) {
-      checkpointDir = options.stateBackend.temporaryCheckpointDir();
+      checkpointDir = StateBackendKind.temporaryCheckpointDir();
     }
     StreamExecutionEnvironment env =
         options.environment.apply(options.stateBackend.configure(conf, checkpointDir));
@@ -140,8 +140,15 @@ public final class FlinkHost implements DetectionHost {
     if (job == null) {
       return;
     }
-    JobStatus s = status();
-    if (s.isGloballyTerminalState()) {
+    String s;
+    try {
+      JobStatus status = status();
+      s = status.isGloballyTerminalState() ? status.toString() : null;
+    } catch (IllegalStateException clusterGone) {
+      // a job's own MiniCluster stops when the job ends
+      s = "ended";
+    }
+    if (s != null) {
       String cause;
       try {
         job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
@@ -382,8 +389,8 @@ public final class FlinkHost implements DetectionHost {
     }
 
     /**
-     * Where the job keeps its keyed state (default: the heap); RocksDB checkpoints incrementally to
-     * a temporary directory deleted on {@link FlinkHost#close()}.
+     * Where the job keeps its keyed state (default: the heap; RocksDB checkpoints incrementally).
+     * Either way checkpoints go to a temporary directory deleted on {@link FlinkHost#close()}.
      */
     public Builder stateBackend(StateBackendKind backend) {
       this.stateBackend = Objects.requireNonNull(backend);

@@ -89,13 +89,12 @@ public enum StateBackendKind {
   }
 
   /**
-   * A new temporary directory for {@link #configure} when this backend needs one (the caller
-   * deletes it, e.g. {@code FileUtils.deleteDirectoryQuietly}), else null.
+   * A new temporary checkpoint directory for {@link #configure(Configuration, Path)} (the caller
+   * deletes it, e.g. {@code FileUtils.deleteDirectoryQuietly}). Without one, checkpoints go to the
+   * JobManager's memory, which takes at most 5 MB of state per operator: a job with many open
+   * conversations would fail its checkpoints (and, without restarts, stop).
    */
-  public Path temporaryCheckpointDir() {
-    if (this != rocksdb) {
-      return null;
-    }
+  public static Path temporaryCheckpointDir() {
     try {
       return Files.createTempDirectory("hoptrace-flink-checkpoints");
     } catch (IOException e) {
