@@ -219,11 +219,16 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** How far the end of input moves event time (FlowDetector/AlertAggregator), plus 1 s. */
+  /**
+   * How far the end of input moves event time, plus 1 s: the Kafka Streams job moves each stage by
+   * its own horizon (FlowDetector, AlertAggregator), the Flink job moves a partition's watermark by
+   * both (stage 2's after stage 1's, {@code PacketWatermarks.endJumpMillis}); the larger of the
+   * two. A scenario started before it would have its packets behind the watermark: every deadline
+   * due at once, conversations judged at their first hop.
+   */
   private static long flushHorizonNanos(DetectionConfig c) {
-    return Math.max(
-            io.hoptrace.detect.FlowDetector.endOfInputNanos(c),
-            io.hoptrace.detect.AlertAggregator.endOfInputNanos(c))
+    return io.hoptrace.detect.FlowDetector.endOfInputNanos(c)
+        + io.hoptrace.detect.AlertAggregator.endOfInputNanos(c)
         + 1_000_000_000L;
   }
 
