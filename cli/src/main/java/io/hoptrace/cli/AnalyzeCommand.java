@@ -108,10 +108,7 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " yet)");
     }
     storeOptions.config();
-    if (engineOptions.flink() && storeOptions.store != null) {
-      throw new IllegalArgumentException(
-          "--store runs next to the Kafka Streams job only (not with --engine flink yet)");
-    }
+    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     connect.validate(bootstrap);
     // the manifest and every hop's capture are checked before any broker starts or is reached
     Manifest m = Manifest.read(manifest);

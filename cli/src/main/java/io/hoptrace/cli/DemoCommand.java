@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " line each (time, status, type, severity, subject, lost-at segment, count, hint);"
           + " the end of each scenario resolves its alerts. Stays up until Ctrl-C. The replay is"
           + " analyze's (publish failures fail it); --partitions and --threads scale the pipeline"
-          + " (packets partitions, stream threads; 1 each by default)."
+          + " (packets partitions, stream threads; 1 each by default); --engine flink runs the"
+          + " detection job on Apache Flink instead (a local MiniCluster, --parallelism)."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -94,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin StoreOptions storeOptions;
 
   @Mixin StateDirOptions stateDirOptions;
+  @Mixin EngineOptions engineOptions;
 
   /** Event time (ns) at which the next scenario may start. */
   private long resumeAt = Long.MIN_VALUE;
@@ -109,7 +111,9 @@ final class DemoCommand implements Callable<Integer> {
     PipelineConfig pipelineConfig = pipelineOptions.config();
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
+    engineOptions.check(pipelineOptions.threads != null);
     storeOptions.config();
+    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     if (servePort != null && (storeOptions.store == null || servePort < 0 || servePort > 65535)) {
       throw new IllegalArgumentException(
           "--serve-port " + servePort + ": needs --store DIR and a port 0..65535");
@@ -132,24 +136,30 @@ final class DemoCommand implements Callable<Integer> {
       MergedCaptures.check(Manifest.read(m).hops());
     }
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
-    err.println("hoptrace demo: starting the embedded broker and the detection job ...");
+    err.println(
+        "hoptrace demo: starting the embedded broker and the "
+            + engineOptions.describe(pipelineConfig)
+            + " ...");
     err.flush();
     try (AlertSinks sinks = notifyOptions.open();
-        EmbeddedPipeline p =
-            stateDirOptions
-                .apply(EmbeddedPipeline.builder().detection(detection).config(pipelineConfig))
-                .start();
+        DetectionHost p =
+            engineOptions.flink()
+                ? engineOptions.startFlink(detection, pipelineConfig)
+                : stateDirOptions
+                    .apply(EmbeddedPipeline.builder().detection(detection).config(pipelineConfig))
+                    .start();
         JobMetricsOptions.Served metrics =
-            metricsOptions.start(p.detectionStats(), "demo", err).follow(p);
-        StoreOptions.Writer store = storeOptions.start(p, "demo", err);
+            metricsOptions.start(JobMetricsOptions.statsOf(p), "demo", err).follow(p);
+        StoreOptions.Writer store =
+            p instanceof EmbeddedPipeline e ? storeOptions.start(e, "demo", err) : null;
         ApiServer web =
-            servePort == null
+            servePort == null || !(p instanceof EmbeddedPipeline e2)
                 ? null
                 : ApiServer.start(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), servePort),
                     storeOptions.store,
-                    p.bootstrapServers(),
-                    p.topics().alerts())) {
+                    e2.bootstrapServers(),
+                    e2.topics().alerts())) {
       if (web != null) {
         err.println("hoptrace demo: page at " + web.url());
         err.flush();
@@ -253,11 +263,16 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** How far the end of input moves event time (FlowDetector/AlertAggregator), plus 1 s. */
+  /**
+   * How far the end of input moves event time, plus 1 s: the Kafka Streams job moves each stage by
+   * its own horizon (FlowDetector, AlertAggregator), the Flink job moves a partition's watermark by
+   * both (stage 2's after stage 1's, {@code PacketWatermarks.endJumpMillis}); the larger of the
+   * two. A scenario started before it would have its packets behind the watermark: every deadline
+   * due at once, conversations judged at their first hop.
+   */
   private static long flushHorizonNanos(DetectionConfig c) {
-    return Math.max(
-            io.hoptrace.detect.FlowDetector.endOfInputNanos(c),
-            io.hoptrace.detect.AlertAggregator.endOfInputNanos(c))
+    return io.hoptrace.detect.FlowDetector.endOfInputNanos(c)
+        + io.hoptrace.detect.AlertAggregator.endOfInputNanos(c)
         + 1_000_000_000L;
   }
 

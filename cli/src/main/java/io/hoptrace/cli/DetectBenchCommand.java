@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hoptrace bench detect}: throughput of the Kafka Streams detection job (one stream thread
- * by default), and first-packet-to-alert latency of a one-way flow, on the embedded broker. The
- * measuring is {@link DetectBench}'s; this class holds the options.
+ * {@code hoptrace bench detect}: throughput of the detection job (Kafka Streams with one stream
+ * thread by default, or Flink with {@code --engine flink}), and first-packet-to-alert latency of a
+ * one-way flow, on the embedded broker. The measuring is {@link DetectBench}'s; this class holds
+ * the options.
  */
 @Command(
     name = "detect",
@@ -22,11 +23,14 @@ import picocli.CommandLine.Spec;
       "1. Throughput: pre-loads at least --summaries packet summaries into the packets topic"
           + " (whole copies of the healthy lab recording, each copy its own conversations: client"
           + " ports renumbered, fingerprints unique, --concurrency copies in flight, capture-time"
-          + " order), then starts the job (--threads stream threads, 1 by default, exactly-once) and times it from"
+          + " order), then starts the job (--engine streams: --threads stream threads, 1 by"
+          + " default; --engine flink: a local MiniCluster at --parallelism; exactly-once either"
+          + " way) and times it from"
           + " RUNNING until it has committed everything including the FLUSH. Prints the outputs"
           + " and the records and bytes written to each internal topic; an alert on this healthy"
           + " load fails the run. --baseline first times a pass-through job over the same"
-          + " records.",
+          + " records (Flink: a job with the same Kafka source that only counts; its rate is also"
+          + " given per slot).",
       "2. Latency: with the job running (the same settings), publishes one TCP SYN stamped now"
           + " and measures the wall time until its ONE_WAY alert is readable on the alerts"
           + " topic; --runs times, p50/p99 printed (the one-way window, 10 s by default, is part"
@@ -83,8 +87,12 @@ final class DetectBenchCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipelineOptions;
 
+  @Mixin EngineOptions engineOptions;
+
   @Override
   public Integer call() throws Exception {
+    engineOptions.check(pipelineOptions.threads != null);
+    engineOptions.streamsOnly(!streamsProperties.isEmpty(), "--streams-property");
     DetectBench.Settings settings =
         new DetectBench.Settings(
             summaries,
@@ -95,7 +103,11 @@ final class DetectBenchCommand implements Callable<Integer> {
             detectionOptions.config(),
             pipelineOptions.config(),
             template);
-    new DetectBench(settings).run(spec.commandLine().getOut());
+    new DetectBench(
+            settings,
+            engineOptions.benchEngine(
+                settings.detection(), settings.pipeline(), settings.streamsProperties()))
+        .run(spec.commandLine().getOut());
     return 0;
   }
 }

@@ -2,10 +2,12 @@ package io.hoptrace.cli;
 
 import io.hoptrace.flink.DetectionGraph;
 import io.hoptrace.flink.FlinkHost;
+import io.hoptrace.flink.StateBackendKind;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Spec;
           + " alerts.ecs (exactly-once: Kafka transactions committed with each checkpoint)."
           + " Missing topics are created (packets with --packets-partitions).",
       "A restart resumes from the offsets the job committed at its last checkpoint, without the"
-          + " state of open conversations (checkpoints are kept in memory)."
+          + " state of open conversations (checkpoints go to a temporary directory, deleted on"
+          + " exit)."
     })
 final class FlinkCommand implements Callable<Integer> {
 
@@ -82,6 +86,7 @@ final class FlinkCommand implements Callable<Integer> {
   @Mixin DetectionOptions detectionOptions;
 
   @Mixin KafkaConnectOptions connect;
+  @Mixin StateBackendOption state;
 
   @Override
   public Integer call() throws Exception {
@@ -95,6 +100,7 @@ final class FlinkCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--checkpoint-interval " + checkpointInterval + ": must be >= 10 ms");
     }
+    state.kind().checkAvailable();
     Topics topics = Topics.withPrefix(topicPrefix);
     connect.check(bootstrap, Map.of());
     try (Admin admin =
@@ -102,9 +108,13 @@ final class FlinkCommand implements Callable<Integer> {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
       RunCommand.reportMismatches(admin, topics, packetsPartitions, "flink", err);
     }
+    Path checkpointDir = StateBackendKind.temporaryCheckpointDir();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(
-            parallelism, DetectionGraph.configuration(checkpointInterval, true));
+            parallelism,
+            state
+                .kind()
+                .configure(DetectionGraph.configuration(checkpointInterval, true), checkpointDir));
     DetectionGraph.build(
         env, new DetectionGraph.Settings(bootstrap, topics, detectionOptions.config(), jobId));
     JobClient job = env.executeAsync("hoptrace detection (" + jobId + ")");
@@ -117,6 +127,9 @@ final class FlinkCommand implements Callable<Integer> {
                   } catch (Exception e) {
                     // stopping anyway
                   }
+                  if (checkpointDir != null) {
+                    FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
+                  }
                 },
                 "hoptrace-flink-stop"));
     err.println(
@@ -124,7 +137,9 @@ final class FlinkCommand implements Callable<Integer> {
             + jobId
             + " (parallelism "
             + parallelism
-            + ") running on "
+            + ", "
+            + state.kind()
+            + " state) running on "
             + bootstrap
             + " ("
             + topics.packets()

@@ -36,7 +36,8 @@ class AnalyzeEngineIT {
             manifest);
     assertThat(streams.exitCode()).as(streams.err()).isZero();
     assertThat(flink.exitCode()).as(flink.err()).isZero();
-    assertThat(flink.err()).contains("Flink job (parallelism 2, packets at 12 partition(s))");
+    assertThat(flink.err())
+        .contains("Flink job (parallelism 2, packets at 12 partition(s), heap state)");
     assertThat(streams.jsonLines()).isNotEmpty();
     assertThat(flink.out().lines().sorted().toList())
         .isEqualTo(streams.out().lines().sorted().toList());

@@ -102,13 +102,7 @@ public final class DetectionGraph {
   /** Adds the job to an environment. */
   public static void build(StreamExecutionEnvironment env, Settings s) {
     StageSettings stage = new StageSettings(s.detection(), s.topics(), s.tick());
-    KafkaSource<PacketIn> packetSource =
-        source(s)
-            .setTopics(s.topics().packets())
-            .setClientIdPrefix(s.groupId() + "-packets")
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new KafkaRecords.Packets())
-            .build();
+    KafkaSource<PacketIn> packetSource = packetSource(s).build();
     KafkaSource<NodeUpdate> nodeSource =
         KafkaSource.<NodeUpdate>builder()
             .setBootstrapServers(s.bootstrapServers())
@@ -181,13 +175,21 @@ public final class DetectionGraph {
     return p;
   }
 
-  private static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> source(
+  /**
+   * The source of the packets topic: committed records only, from the group's committed offsets
+   * (the earliest for a new group), decoded into {@link PacketIn}.
+   */
+  static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> packetSource(
       Settings s) {
     return KafkaSource.<PacketIn>builder()
         .setBootstrapServers(s.bootstrapServers())
         .setProperties(consumerProperties(s))
         .setGroupId(s.groupId())
-        .setProperty("isolation.level", "read_committed");
+        .setProperty("isolation.level", "read_committed")
+        .setTopics(s.topics().packets())
+        .setClientIdPrefix(s.groupId() + "-packets")
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new KafkaRecords.Packets());
   }
 
   private static KafkaSink<SinkRecord> sink(Settings s) {

@@ -12,6 +12,7 @@ import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -48,6 +50,9 @@ public final class FlinkHost implements DetectionHost {
   /** Default consumer group and transactional-id prefix of the job. */
   public static final String DEFAULT_JOB_ID = "hoptrace-flink";
 
+  /** Default checkpoint interval: how often the job commits its outputs. */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SETTLE = Duration.ofMillis(150);
 
@@ -59,6 +64,7 @@ public final class FlinkHost implements DetectionHost {
   private final KafkaProgress progress;
   private final Nudges nudges;
   private JobClient job;
+  private Path checkpointDir;
   private boolean closed;
 
   private FlinkHost(Builder b, EmbeddedKafka kafka, String bootstrapServers, Admin admin) {
@@ -75,8 +81,14 @@ public final class FlinkHost implements DetectionHost {
     return new Builder();
   }
 
+  @Override
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The job's topics. */
+  public Topics topics() {
+    return options.topics;
   }
 
   @Override
@@ -90,8 +102,12 @@ public final class FlinkHost implements DetectionHost {
     if (job != null) {
       return;
     }
+    Configuration conf = DetectionGraph.configuration(options.checkpointInterval, false);
+    if (checkpointDir == null) {
+      checkpointDir = StateBackendKind.temporaryCheckpointDir();
+    }
     StreamExecutionEnvironment env =
-        options.environment.apply(DetectionGraph.configuration(options.checkpointInterval, false));
+        options.environment.apply(options.stateBackend.configure(conf, checkpointDir));
     env.setParallelism(options.parallelism);
     DetectionGraph.build(
         env,
@@ -116,14 +132,7 @@ public final class FlinkHost implements DetectionHost {
   }
 
   private JobStatus status() {
-    try {
-      return job.getJobStatus().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the Flink job's status: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return Jobs.status(job, "Flink detection job");
   }
 
   /** Throws when the job has stopped (failed, cancelled or finished). */
@@ -131,8 +140,15 @@ public final class FlinkHost implements DetectionHost {
     if (job == null) {
       return;
     }
-    JobStatus s = status();
-    if (s.isGloballyTerminalState()) {
+    String s;
+    try {
+      JobStatus status = status();
+      s = status.isGloballyTerminalState() ? status.toString() : null;
+    } catch (IllegalStateException clusterGone) {
+      // a job's own MiniCluster stops when the job ends
+      s = "ended";
+    }
+    if (s != null) {
       String cause;
       try {
         job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
@@ -165,10 +181,24 @@ public final class FlinkHost implements DetectionHost {
     return io.newPacketSink();
   }
 
+  /** {@link #sendFlush()} then {@link #awaitDrained}. */
   @Override
   public void endOfInput(Duration timeout) {
+    sendFlush();
+    awaitDrained(timeout);
+  }
+
+  /** Sends the end-of-input marker to every packets partition. */
+  public void sendFlush() {
+    EndOfInput.sendFlush(bootstrapServers, options.topics, admin);
+  }
+
+  /**
+   * Waits until the job has committed everything published so far: its sources' offsets (a
+   * completed checkpoint covered every packet) and its sink's last transaction.
+   */
+  public void awaitDrained(Duration timeout) {
     Topics t = options.topics;
-    EndOfInput.sendFlush(bootstrapServers, t, admin);
     Map<TopicPartition, Long> ends = progress.ends(t.packets());
     await(
         "the job to drain",
@@ -237,6 +267,11 @@ public final class FlinkHost implements DetectionHost {
     return io.watchAlerts(onAlert);
   }
 
+  @Override
+  public Watch watchIncidents(Consumer<Incident> onIncident) {
+    return io.watchIncidents(onIncident);
+  }
+
   /** Cancels the job (its MiniCluster stops with it), closes the readers and the broker. */
   @Override
   public synchronized void close() {
@@ -246,23 +281,30 @@ public final class FlinkHost implements DetectionHost {
     closed = true;
     try {
       if (job != null) {
-        try {
-          job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          // already ended, or the cluster is gone
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        Jobs.cancel(job);
       }
     } finally {
       io.close();
       nudges.close();
+      if (checkpointDir != null) {
+        FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
+      }
       if (kafka != null) {
         kafka.close();
       } else {
         admin.close(Duration.ofSeconds(10));
       }
     }
+  }
+
+  /**
+   * An embedded broker as the job needs it: its outputs carry capture (event) timestamps, which may
+   * lie in the future.
+   */
+  public static EmbeddedKafka startBroker() {
+    return EmbeddedKafka.builder()
+        .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
+        .start();
   }
 
   /** Options; every one has a default. */
@@ -272,9 +314,11 @@ public final class FlinkHost implements DetectionHost {
     private Topics topics = Topics.defaults();
     private DetectionConfig detection = DetectionConfig.defaults();
     private String jobId = DEFAULT_JOB_ID;
-    private Duration checkpointInterval = Duration.ofSeconds(1);
+    private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private Duration tick = DetectionGraph.DEFAULT_TICK;
     private String bootstrapServers;
+    private boolean startJob = true;
+    private StateBackendKind stateBackend = StateBackendKind.heap;
     private Function<Configuration, StreamExecutionEnvironment> environment =
         conf -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
 
@@ -335,6 +379,24 @@ public final class FlinkHost implements DetectionHost {
       return this;
     }
 
+    /**
+     * Whether {@link #start()} starts the job (default true); when false, {@link FlinkHost#start()}
+     * does (input can be loaded first).
+     */
+    public Builder startJob(boolean start) {
+      this.startJob = start;
+      return this;
+    }
+
+    /**
+     * Where the job keeps its keyed state (default: the heap; RocksDB checkpoints incrementally).
+     * Either way checkpoints go to a temporary directory deleted on {@link FlinkHost#close()}.
+     */
+    public Builder stateBackend(StateBackendKind backend) {
+      this.stateBackend = Objects.requireNonNull(backend);
+      return this;
+    }
+
     /** Uses the Kafka at {@code bootstrapServers} (topics created if missing). */
     public Builder bootstrapServers(String servers) {
       if (servers == null || servers.isBlank()) {
@@ -344,20 +406,19 @@ public final class FlinkHost implements DetectionHost {
       return this;
     }
 
-    /** Starts the broker (unless external), creates the topics and starts the job. */
+    /**
+     * Starts the broker (unless external), creates the topics and starts the job (unless {@link
+     * #startJob(boolean)} said not to).
+     */
     public FlinkHost start() {
+      stateBackend.checkAvailable();
       FlinkHost h;
       if (bootstrapServers != null) {
         Admin admin =
             Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         h = new FlinkHost(this, null, bootstrapServers, admin);
       } else {
-        EmbeddedKafka kafka =
-            EmbeddedKafka.builder()
-                // outputs carry capture (event) timestamps, which may lie in the future
-                .brokerProperty(
-                    "log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
-                .start();
+        EmbeddedKafka kafka = startBroker();
         h = new FlinkHost(this, kafka, kafka.bootstrapServers(), kafka.admin());
       }
       try {
@@ -367,7 +428,9 @@ public final class FlinkHost implements DetectionHost {
         } else {
           DetectionTopics.ensure(h.admin, topics, packetsPartitions, Optional.empty());
         }
-        h.start();
+        if (startJob) {
+          h.start();
+        }
         return h;
       } catch (RuntimeException e) {
         h.close();

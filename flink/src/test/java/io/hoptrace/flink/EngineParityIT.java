@@ -37,9 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Parity of the engines: every bundled lab recording replayed through the Kafka Streams job and
  * through the Flink job gives identical incidents (id, status, cause, number of alerts), alerts
  * (type, status, subject, lost-at, count) and identical flow records (tuples, verdict, final,
- * per-hop counts); and the Flink job gives the same at parallelism 2 with the packets topic at 12
- * partitions (NAT-ed conversations stitched). One broker and one Flink MiniCluster for all runs,
- * each run with topics and a job of its own.
+ * per-hop counts); and the Flink job gives the same at parallelism 2 and 4 with the packets topic
+ * at 12 partitions (NAT-ed conversations stitched). One broker and one Flink MiniCluster for all
+ * runs, each run with topics and a job of its own.
  */
 class EngineParityIT {
   private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
@@ -51,15 +51,12 @@ class EngineParityIT {
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
+              .setNumberSlotsPerTaskManager(4)
               .build());
 
   @BeforeAll
   static void broker() {
-    kafka =
-        EmbeddedKafka.builder()
-            .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
-            .start();
+    kafka = FlinkHost.startBroker();
   }
 
   @AfterAll
@@ -139,14 +136,32 @@ class EngineParityIT {
   @ParameterizedTest
   @ValueSource(strings = {"nodeport", "healthy", "vxlan-blocked"})
   void parallelismTwoOverTwelvePartitionsGivesTheSameAsOne(String scenario) throws Exception {
+    sameAsParallelismOne(scenario, 2);
+  }
+
+  /** NodePort (DNAT + SNAT across nodes) and a ClusterIP call (service DNAT), four ways. */
+  @ParameterizedTest
+  @ValueSource(strings = {"nodeport", "healthy"})
+  void parallelismFourOverTwelvePartitionsGivesTheSameAsOne(String scenario) throws Exception {
+    sameAsParallelismOne(scenario, 4);
+  }
+
+  private static void sameAsParallelismOne(String scenario, int parallelism) throws Exception {
     Manifest m = manifest(scenario);
     Analysis.Result one = flink(m, 1, 1);
-    Analysis.Result two = flink(m, 2, 12);
-    assertThat(alerts(two.alerts())).as("%s: alerts", scenario).isEqualTo(alerts(one.alerts()));
-    assertThat(flows(two.flows())).as("%s: flows", scenario).isEqualTo(flows(one.flows()));
+    Analysis.Result many = flink(m, parallelism, 12);
+    assertThat(alerts(many.alerts()))
+        .as("%s at parallelism %d: alerts", scenario, parallelism)
+        .isEqualTo(alerts(one.alerts()));
+    assertThat(flows(many.flows()))
+        .as("%s at parallelism %d: flows", scenario, parallelism)
+        .isEqualTo(flows(one.flows()));
+    assertThat(incidents(many.incidents()))
+        .as("%s at parallelism %d: incidents", scenario, parallelism)
+        .isEqualTo(incidents(one.incidents()));
     if (!scenario.equals("vxlan-blocked")) {
       // the NAT-ed conversations (NodePort, ClusterIP) are one flow record spanning several tuples
-      assertThat(flows(two.flows())).anyMatch(f -> f.contains(" || "));
+      assertThat(flows(many.flows())).anyMatch(f -> f.contains(" || "));
     }
   }
 

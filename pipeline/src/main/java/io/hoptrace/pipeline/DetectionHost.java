@@ -59,6 +59,20 @@ public interface DetectionHost extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Calls {@code onIncident} for every incident record, from the first, as the job commits them, on
+   * a thread of its own, until the returned watch is closed (a host without the incidents stage:
+   * never).
+   */
+  default Watch watchIncidents(Consumer<Incident> onIncident) {
+    return () -> {};
+  }
+
+  /** The Kafka bootstrap servers of the job's topics ("" for a host without Kafka). */
+  default String bootstrapServers() {
+    return "";
+  }
+
   /** Every flow record committed so far (interim and final), in output order. */
   List<FlowRecord> readFlows();
 

@@ -115,6 +115,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     return new Builder();
   }
 
+  @Override
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -298,6 +299,7 @@ public final class EmbeddedPipeline implements DetectionHost {
   }
 
   /** {@link JobTopicsIo#watchIncidents}. */
+  @Override
   public Watch watchIncidents(Consumer<Incident> onIncident) {
     return io.watchIncidents(onIncident);
   }

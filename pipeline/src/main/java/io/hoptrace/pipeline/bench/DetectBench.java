@@ -2,10 +2,9 @@ package io.hoptrace.pipeline.bench;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.DetectionConfig;
-import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.pipeline.PacketSink;
 import io.hoptrace.pipeline.PipelineConfig;
-import io.hoptrace.pipeline.TopicTail;
-import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.replay.Replay;
@@ -19,16 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The measurements of {@code hoptrace bench detect} on the embedded broker: throughput of the Kafka
@@ -77,9 +73,20 @@ public final class DetectBench {
   }
 
   private final Settings settings;
+  private final BenchEngine engine;
 
+  /** Measures the Kafka Streams job ({@link StreamsBenchEngine}). */
   public DetectBench(Settings settings) {
+    this(
+        settings,
+        new StreamsBenchEngine(
+            settings.detection(), settings.pipeline(), settings.streamsProperties()));
+  }
+
+  /** Measures {@code engine}'s jobs. */
+  public DetectBench(Settings settings, BenchEngine engine) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.engine = Objects.requireNonNull(engine, "engine");
   }
 
   /** Runs the throughput (baseline first) and latency measurements, printing to {@code out}. */
@@ -98,23 +105,6 @@ public final class DetectBench {
     if (settings.runs() > 0) {
       latency(m, items, out);
     }
-  }
-
-  /** "one stream thread" or "N stream threads", as the job runs. */
-  private String threads() {
-    Object t =
-        settings
-            .streamsProperties()
-            .getOrDefault(
-                "num.stream.threads", String.valueOf(settings.pipeline().streamThreads()));
-    return "1".equals(String.valueOf(t)) ? "one stream thread" : t + " stream threads";
-  }
-
-  private EmbeddedPipeline.Builder pipeline() {
-    EmbeddedPipeline.Builder b =
-        EmbeddedPipeline.builder().detection(settings.detection()).config(settings.pipeline());
-    settings.streamsProperties().forEach(b::streamsProperty);
-    return b;
   }
 
   private void throughput(
@@ -139,64 +129,75 @@ public final class DetectBench {
       scanner.add(it.summary(), it.key());
     }
     NatLinks links = scanner.build();
-    try (EmbeddedPipeline p = pipeline().startJob(false).start()) {
+    BenchEngine.Idle idle = engine.idle();
+    try (DetectionHost p = idle.host()) {
       p.publishInventory(
           m.inventories(items.get(0).summary().getTsNanos()), Duration.ofSeconds(60));
       long t0 = System.nanoTime();
       long n = 0;
-      try (SummaryPublisher pub = p.newPublisher()) {
+      try (PacketSink pub = p.newPacketSink()) {
         while (workload.hasNext()) {
           MergedCaptures.Item it = workload.next();
           pub.publish(it.key() == null ? null : links.route(it.key()), it.summary());
           n++;
         }
         pub.flush();
+        if (pub.failed() > 0) {
+          throw new IllegalStateException(pub.failed() + " summaries could not be published");
+        }
       }
-      p.sendFlush();
+      idle.sendFlush().run();
       double load = (System.nanoTime() - t0) / 1e9;
       out.printf("pre-loaded %d summaries in %.1f s (%.0f/s)%n", n, load, n / load);
       out.flush();
       long s0 = System.nanoTime();
-      PassThroughJob pass = passThrough ? new PassThroughJob(p) : null;
-      if (pass == null) {
-        p.startJob();
-      }
-      long running = System.nanoTime();
-      long cpu0 = streamThreadCpuNanos();
-      if (pass == null) {
-        p.awaitDrained(Duration.ofMinutes(30));
-      } else {
-        pass.awaitDrained(Duration.ofMinutes(30));
-      }
-      long end = System.nanoTime();
-      long cpu = streamThreadCpuNanos() - cpu0;
-      double secs = (end - running) / 1e9;
-      if (pass != null) {
-        long counted = pass.close();
-        if (counted != n) {
-          throw new IllegalStateException(
-              "pass-through job counted " + counted + " summaries, " + n + " were published");
+      BenchEngine.PassThrough pass = passThrough ? idle.passThrough().get() : null;
+      try {
+        if (pass == null) {
+          p.start();
+        }
+        long running = System.nanoTime();
+        long cpu0 = threadCpuNanos(engine.threadMarker());
+        if (pass == null) {
+          idle.awaitDrained().accept(Duration.ofMinutes(30));
+        } else {
+          pass.awaitDrained(Duration.ofMinutes(30));
+        }
+        long end = System.nanoTime();
+        long cpu = threadCpuNanos(engine.threadMarker()) - cpu0;
+        double secs = (end - running) / 1e9;
+        if (pass != null) {
+          long counted = pass.close();
+          pass = null;
+          if (counted != n) {
+            throw new IllegalStateException(
+                "pass-through job counted " + counted + " summaries, " + n + " were published");
+          }
+        }
+        out.printf(
+            "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
+                + " %.0f summaries/s on %s%n",
+            passThrough ? "pass-through job (baseline)" : "detection job",
+            n,
+            secs,
+            (running - s0) / 1e9,
+            n / secs,
+            engine.on(n / secs));
+        if (cpu > 0) {
+          out.printf(
+              "job threads CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
+              cpu / 1e9, n / (cpu / 1e9));
+        }
+      } finally {
+        if (pass != null) {
+          pass.close();
         }
       }
-      out.printf(
-          "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
-              + " %.0f summaries/s on %s%n",
-          passThrough ? "pass-through job (baseline)" : "detection job",
-          n,
-          secs,
-          (running - s0) / 1e9,
-          n / secs,
-          threads());
-      if (cpu > 0) {
-        out.printf(
-            "stream thread CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
-            cpu / 1e9, n / (cpu / 1e9));
-      }
-      if (pass == null) {
-        java.util.Map<String, Long> byType = new java.util.TreeMap<>();
+      if (!passThrough) {
+        Map<String, Long> byType = new TreeMap<>();
         p.readAlerts().forEach(a -> byType.merge(a.getType() + "/" + a.getStatus(), 1L, Long::sum));
         out.printf("outputs: %d flow records, alert records %s%n", p.readFlows().size(), byType);
-        internalTopics(p, out);
+        idle.report().accept(out);
         if (settings.template() == null && !byType.isEmpty()) {
           throw new IllegalStateException(
               "copies of the healthy recording raised alerts "
@@ -206,6 +207,24 @@ public final class DetectBench {
       }
       out.flush();
     }
+  }
+
+  /**
+   * CPU time of this JVM's threads whose name contains {@code marker} (the job's processing
+   * threads), 0 if not measurable.
+   */
+  private static long threadCpuNanos(String marker) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadCpuTimeSupported()) {
+      return 0;
+    }
+    long total = 0;
+    for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (ti != null && ti.getThreadName().contains(marker)) {
+        total += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
+      }
+    }
+    return total;
   }
 
   private void latency(Manifest m, List<MergedCaptures.Item> items, PrintWriter out)
@@ -223,11 +242,12 @@ public final class DetectBench {
     }
     long window = DetectionConfig.defaults().get(DetectionConfig.ONE_WAY_WINDOW_MS);
     double[] ms = new double[settings.runs()];
-    try (EmbeddedPipeline p = pipeline().start();
-        TopicTail<Alert> tail = p.tailAlerts()) {
+    BlockingQueue<Alert> seenAlerts = new LinkedBlockingQueue<>();
+    try (DetectionHost p = engine.running();
+        DetectionHost.Watch watch = p.watchAlerts(seenAlerts::add)) {
       p.publishInventory(
           m.inventories(Replay.nanos(InstantSource.system())), Duration.ofSeconds(60));
-      try (SummaryPublisher pub = p.newPublisher()) {
+      try (PacketSink pub = p.newPacketSink()) {
         for (int r = 0; r < settings.runs(); r++) {
           PacketSummary s = PacketSummary.newBuilder(syn.summary()).build();
           int sport = 50000 + r;
@@ -242,10 +262,9 @@ public final class DetectBench {
           pub.flush();
           boolean seen = false;
           while (!seen) {
-            for (var i : tail.poll(Duration.ofMillis(20))) {
-              Alert a = i.value();
-              seen |= a.getType() == AlertType.ONE_WAY && a.getSubject().getSport() == sport;
-            }
+            Alert a = seenAlerts.poll(20, TimeUnit.MILLISECONDS);
+            seen =
+                a != null && a.getType() == AlertType.ONE_WAY && a.getSubject().getSport() == sport;
             if (System.nanoTime() - t0 > Duration.ofMinutes(2).toNanos()) {
               throw new IllegalStateException("no ONE_WAY alert within 2 minutes");
             }
@@ -281,67 +300,6 @@ public final class DetectBench {
             .setSport(sport)
             .setDport(s.getDport())
             .build());
-  }
-
-  /** Records and bytes the job wrote to its internal topics (state changelogs, repartition). */
-  private static void internalTopics(EmbeddedPipeline p, PrintWriter out) {
-    try {
-      Admin admin = p.admin();
-      String prefix = p.applicationId() + "-";
-      List<Integer> brokers =
-          admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
-      // every replica of the job's internal topics, with its size on disk
-      Map<TopicPartition, Long> bytes = new HashMap<>();
-      admin
-          .describeLogDirs(brokers)
-          .allDescriptions()
-          .get(30, TimeUnit.SECONDS)
-          .values()
-          .forEach(
-              dirs ->
-                  dirs.values()
-                      .forEach(
-                          dir ->
-                              dir.replicaInfos()
-                                  .forEach(
-                                      (tp, info) -> {
-                                        if (tp.topic().startsWith(prefix)) {
-                                          bytes.merge(tp, info.size(), Long::sum);
-                                        }
-                                      })));
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      bytes.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-      var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      Map<String, long[]> byTopic = new TreeMap<>(); // {offsets, bytes}
-      bytes.forEach(
-          (tp, size) -> {
-            long[] t = byTopic.computeIfAbsent(tp.topic(), k -> new long[2]);
-            t[0] += ends.get(tp).offset();
-            t[1] += size;
-          });
-      byTopic.forEach(
-          (t, v) ->
-              out.printf(
-                  "  internal topic %s: %d offsets, %.1f MB%n",
-                  t.substring(prefix.length()), v[0], v[1] / 1e6));
-    } catch (Exception e) {
-      out.printf("  internal topics: not readable (%s)%n", e);
-    }
-  }
-
-  /** CPU time of the job's stream threads (this JVM hosts the job), 0 if not measurable. */
-  private static long streamThreadCpuNanos() {
-    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    if (!mx.isThreadCpuTimeSupported()) {
-      return 0;
-    }
-    long total = 0;
-    for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (ti != null && ti.getThreadName().contains("-StreamThread-")) {
-        total += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
-      }
-    }
-    return total;
   }
 
   private static double pct(double[] sorted, int p) {

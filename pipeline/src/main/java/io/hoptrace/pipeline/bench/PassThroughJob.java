@@ -22,7 +22,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * counts the summaries. What it reaches is the ceiling Kafka Streams and the broker set on the
  * machine; the detection job's figure is read against it.
  */
-final class PassThroughJob {
+final class PassThroughJob implements BenchEngine.PassThrough {
   private final EmbeddedPipeline pipeline;
   private final DetectionJob job;
   private final AtomicLong counted = new AtomicLong();
@@ -54,7 +54,8 @@ final class PassThroughJob {
     }
   }
 
-  void awaitDrained(Duration timeout) {
+  @Override
+  public void awaitDrained(Duration timeout) {
     EndOfInput.awaitDrained(
         pipeline.admin(),
         pipeline.applicationId(),
@@ -65,7 +66,8 @@ final class PassThroughJob {
   }
 
   /** Closes the job; returns how many summaries it counted. */
-  long close() {
+  @Override
+  public long close() {
     job.close(Duration.ofSeconds(30));
     job.streams().cleanUp();
     return counted.get();
