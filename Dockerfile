@@ -6,28 +6,21 @@
 #   docker run --rm hoptrace/hoptrace:0.1.0 demo --exit-after-replay --speed 0
 #
 # The target `flink` (docker build --target flink -t hoptrace/hoptrace-flink:0.1.0 .) is the image
-# the Flink Kubernetes Operator runs: the Flink 2.2 distribution with hoptrace's job classes and
-# their dependencies in usrlib/ (the operator starts Flink's own entry point, so the job cannot run
-# from the image above). The cluster job jar and its entry class come with issue 12.
+# the Flink Kubernetes Operator runs: the Flink 2.2 distribution with hoptrace's cluster job jar
+# (flink/target/hoptrace-flink-*-job.jar: entry class io.hoptrace.flink.DetectionJobMain, every
+# dependency but Flink itself shaded in) as usrlib/hoptrace-flink-job.jar.
 
-# --- build: the CLI and its runtime class path (cli/target/lib), as the launcher expects them
-# (install: into this stage's own Maven repository, so that the Flink module's dependencies can
-# be listed alone); then the Flink job's classes and runtime dependencies, less what the Flink
-# distribution ships (Flink itself, its connector base, shaded libraries, logging: every flink-*
-# jar but the Kafka connector, log4j, slf4j)
+# --- build: the CLI and its runtime class path (cli/target/lib), as the launcher expects them,
+# and the Flink cluster job jar
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -DskipTests -Dspotless.check.skip=true install -pl cli -am \
- && mvn -B -q -o -Dspotless.check.skip=true dependency:copy-dependencies -pl flink \
-      -DincludeScope=runtime -DoutputDirectory=/src/flink-usrlib \
- && cp flink/target/hoptrace-flink-*.jar /src/flink-usrlib/ \
- && find /src/flink-usrlib \( -name 'flink-*.jar' ! -name 'flink-connector-kafka-*' \) \
-      -o -name 'log4j-*.jar' -o -name 'slf4j-*.jar' | xargs rm -f
+RUN mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl cli -am \
+ && cp flink/target/hoptrace-flink-*-job.jar /src/hoptrace-flink-job.jar
 
 # --- flink: the detection job's image for the Flink Kubernetes Operator (flinkVersion v2_2)
 FROM flink:2.2.0-java17 AS flink
-COPY --from=build /src/flink-usrlib/ /opt/flink/usrlib/
+COPY --from=build /src/hoptrace-flink-job.jar /opt/flink/usrlib/hoptrace-flink-job.jar
 
 # --- the hoptrace image (default target)
 FROM eclipse-temurin:17-jre-jammy AS hoptrace

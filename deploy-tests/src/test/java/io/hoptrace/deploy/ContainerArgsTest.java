@@ -1,8 +1,10 @@
 package io.hoptrace.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.hoptrace.cli.Main;
+import io.hoptrace.flink.DetectionJobMain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,18 @@ class ContainerArgsTest {
   void argumentsParseWithTheRealCommands(String valuesFile) {
     List<String> commands = new ArrayList<>();
     for (Manifest m : Deploy.manifests(valuesFile)) {
+      if (m.kind().equals("FlinkDeployment")) {
+        // the job jar's entry point reads these (not the hoptrace launcher)
+        Map<String, Object> job =
+            (Map<String, Object>) ((Map<String, Object>) m.content().get("spec")).get("job");
+        assertThat(job.get("entryClass")).isEqualTo(DetectionJobMain.class.getName());
+        List<String> args = (List<String>) job.get("args");
+        assertThatCode(() -> DetectionJobMain.checkArguments(args.toArray(String[]::new)))
+            .as("%s: %s", m.where(), args)
+            .doesNotThrowAnyException();
+        commands.add("flink-job");
+        continue;
+      }
       for (List<String> args : hoptraceArgs(m)) {
         CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
         assertThat(parsed.hasSubcommand()).as("%s: %s", m.where(), args).isTrue();
@@ -32,18 +46,13 @@ class ContainerArgsTest {
       }
     }
     boolean flink = valuesFile.equals("values-flink.yaml");
-    assertThat(commands).containsExactlyInAnyOrder("sensor", flink ? "flink" : "run");
+    assertThat(commands).containsExactlyInAnyOrder("sensor", flink ? "flink-job" : "run");
   }
 
   /** The argument lists that start hoptrace in this manifest. */
   @SuppressWarnings("unchecked")
   private static List<List<String>> hoptraceArgs(Manifest m) {
     Map<String, Object> spec = (Map<String, Object>) m.content().get("spec");
-    if (m.kind().equals("FlinkDeployment")) {
-      List<String> args = new ArrayList<>(List.of("flink"));
-      args.addAll((List<String>) ((Map<String, Object>) spec.get("job")).get("args"));
-      return List.of(args);
-    }
     if (!m.kind().equals("DaemonSet") && !m.kind().equals("Deployment")) {
       return List.of();
     }

@@ -2,6 +2,7 @@ package io.hoptrace.flink;
 
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -25,9 +26,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <p>Arguments: {@code --bootstrap HOST:PORT} (required), {@code --topic-prefix P} (default {@value
  * Topics#DEFAULT_PREFIX}), {@code --job-id ID} (consumer group and transactional-id prefix, default
  * {@value FlinkHost#DEFAULT_JOB_ID}), {@code --packets-partitions N} (if the packets topic must be
- * created, default 12), {@code --checkpoint-interval ISO-8601} (default PT1S), {@code
- * --state-backend heap|rocksdb} (default: the cluster's), {@code --checkpoint-dir URI} (required
- * with rocksdb unless the cluster sets one). Bad arguments: one line on stderr, exit code 2.
+ * created, default as {@code hoptrace run}: {@link PipelineConfig#RUN_DEFAULT_PACKETS_PARTITIONS}),
+ * {@code --checkpoint-interval ISO-8601} (default PT1S), {@code --state-backend heap|rocksdb}
+ * (default: the cluster's), {@code --checkpoint-dir URI} (required with rocksdb unless the cluster
+ * sets one). Bad arguments: one line on stderr, exit code 2.
  */
 public final class DetectionJobMain {
   private static final Set<String> KNOWN =
@@ -66,6 +68,15 @@ public final class DetectionJobMain {
     env.execute("hoptrace detection (" + job.jobId + ")");
   }
 
+  /**
+   * Checks job arguments as {@link #main} reads them (for manifests that submit this jar).
+   *
+   * @throws IllegalArgumentException naming the argument that is missing or wrong
+   */
+  public static void checkArguments(String... args) {
+    Job.parse(args);
+  }
+
   private static void fail(PrintStream err, String message) {
     err.println("hoptrace flink job: " + message);
     System.exit(2);
@@ -102,7 +113,9 @@ public final class DetectionJobMain {
       }
       int partitions;
       try {
-        partitions = Integer.parseInt(p.get("packets-partitions", "12"));
+        partitions =
+            Integer.parseInt(
+                p.get("packets-partitions", "" + PipelineConfig.RUN_DEFAULT_PACKETS_PARTITIONS));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--packets-partitions: not a number", e);
       }
