@@ -1,7 +1,7 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.history.AlertFilter;
 import io.hoptrace.history.TimeArg;
-import io.hoptrace.pipeline.AlertFilter;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -99,11 +98,16 @@ final class AlertsCommand implements Callable<Integer> {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout " + timeoutSeconds + ": must be >= 1");
     }
-    AlertFilter filter =
-        new AlertFilter(
-            Set.copyOf(types),
-            Set.copyOf(statuses),
-            since == null ? null : TimeArg.parse(since, Instant.now()));
+    AlertFilter filter = new AlertFilter();
+    types.forEach(t -> filter.type(t.name()));
+    statuses.forEach(st -> filter.status(st.name()));
+    if (since != null) {
+      try {
+        filter.since(TimeArg.parse(since, Instant.now()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--since " + e.getMessage(), e);
+      }
+    }
     String topic = Topics.withPrefix(topicPrefix).alerts();
     PrintWriter out = spec.commandLine().getOut();
     AlertFollower.Snapshot s =
@@ -119,7 +123,7 @@ final class AlertsCommand implements Callable<Integer> {
                 }
                 : null);
     synchronized (out) {
-      s.lastStates().stream().filter(filter).forEach(a -> print(out, a));
+      s.lastStates().stream().filter(filter::test).forEach(a -> print(out, a));
     }
     if (s.follower() == null) {
       return 0;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoptrace.decode.DecoderConfig;
-import io.hoptrace.pipeline.AlertFilter;
+import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Recordings;
@@ -59,7 +59,7 @@ class AlertsCommandIT {
   @Test
   @Order(1)
   void printsEachAlertsCurrentStateFiltered() {
-    List<Alert> last = AlertFilter.lastStates(pipeline.readAlerts());
+    List<Alert> last = AlertFollower.lastStates(pipeline.readAlerts());
     CliRun all =
         CliRun.run("alerts", "--bootstrap", pipeline.bootstrapServers(), "--format", "json");
     assertThat(all.exitCode()).as(all.err()).isZero();

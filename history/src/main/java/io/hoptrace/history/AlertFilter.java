@@ -1,17 +1,22 @@
 package io.hoptrace.history;
 
+import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Which stored alerts to list: status, type, a time (alerts active at or after it) and a row limit.
  * Each setter validates its value ({@link IllegalArgumentException} saying what is wrong); {@link
- * #sql()} gives the query over the {@code alerts} view (each alert as it last stood), newest first.
+ * #sql()} gives the query over the {@code alerts} view (each alert as it last stood), newest first;
+ * {@link #test} applies the same filter to an alert record (as {@code hoptrace alerts} reads them
+ * from the topic). Status and type may be given several times (any of them matches).
  */
 public final class AlertFilter {
   /** The columns the query returns, in order. */
@@ -39,20 +44,20 @@ public final class AlertFilter {
 
   public static final int DEFAULT_LIMIT = 200;
 
-  private AlertStatus status;
-  private AlertType type;
+  private final Set<AlertStatus> statuses = EnumSet.noneOf(AlertStatus.class);
+  private final Set<AlertType> types = EnumSet.noneOf(AlertType.class);
   private Instant since;
   private int limit = DEFAULT_LIMIT;
 
   /** FIRING or RESOLVED (any case). */
   public AlertFilter status(String value) {
-    this.status = parse(AlertStatus.class, value);
+    statuses.add(parse(AlertStatus.class, value));
     return this;
   }
 
   /** An alert type such as ONE_WAY (any case). */
   public AlertFilter type(String value) {
-    this.type = parse(AlertType.class, value);
+    types.add(parse(AlertType.class, value));
     return this;
   }
 
@@ -80,14 +85,32 @@ public final class AlertFilter {
         "'" + value + "': not one of " + Arrays.toString(kind.getEnumConstants()));
   }
 
+  private static String names(Set<? extends Enum<?>> values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(Sql.quote(v.name())));
+    return String.join(", ", out);
+  }
+
+  /** The same filter over one alert record (the limit does not apply). */
+  public boolean test(Alert a) {
+    if (!statuses.isEmpty() && !statuses.contains(a.getStatus())) {
+      return false;
+    }
+    if (!types.isEmpty() && !types.contains(a.getType())) {
+      return false;
+    }
+    return since == null
+        || a.getLastSeen() >= since.getEpochSecond() * 1_000_000_000L + since.getNano();
+  }
+
   /** The query over the {@code alerts} view, newest first. */
   public String sql() {
     List<String> where = new ArrayList<>();
-    if (status != null) {
-      where.add("status = " + Sql.quote(status.name()));
+    if (!statuses.isEmpty()) {
+      where.add("status IN (" + names(statuses) + ")");
     }
-    if (type != null) {
-      where.add("type = " + Sql.quote(type.name()));
+    if (!types.isEmpty()) {
+      where.add("type IN (" + names(types) + ")");
     }
     if (since != null) {
       where.add("last_seen >= " + Sql.timestamp(since));

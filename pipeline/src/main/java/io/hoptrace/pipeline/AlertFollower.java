@@ -5,7 +5,9 @@ import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -44,10 +46,19 @@ public final class AlertFollower implements AutoCloseable {
     return new AlertFollower(Follower.start(tail, onNew, "hoptrace-alerts-follow"));
   }
 
+  /** Each alert id's last record, in the order the ids first appear. */
+  public static List<Alert> lastStates(List<Alert> records) {
+    Map<String, Alert> last = new LinkedHashMap<>();
+    for (Alert a : records) {
+      last.put(a.getId(), a);
+    }
+    return new ArrayList<>(last.values());
+  }
+
   /** The alerts whose last record is FIRING, in the order they first appear. */
   static List<Alert> firing(List<Alert> records) {
     List<Alert> out = new ArrayList<>();
-    for (Alert a : AlertFilter.lastStates(records)) {
+    for (Alert a : lastStates(records)) {
       if (a.getStatus() == AlertStatus.FIRING) {
         out.add(a);
       }
@@ -65,9 +76,7 @@ public final class AlertFollower implements AutoCloseable {
     TopicTail<Alert> tail = new TopicTail<>(bootstrapServers, topic, AvroSerde.alert()::decode);
     List<Alert> last;
     try {
-      last =
-          AlertFilter.lastStates(
-              tail.readToEnd(timeout).stream().map(TopicTail.Item::value).toList());
+      last = lastStates(tail.readToEnd(timeout).stream().map(TopicTail.Item::value).toList());
     } catch (RuntimeException e) {
       tail.close();
       throw e;
