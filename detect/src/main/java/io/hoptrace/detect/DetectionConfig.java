@@ -63,6 +63,15 @@ public final class DetectionConfig {
               2_000,
               "Bounded lateness of sensors: packets of one fingerprint are matched across hops"
                   + " for this long before the hop where it was lost is decided."));
+  public static final Setting<Long> INCIDENT_LINGER_MS =
+      register(
+          ms(
+              "incident.linger.ms",
+              60_000,
+              "How long (event time) a resolved incident is kept: an alert of the same cause that"
+                  + " starts within it re-opens the incident with its earlier alerts, instead of a"
+                  + " new incident (the alerts of one fault resolve and fire in an order that"
+                  + " depends on the engine and its parallelism)."));
   public static final Setting<Long> MAX_PENDING_FINGERPRINTS =
       register(
           count(

@@ -12,16 +12,53 @@ import java.util.function.Consumer;
 /**
  * Stage 3: groups alert records into incidents (by {@link Alert#getIncidentId()}, see {@link
  * Incidents}) and emits an incident record when it opens, when an alert joins it, when its cause
- * sentence improves, and when its last firing alert resolves (RESOLVED; the next alert of the same
- * cause opens it again). Per incident id, so a host may partition by it.
+ * sentence improves, and when its last firing alert resolves (RESOLVED). A resolved incident is
+ * kept for {@link DetectionConfig#INCIDENT_LINGER_MS} of event time: an alert of the same cause
+ * that starts within it re-opens it with its earlier alerts (one fault, one incident, whatever
+ * order its alerts' firings and resolutions reach stage 3 in); a later one opens a fresh incident.
+ * Hosts remove resolved incidents past the linger with {@link #expire} (memory only: what is
+ * emitted does not depend on when they do). Per incident id, so a host may partition by it.
  */
 public final class IncidentAggregator {
   private final StateStore<String, Incident> store;
   private final Consumer<Incident> out;
+  private final long lingerNs;
 
+  /** With the default linger. */
   public IncidentAggregator(StateStore<String, Incident> store, Consumer<Incident> out) {
+    this(DetectionConfig.defaults(), store, out);
+  }
+
+  public IncidentAggregator(
+      DetectionConfig cfg, StateStore<String, Incident> store, Consumer<Incident> out) {
     this.store = store;
     this.out = out;
+    this.lingerNs = cfg.nanos(DetectionConfig.INCIDENT_LINGER_MS);
+  }
+
+  /** Event time (ns) until which a resolved incident is kept, or -1 if {@code i} is firing. */
+  public long keptUntil(Incident i) {
+    return i.getStatus() == AlertStatus.RESOLVED ? i.getLastSeen() + lingerNs : -1;
+  }
+
+  /** Removes incident {@code id} if it is resolved and its linger ended before {@code now}. */
+  public void expire(String id, long now) {
+    Incident i = store.get(id);
+    if (i != null && i.getStatus() == AlertStatus.RESOLVED && keptUntil(i) < now) {
+      store.delete(id);
+    }
+  }
+
+  /** {@link #expire} for every incident of the store. */
+  public void expireAll(long now) {
+    List<String> gone = new ArrayList<>();
+    store.forEach(
+        (id, i) -> {
+          if (i.getStatus() == AlertStatus.RESOLVED && keptUntil(i) < now) {
+            gone.add(id);
+          }
+        });
+    gone.forEach(store::delete);
   }
 
   public void onAlert(Alert a) {
@@ -29,6 +66,15 @@ public final class IncidentAggregator {
     String id = a.getIncidentId() != null ? a.getIncidentId() : cause.id();
     Incident inc = store.get(id);
     boolean changed = false;
+    if (inc != null
+        && inc.getStatus() == AlertStatus.RESOLVED
+        && (a.getStatus() != AlertStatus.FIRING || a.getFirstSeen() > keptUntil(inc))) {
+      if (a.getStatus() != AlertStatus.FIRING) {
+        return; // a resolution of an alert whose incident already closed
+      }
+      store.delete(id); // past the linger: a new incident of the same cause
+      inc = null;
+    }
     if (inc == null) {
       if (a.getStatus() != AlertStatus.FIRING) {
         return; // a resolution of an alert whose incident already closed
@@ -91,11 +137,7 @@ public final class IncidentAggregator {
       inc.setStatus(status);
       changed = true;
     }
-    if (status == AlertStatus.RESOLVED) {
-      store.delete(id);
-    } else {
-      store.put(id, inc);
-    }
+    store.put(id, inc); // kept while firing and for the linger after (see expire)
     if (changed) {
       out.accept(Incident.newBuilder(inc).build());
     }

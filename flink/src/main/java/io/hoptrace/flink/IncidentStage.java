@@ -27,6 +27,7 @@ public final class IncidentStage extends KeyedProcessFunction<String, SinkRecord
   private transient AvroSerde<Incident> incidentSerde;
   private transient String incidentsTopic;
   private transient Collector<SinkRecord> out;
+  private transient MapStateStore<String, Incident> store;
 
   public IncidentStage(StageSettings settings) {
     this.settings = settings;
@@ -53,7 +54,7 @@ public final class IncidentStage extends KeyedProcessFunction<String, SinkRecord
     alertSerde = AvroSerde.alert();
     incidentSerde = AvroSerde.incident();
     incidentsTopic = settings.topics().incidents();
-    MapStateStore<String, Incident> store =
+    store =
         new MapStateStore<>(
             getRuntimeContext()
                 .getMapState(
@@ -63,6 +64,7 @@ public final class IncidentStage extends KeyedProcessFunction<String, SinkRecord
                         StateCodec.INCIDENT.<Incident>serializer())));
     core =
         new IncidentAggregator(
+            settings.detection(),
             store,
             i ->
                 out.collect(
@@ -77,5 +79,17 @@ public final class IncidentStage extends KeyedProcessFunction<String, SinkRecord
   public void processElement(SinkRecord r, Context ctx, Collector<SinkRecord> collector) {
     out = collector;
     core.onAlert(alertSerde.decode(r.value));
+    Incident kept = store.get(ctx.getCurrentKey());
+    long until = kept == null ? -1 : core.keptUntil(kept);
+    if (until >= 0) {
+      // resolved: removed once event time passes its linger (memory only, see IncidentAggregator)
+      ctx.timerService().registerEventTimeTimer(until / 1_000_000L + 1);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SinkRecord> collector) {
+    out = collector;
+    core.expire(ctx.getCurrentKey(), timestamp * 1_000_000L);
   }
 }

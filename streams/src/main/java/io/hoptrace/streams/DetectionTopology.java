@@ -255,7 +255,7 @@ public final class DetectionTopology {
     alerts
         .selectKey((k, a) -> a.getIncidentId(), Named.as("by-incident"))
         .repartition(Repartitioned.with(Serdes.String(), alertSerde).withName("alerts-by-incident"))
-        .process(IncidentProcessor::new, Named.as("incidents"), INCIDENTS_STORE)
+        .process(() -> new IncidentProcessor(cfg), Named.as("incidents"), INCIDENTS_STORE)
         .to(
             topics.incidents(),
             Produced.with(Serdes.String(), AvroSerde.incident()).withName("incidents-out"));
