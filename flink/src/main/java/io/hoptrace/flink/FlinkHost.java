@@ -4,6 +4,7 @@ import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.DetectionTopics;
+import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
 import io.hoptrace.pipeline.JobTopicsIo;
 import io.hoptrace.pipeline.PacketSink;
@@ -11,6 +12,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -302,9 +304,7 @@ public final class FlinkHost implements DetectionHost {
    * lie in the future.
    */
   public static EmbeddedKafka startBroker() {
-    return EmbeddedKafka.builder()
-        .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))
-        .start();
+    return EmbeddedPipeline.brokerForJob().start();
   }
 
   /** Options; every one has a default. */
@@ -344,10 +344,7 @@ public final class FlinkHost implements DetectionHost {
 
     /** Partitions of the packets topic when this host creates it (default 1). */
     public Builder packetsPartitions(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("packets partitions must be >= 1");
-      }
-      this.packetsPartitions = n;
+      this.packetsPartitions = TopicSettings.checkPacketsPartitions(n);
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -371,6 +372,17 @@ public final class EmbeddedPipeline implements DetectionHost {
     }
   }
 
+  /**
+   * An embedded broker as a detection job (either engine) needs it: its outputs carry capture
+   * (event) timestamps, and a replay of captures stamped in the future (skewed sensor clocks,
+   * synthetic load) must not be rejected by the broker (default: at most 1 h ahead), which would
+   * stop the exactly-once job.
+   */
+  public static EmbeddedKafka.Builder brokerForJob() {
+    return EmbeddedKafka.builder()
+        .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
+  }
+
   /** Options; every one has a default. */
   public static final class Builder {
     private Path brokerDataDir;
@@ -453,10 +465,7 @@ public final class EmbeddedPipeline implements DetectionHost {
 
     /** Partitions of the packets topic (default 1: NAT stitching, see the class comment). */
     public Builder packetsPartitions(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("packets partitions must be >= 1");
-      }
-      this.packetsPartitions = n;
+      this.packetsPartitions = TopicSettings.checkPacketsPartitions(n);
       return this;
     }
 
@@ -525,13 +534,7 @@ public final class EmbeddedPipeline implements DetectionHost {
             Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         p = new EmbeddedPipeline(this, null, admin, state, temporaryState, shutdown);
       } else {
-        EmbeddedKafka.Builder broker =
-            EmbeddedKafka.builder()
-                // outputs carry capture (event) timestamps: a replay of captures stamped in the
-                // future (skewed sensor clocks, synthetic load) must not be rejected by the broker
-                // (default: at most 1 h ahead), which would stop the exactly-once job
-                .brokerProperty(
-                    "log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
+        EmbeddedKafka.Builder broker = brokerForJob();
         if (brokerDataDir != null) {
           broker.dataDir(brokerDataDir);
         }
