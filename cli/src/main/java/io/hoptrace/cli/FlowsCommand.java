@@ -156,14 +156,7 @@ final class FlowsCommand implements Callable<Integer> {
     String line;
     if (read.format == QueryOutput.Format.json) {
       ObjectNode o = OutputJson.flow(r);
-      if (l == null) {
-        o.putNull("lostAt");
-      } else {
-        ObjectNode lo = o.putObject("lostAt");
-        lo.put("after", l.getAfter());
-        lo.put("before", l.getBefore());
-        lo.put("direction", l.getDirection().toString());
-      }
+      OutputJson.lostAt(o, l);
       line = o.toString();
     } else {
       StringBuilder tuples = new StringBuilder();

@@ -67,7 +67,8 @@ public final class OutputJson {
     return o;
   }
 
-  private static void lostAt(ObjectNode o, LostAt l) {
+  /** {@code lostAt} {after, before, direction}, or null. */
+  static void lostAt(ObjectNode o, LostAt l) {
     if (l != null) {
       ObjectNode lo = o.putObject("lostAt");
       putIf(lo, "after", l.getAfter());
