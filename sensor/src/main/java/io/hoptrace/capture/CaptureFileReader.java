@@ -1,25 +1,15 @@
 package io.hoptrace.capture;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.zip.GZIPInputStream;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -52,10 +42,9 @@ public final class CaptureFileReader implements AutoCloseable {
   private static final int PCAP_MAGIC_US = 0xa1b2c3d4;
   private static final int PCAP_MAGIC_NS = 0xa1b23c4d;
   private static final int PCAP_MAGIC_KUZNETZOV = 0xa1b2cd34;
-  private static final int PCAPNG_SHB = 0x0A0D0D0A;
+  static final int PCAPNG_SHB = 0x0A0D0D0A;
   private static final int PCAPNG_BOM = 0x1A2B3C4D;
   private static final int PCAP_HEADER_LEN = 24;
-  private static final int GZIP_MAGIC = 0x1f8b;
 
   private static final int BT_IDB = 0x00000001;
   private static final int BT_OPB = 0x00000002;
@@ -86,7 +75,6 @@ public final class CaptureFileReader implements AutoCloseable {
   private final long size;
   private final long windowBytes;
   private final HopContext hop;
-  private final Function<CaptureInterface, HopContext> hopForInterface;
   private final Format format;
   private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
   private MappedByteBuffer mapped;
@@ -105,15 +93,8 @@ public final class CaptureFileReader implements AutoCloseable {
   private int pcapSnaplen;
 
   // pcapng: every interface ever described, with the index of the current section's first one
-  private final List<CaptureInterface> interfaces = new ArrayList<>();
+  private final PcapngInterfaces interfaces;
   private int sectionFirstInterface;
-  private int[] ifLinkType = new int[4];
-  private int[] ifSnaplen = new int[4];
-  private long[] ifTsMul = new long[4];
-  private long[] ifTsDiv = new long[4];
-  private int[] ifTsShift = new int[4];
-  private long[] ifTsOffsetNanos = new long[4];
-  private HopContext[] ifHop = new HopContext[4];
 
   // stats
   private long packets;
@@ -122,7 +103,7 @@ public final class CaptureFileReader implements AutoCloseable {
   private boolean truncatedAtEnd;
   private String errorMessage;
 
-  private CaptureFileReader(
+  CaptureFileReader(
       Path file,
       FileChannel channel,
       long size,
@@ -135,8 +116,8 @@ public final class CaptureFileReader implements AutoCloseable {
     this.size = size;
     this.windowBytes = windowBytes;
     this.hop = hop;
-    this.hopForInterface = hopForInterface;
     this.format = format;
+    this.interfaces = new PcapngInterfaces(hop, hopForInterface);
   }
 
   /**
@@ -180,141 +161,38 @@ public final class CaptureFileReader implements AutoCloseable {
       Function<CaptureInterface, HopContext> hopForInterface,
       long windowBytes)
       throws CaptureFileException {
-    Objects.requireNonNull(file, "file");
-    Objects.requireNonNull(hop, "hop");
-    Objects.requireNonNull(hopForInterface, "hopForInterface");
-    if (windowBytes < 4096 || windowBytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("windowBytes must be in [4096, 2^31-1]: " + windowBytes);
-    }
-    if (Files.isDirectory(file)) {
-      throw new CaptureFileException(file + ": is a directory");
-    }
-    FileChannel ch;
-    long size;
+    return CaptureFileOpener.open(file, hop, hopForInterface, windowBytes);
+  }
+
+  /** Maps the start of the file and reads its header; closes this reader when that fails. */
+  void begin() throws CaptureFileException {
     try {
-      ch = FileChannel.open(file, StandardOpenOption.READ);
-      size = ch.size();
-    } catch (NoSuchFileException e) {
-      throw new CaptureFileException(file + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw new CaptureFileException(file + ": permission denied");
-    } catch (IOException e) {
-      throw new CaptureFileException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
-    try {
-      if (size == 0) {
-        throw new CaptureFileException(file + ": empty file");
-      }
-      if (size < 4) {
-        throw new CaptureFileException(
-            file + ": not a pcap or pcapng file (only " + size + " bytes)");
-      }
-      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
-      while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
-        // read the magic
-      }
-      int magicBig = head.getInt(0);
-      int magicLittle = Integer.reverseBytes(magicBig);
-      if ((magicBig >>> 16) == GZIP_MAGIC) {
-        closeQuietly(ch);
-        return openGzip(file, hop, hopForInterface, windowBytes);
-      }
-      Format format;
-      if (magicBig == PCAPNG_SHB) {
-        format = Format.PCAPNG;
-      } else if (isPcapMagic(magicBig) || isPcapMagic(magicLittle)) {
-        format = Format.PCAP;
+      map(0);
+      if (format == Format.PCAP) {
+        readPcapHeader();
       } else {
-        throw new CaptureFileException(
-            file + ": not a pcap or pcapng file (magic 0x" + String.format("%08x", magicBig) + ")");
+        checkFirstSection();
       }
-      CaptureFileReader r =
-          new CaptureFileReader(file, ch, size, windowBytes, hop, hopForInterface, format);
-      try {
-        r.map(0);
-        if (format == Format.PCAP) {
-          r.readPcapHeader();
-        } else {
-          r.checkFirstSection();
-        }
-      } catch (CaptureFileException | RuntimeException e) {
-        r.close();
-        throw e;
-      }
-      return r;
-    } catch (CaptureFileException e) {
-      closeQuietly(ch);
-      throw e;
     } catch (IOException e) {
-      closeQuietly(ch);
+      close();
       throw new CaptureFileException(file + ": cannot read (" + e.getMessage() + ")", e);
+    } catch (CaptureFileException | RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
   /**
-   * A gzip-compressed capture ({@code tcpdump -w - | gzip}, {@code .pcap.gz}): decompressed into a
-   * temporary file that is read like any other (and unlinked at once, or at {@link #close()});
-   * messages name the compressed file.
+   * Messages name {@code shownAs} (a gzip-compressed capture read from its decompressed copy);
+   * {@code leftover}, when not null, is deleted on {@link #close()}.
    */
-  private static CaptureFileReader openGzip(
-      Path file,
-      HopContext hop,
-      Function<CaptureInterface, HopContext> hopForInterface,
-      long windowBytes)
-      throws CaptureFileException {
-    Path plain;
-    try {
-      plain = Files.createTempFile("hoptrace-gunzip-", ".cap");
-    } catch (IOException e) {
-      throw new CaptureFileException(
-          file
-              + ": gzip-compressed, and no temporary file to decompress it into ("
-              + e.getMessage()
-              + "); gunzip it first",
-          e);
-    }
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-      Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      deleteQuietly(plain);
-      throw new CaptureFileException(
-          file + ": gzip-compressed but cannot be decompressed (" + e.getMessage() + ")", e);
-    }
-    CaptureFileReader r;
-    try {
-      r = open(plain, hop, hopForInterface, windowBytes);
-    } catch (CaptureFileException e) {
-      deleteQuietly(plain);
-      throw new CaptureFileException(
-          e.getMessage().replace(plain.toString(), file + " (gzip-decompressed)"), e);
-    }
-    r.file = file;
-    try {
-      Files.delete(plain); // mapped and open: the data stays readable until close
-    } catch (IOException e) {
-      r.decompressed = plain;
-    }
-    return r;
+  void nameAs(Path shownAs, Path leftover) {
+    this.file = shownAs;
+    this.decompressed = leftover;
   }
 
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // a temporary file left behind
-    }
-  }
-
-  private static boolean isPcapMagic(int m) {
+  static boolean isPcapMagic(int m) {
     return m == PCAP_MAGIC_US || m == PCAP_MAGIC_NS || m == PCAP_MAGIC_KUZNETZOV;
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // nothing more to do
-    }
   }
 
   private void readPcapHeader() throws CaptureFileException {
@@ -331,7 +209,7 @@ public final class CaptureFileReader implements AutoCloseable {
     pcapSnaplen = snap;
     // LT_LINKTYPE: the upper bits may carry FCS information
     pcapLinkType = LinkType.normalize(buffer.getInt(20, order) & 0x03FFFFFF);
-    interfaces.add(new CaptureInterface(pcapLinkType, Math.max(0, snap), null));
+    interfaces.addClassic(new CaptureInterface(pcapLinkType, Math.max(0, snap), null));
     pos = PCAP_HEADER_LEN;
     progress = pos;
   }
@@ -370,7 +248,7 @@ public final class CaptureFileReader implements AutoCloseable {
 
   /** The interfaces described so far (classic pcap: one; pcapng: grows while reading). */
   public List<CaptureInterface> interfaces() {
-    return List.copyOf(interfaces);
+    return interfaces.list();
   }
 
   /** A snapshot of what was read so far. */
@@ -561,8 +439,9 @@ public final class CaptureFileReader implements AutoCloseable {
           int wireLen = b.getInt(p + 8, o);
           int room = len - 16;
           int capLen = Integer.compareUnsigned(wireLen, room) < 0 ? wireLen : room;
-          if (ifc < interfaces.size() && ifSnaplen[ifc] > 0 && capLen > ifSnaplen[ifc]) {
-            capLen = ifSnaplen[ifc];
+          int snaplen = ifc < interfaces.size() ? interfaces.snaplen(ifc) : 0;
+          if (snaplen > 0 && capLen > snaplen) {
+            capLen = snaplen;
           }
           // an SPB carries no timestamp
           if (deliverSimple(handler, ifc, p + 12, capLen, wireLen)) {
@@ -583,7 +462,11 @@ public final class CaptureFileReader implements AutoCloseable {
             n++;
           }
         }
-        case BT_IDB -> readInterface(p, len, o);
+        case BT_IDB -> {
+          if (!interfaces.add(b, p, len, o)) {
+            skip(SkipReason.BAD_PACKET_LENGTH);
+          }
+        }
         case PCAPNG_SHB -> sectionFirstInterface = interfaces.size();
         case BT_NRB -> skip(SkipReason.NAME_RESOLUTION);
         case BT_ISB -> skip(SkipReason.INTERFACE_STATISTICS);
@@ -611,22 +494,14 @@ public final class CaptureFileReader implements AutoCloseable {
       skip(SkipReason.BAD_PACKET_LENGTH);
       return false;
     }
-    long ts;
-    int shift = ifTsShift[ifc];
-    if (shift > 0) {
-      long secs = units >>> shift;
-      long frac = units & ((1L << shift) - 1);
-      if (shift > 33) {
-        frac >>>= shift - 33;
-        ts = secs * 1_000_000_000L + ((frac * 1_000_000_000L) >>> 33);
-      } else {
-        ts = secs * 1_000_000_000L + ((frac * 1_000_000_000L) >>> shift);
-      }
-    } else {
-      ts = units * ifTsMul[ifc] / ifTsDiv[ifc];
-    }
     handler.onPacket(
-        ifHop[ifc], ifLinkType[ifc], buffer, data, capLen, wireLen, ts + ifTsOffsetNanos[ifc]);
+        interfaces.hop(ifc),
+        interfaces.linkType(ifc),
+        buffer,
+        data,
+        capLen,
+        wireLen,
+        interfaces.nanos(ifc, units));
     packets++;
     bytes += capLen;
     return true;
@@ -637,91 +512,11 @@ public final class CaptureFileReader implements AutoCloseable {
       skip(SkipReason.UNKNOWN_INTERFACE);
       return false;
     }
-    handler.onPacket(ifHop[ifc], ifLinkType[ifc], buffer, data, capLen, wireLen, 0L);
+    handler.onPacket(
+        interfaces.hop(ifc), interfaces.linkType(ifc), buffer, data, capLen, wireLen, 0L);
     packets++;
     bytes += capLen;
     return true;
-  }
-
-  private void readInterface(int p, int len, ByteOrder o) {
-    if (len < 20) {
-      skip(SkipReason.BAD_PACKET_LENGTH);
-      return;
-    }
-    int linkType = LinkType.normalize(b16(p + 8, o));
-    int snaplen = buffer.getInt(p + 12, o);
-    String name = null;
-    int tsresol = 6;
-    long tsoffset = 0;
-    int opt = p + 16;
-    int end = p + len - 4;
-    while (opt + 4 <= end) {
-      int code = b16(opt, o);
-      int optLen = b16(opt + 2, o);
-      int value = opt + 4;
-      if (code == 0 || value + optLen > end) {
-        break;
-      }
-      if (code == 2 && optLen > 0) {
-        byte[] raw = new byte[optLen];
-        buffer.getBytes(value, raw);
-        int z = 0;
-        while (z < raw.length && raw[z] != 0) {
-          z++;
-        }
-        name = new String(raw, 0, z, StandardCharsets.UTF_8);
-      } else if (code == 9 && optLen >= 1) {
-        tsresol = buffer.getByte(value) & 0xFF;
-      } else if (code == 14 && optLen >= 8) {
-        tsoffset = buffer.getLong(value, o);
-      }
-      opt = value + ((optLen + 3) & ~3);
-    }
-    CaptureInterface ci = new CaptureInterface(linkType, Math.max(0, snaplen), name);
-    int i = interfaces.size();
-    interfaces.add(ci);
-    if (i >= ifLinkType.length) {
-      int cap = ifLinkType.length * 2;
-      ifLinkType = Arrays.copyOf(ifLinkType, cap);
-      ifSnaplen = Arrays.copyOf(ifSnaplen, cap);
-      ifTsMul = Arrays.copyOf(ifTsMul, cap);
-      ifTsDiv = Arrays.copyOf(ifTsDiv, cap);
-      ifTsShift = Arrays.copyOf(ifTsShift, cap);
-      ifTsOffsetNanos = Arrays.copyOf(ifTsOffsetNanos, cap);
-      ifHop = Arrays.copyOf(ifHop, cap);
-    }
-    ifLinkType[i] = linkType;
-    ifSnaplen[i] = Math.max(0, snaplen);
-    ifTsOffsetNanos[i] = tsoffset * 1_000_000_000L;
-    ifTsShift[i] = 0;
-    ifTsMul[i] = 1;
-    ifTsDiv[i] = 1;
-    if ((tsresol & 0x80) != 0) {
-      int shift = tsresol & 0x7F;
-      if (shift == 0) {
-        ifTsMul[i] = 1_000_000_000L;
-      } else {
-        ifTsShift[i] = Math.min(shift, 63);
-      }
-    } else if (tsresol <= 9) {
-      ifTsMul[i] = pow10(9 - tsresol);
-    } else {
-      ifTsDiv[i] = pow10(Math.min(tsresol - 9, 18));
-    }
-    HopContext h = hopForInterface.apply(ci);
-    ifHop[i] = h == null ? hop : h;
-  }
-
-  private int b16(int index, ByteOrder o) {
-    return buffer.getShort(index, o) & 0xFFFF;
-  }
-
-  private static long pow10(int e) {
-    long r = 1;
-    for (int i = 0; i < e; i++) {
-      r *= 10;
-    }
-    return r;
   }
 
   private void skip(SkipReason reason) {
@@ -801,9 +596,9 @@ public final class CaptureFileReader implements AutoCloseable {
       IoUtil.unmap(mapped);
       mapped = null;
     }
-    closeQuietly(channel);
+    CaptureFileOpener.closeQuietly(channel);
     if (decompressed != null) {
-      deleteQuietly(decompressed);
+      CaptureFileOpener.deleteQuietly(decompressed);
     }
   }
 }

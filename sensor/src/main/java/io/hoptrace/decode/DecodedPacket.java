@@ -84,6 +84,12 @@ public final class DecodedPacket {
   /** Captured bytes of that payload (bounded by the IP length). */
   int payloadCaptured;
 
+  /** The payload: from {@code from}, {@code length} bytes long, captured up to {@code end}. */
+  void setPayload(int from, int end, int length) {
+    payloadOffset = from;
+    payloadCaptured = Math.max(0, Math.min(end - from, length));
+  }
+
   public DecodedPacket() {
     for (int i = 0; i < encaps.length; i++) {
       encaps[i] = new EncapInfo();

@@ -13,7 +13,6 @@ import static io.hoptrace.decode.DecodeStatus.OK;
 import static io.hoptrace.decode.DecodeStatus.TOO_MANY_LAYERS;
 import static io.hoptrace.decode.DecodeStatus.TOO_MANY_VLAN_TAGS;
 import static io.hoptrace.decode.DecodeStatus.TRUNCATED_ENCAP;
-import static io.hoptrace.decode.DecodeStatus.TRUNCATED_ICMP;
 import static io.hoptrace.decode.DecodeStatus.TRUNCATED_IPV4;
 import static io.hoptrace.decode.DecodeStatus.TRUNCATED_IPV6;
 import static io.hoptrace.decode.DecodeStatus.TRUNCATED_LINK;
@@ -46,6 +45,12 @@ import org.agrona.DirectBuffer;
  * and, for VXLAN/Geneve, the UDP ports) and decoding continues with the inner packet, at most
  * {@link DecoderConfig#maxEncapDepth()} layers (one more gives {@link DecodeStatus#TOO_MANY_LAYERS}
  * and the packet as decoded so far).
+ *
+ * <p>Length: this class is one recursive descent — link layer, IP, transport, tunnel, and back to
+ * the link layer or IP of the inner packet — whose layers call each other and share the cursor
+ * state (buffer, packet, wire end, shim count); split across classes, every step would pass that
+ * state along. What does not recurse back lives apart: ICMP/ICMPv6 in {@link IcmpDecoder}, the
+ * packet an ICMP error quotes in {@link QuotedPacketDecoder}, each header in its flyweight.
  */
 public final class PacketDecoder {
   private static final int ETH_IPV4 = EthernetHeader.TYPE_IPV4;
@@ -73,15 +78,12 @@ public final class PacketDecoder {
   private final Ipv6Header ip6 = new Ipv6Header();
   private final TcpHeader tcp = new TcpHeader();
   private final UdpHeader udp = new UdpHeader();
-  private final IcmpHeader icmp = new IcmpHeader();
-  private final Icmpv6Header icmp6 = new Icmpv6Header();
   private final DnsHeader dns = new DnsHeader();
   private final VxlanHeader vxlan = new VxlanHeader();
   private final GeneveHeader geneve = new GeneveHeader();
   private final GreHeader gre = new GreHeader();
   private final ErspanHeader erspan = new ErspanHeader();
-  private final Ipv4Header qIp4 = new Ipv4Header();
-  private final Ipv6Header qIp6 = new Ipv6Header();
+  private final IcmpDecoder icmpDecoder;
 
   private DirectBuffer buf;
   private DecodedPacket out;
@@ -103,6 +105,7 @@ public final class PacketDecoder {
     this.genevePort = config.genevePort();
     this.maxDepth = config.maxEncapDepth();
     this.payloadHashBytes = config.payloadHashBytes();
+    this.icmpDecoder = new IcmpDecoder(new QuotedPacketDecoder(vxlanPort, genevePort));
   }
 
   public DecoderConfig config() {
@@ -482,9 +485,9 @@ public final class PacketDecoder {
       case IpProto.UDP:
         return udp(q, qEnd, l4Len);
       case IpProto.ICMP:
-        return icmp4(q, qEnd, l4Len);
+        return icmpDecoder.icmp4(buf, q, qEnd, l4Len, out);
       case IpProto.ICMPV6:
-        return icmp6(q, qEnd, l4Len);
+        return icmpDecoder.icmp6(buf, q, qEnd, l4Len, out);
       case IpProto.IPIP:
         return ipInIp(q, qEnd, 4);
       case IpProto.IPV6:
@@ -500,14 +503,9 @@ public final class PacketDecoder {
         return OK;
       default:
         out.payloadLength = l4Len;
-        setPayload(q, qEnd, l4Len);
+        out.setPayload(q, qEnd, l4Len);
         return OK;
     }
-  }
-
-  private void setPayload(int from, int end, int length) {
-    out.payloadOffset = from;
-    out.payloadCaptured = Math.max(0, Math.min(end - from, length));
   }
 
   // ---------------------------------------------------------------- transport
@@ -551,7 +549,7 @@ public final class PacketDecoder {
     if (avail < hl) {
       return TRUNCATED_TCP;
     }
-    setPayload(q + hl, qEnd, o.payloadLength);
+    o.setPayload(q + hl, qEnd, o.payloadLength);
     if ((o.sport == DnsHeader.PORT || o.dport == DnsHeader.PORT) && o.payloadLength >= 14) {
       dns(q + hl + 2, qEnd); // DNS over TCP: 2-byte length prefix
     }
@@ -579,7 +577,7 @@ public final class PacketDecoder {
     o.payloadLength = dataLen;
     int d = q + UdpHeader.LENGTH;
     int dEnd = (int) Math.min(qEnd, (long) d + dataLen);
-    setPayload(d, dEnd, dataLen);
+    o.setPayload(d, dEnd, dataLen);
     int sport = o.sport;
     int dport = o.dport;
     if (vxlanPort[dport] || vxlanPort[sport]) {
@@ -613,81 +611,6 @@ public final class PacketDecoder {
     o.dnsAncount = dns.ancount();
   }
 
-  private DecodeStatus icmp4(int q, int qEnd, int l4Len) {
-    int avail = Math.max(0, qEnd - q);
-    if (avail < 2) {
-      return TRUNCATED_ICMP;
-    }
-    icmp.wrap(buf, q, avail);
-    DecodedPacket o = out;
-    int type = icmp.type();
-    int code = icmp.code();
-    o.hasIcmp = true;
-    o.icmpType = type;
-    o.icmpCode = code;
-    boolean query = IcmpHeader.hasIdentifier(type);
-    if (!query) {
-      o.sport = type;
-      o.dport = code;
-    }
-    if (avail < IcmpHeader.LENGTH) {
-      return TRUNCATED_ICMP;
-    }
-    o.payloadLength = Math.max(0, l4Len - IcmpHeader.LENGTH);
-    setPayload(q + IcmpHeader.LENGTH, qEnd, o.payloadLength);
-    if (query) {
-      o.icmpId = icmp.identifier();
-      o.icmpSeq = icmp.sequence();
-      echoPorts(IcmpHeader.isRequest(type), o.icmpId);
-    } else if (IcmpHeader.isError(type)) {
-      if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
-        o.icmpMtu = icmp.nextHopMtu();
-      }
-      quoted(q + IcmpHeader.LENGTH, qEnd, o.quoted, true);
-    }
-    return OK;
-  }
-
-  private DecodeStatus icmp6(int q, int qEnd, int l4Len) {
-    int avail = Math.max(0, qEnd - q);
-    if (avail < 2) {
-      return TRUNCATED_ICMP;
-    }
-    icmp6.wrap(buf, q, avail);
-    DecodedPacket o = out;
-    int type = icmp6.type();
-    int code = icmp6.code();
-    o.hasIcmp = true;
-    o.icmpType = type;
-    o.icmpCode = code;
-    boolean echo = type == Icmpv6Header.ECHO_REQUEST || type == Icmpv6Header.ECHO_REPLY;
-    if (!echo) {
-      o.sport = type;
-      o.dport = code;
-    }
-    if (avail < Icmpv6Header.LENGTH) {
-      return TRUNCATED_ICMP;
-    }
-    o.payloadLength = Math.max(0, l4Len - Icmpv6Header.LENGTH);
-    setPayload(q + Icmpv6Header.LENGTH, qEnd, o.payloadLength);
-    if (echo) {
-      o.icmpId = icmp6.identifier();
-      o.icmpSeq = icmp6.sequence();
-      echoPorts(type == Icmpv6Header.ECHO_REQUEST, o.icmpId);
-    } else if (Icmpv6Header.isError(type)) {
-      if (type == Icmpv6Header.PACKET_TOO_BIG) {
-        o.icmpMtu = (int) Math.min(Integer.MAX_VALUE, icmp6.mtu());
-      }
-      quoted(q + Icmpv6Header.LENGTH, qEnd, o.quoted, true);
-    }
-    return OK;
-  }
-
-  private void echoPorts(boolean request, int id) {
-    out.sport = request ? id : 0;
-    out.dport = request ? 0 : id;
-  }
-
   // ---------------------------------------------------------------- encapsulation
 
   private boolean pushEncap(EncapType type, int sport, int dport, long vni) {
@@ -712,7 +635,7 @@ public final class PacketDecoder {
    * VXLAN header check for a datagram to (or from) a VXLAN port: on the IANA port 4789 the I flag
    * suffices; on other ports (8472 is shared with OTV and NAT-T) every reserved bit must be zero.
    */
-  private boolean isVxlan(int d, int avail, int port) {
+  static boolean isVxlan(VxlanHeader vxlan, DirectBuffer buf, int d, int avail, int port) {
     if (avail <= 0) {
       return false;
     }
@@ -726,7 +649,7 @@ public final class PacketDecoder {
    */
   private DecodeStatus vxlan(int d, int dEnd, int sport, int dport, int port) {
     int avail = dEnd - d;
-    if (!isVxlan(d, avail, port)) {
+    if (!isVxlan(vxlan, buf, d, avail, port)) {
       return null;
     }
     if (avail < VxlanHeader.LENGTH) {
@@ -827,182 +750,5 @@ public final class PacketDecoder {
       return TRUNCATED_ENCAP;
     }
     return ethernet(p + hl, limit, TRUNCATED_ENCAP);
-  }
-
-  // ---------------------------------------------------------------- ICMP quotes
-
-  /**
-   * Decodes the IP packet quoted in an ICMP error into {@code t}: addresses, protocol, IP id and
-   * length, ports when 4 bytes of the transport header were quoted. With {@code tunnels}, a quoted
-   * VXLAN/Geneve/IPIP/GRE packet is followed to its inner packet ({@link
-   * DecodedPacket#quotedInner()}). Never touches the main packet fields.
-   */
-  private void quoted(int p, int limit, Tuple t, boolean tunnels) {
-    int avail = limit - p;
-    if (avail < 1) {
-      return;
-    }
-    int v = Bytes.u8(buf, p) >>> 4;
-    int l4;
-    boolean laterFragment;
-    if (v == 4) {
-      if (avail < Ipv4Header.MIN_LENGTH) {
-        return;
-      }
-      qIp4.wrap(buf, p, avail);
-      int ihl = qIp4.headerLength();
-      if (ihl < Ipv4Header.MIN_LENGTH) {
-        return;
-      }
-      qIp4.src(t.src);
-      qIp4.dst(t.dst);
-      t.proto = qIp4.protocol();
-      t.ipId = qIp4.identification();
-      t.length = qIp4.totalLength();
-      t.valid = true;
-      laterFragment = qIp4.fragmentOffset() != 0;
-      l4 = p + ihl;
-    } else if (v == 6) {
-      if (avail < Ipv6Header.LENGTH) {
-        return;
-      }
-      qIp6.wrap(buf, p, avail);
-      qIp6.src(t.src);
-      qIp6.dst(t.dst);
-      int pl = qIp6.payloadLength();
-      t.length = pl + Ipv6Header.LENGTH;
-      int walk = qIp6.walkExtensions(pl != 0 ? pl + Ipv6Header.LENGTH : Integer.MAX_VALUE);
-      t.proto = qIp6.upperProtocol();
-      t.valid = true;
-      if (qIp6.hasFragment()) {
-        t.ipId = qIp6.fragmentId();
-      }
-      if (walk != Ipv6Header.WALK_OK) {
-        return;
-      }
-      laterFragment = qIp6.fragmentOffset() != 0;
-      l4 = p + qIp6.upperOffset();
-    } else {
-      return;
-    }
-    if (laterFragment) {
-      return;
-    }
-    int l4Avail = limit - l4;
-    switch (t.proto) {
-      case IpProto.TCP:
-      case IpProto.SCTP:
-      case IpProto.UDPLITE:
-        if (l4Avail >= 4) {
-          t.sport = Bytes.u16(buf, l4);
-          t.dport = Bytes.u16(buf, l4 + 2);
-        }
-        return;
-      case IpProto.UDP:
-        if (l4Avail >= 4) {
-          t.sport = Bytes.u16(buf, l4);
-          t.dport = Bytes.u16(buf, l4 + 2);
-        }
-        if (tunnels && l4Avail > UdpHeader.LENGTH) {
-          quotedUdpTunnel(l4 + UdpHeader.LENGTH, limit, t.sport, t.dport);
-        }
-        return;
-      case IpProto.ICMP:
-      case IpProto.ICMPV6:
-        quotedIcmpPorts(l4, l4Avail, t);
-        return;
-      case IpProto.IPIP:
-      case IpProto.IPV6:
-        if (tunnels) {
-          quoted(l4, limit, out.quotedInner, false);
-        }
-        return;
-      case IpProto.GRE:
-        if (tunnels) {
-          quotedGre(l4, limit);
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  private void quotedIcmpPorts(int l4, int l4Avail, Tuple t) {
-    if (l4Avail < 2) {
-      return;
-    }
-    int type = Bytes.u8(buf, l4);
-    int code = Bytes.u8(buf, l4 + 1);
-    boolean query;
-    boolean request;
-    if (t.proto == IpProto.ICMP) {
-      query = IcmpHeader.hasIdentifier(type);
-      request = IcmpHeader.isRequest(type);
-    } else {
-      query = type == Icmpv6Header.ECHO_REQUEST || type == Icmpv6Header.ECHO_REPLY;
-      request = type == Icmpv6Header.ECHO_REQUEST;
-    }
-    if (!query) {
-      t.sport = type;
-      t.dport = code;
-    } else if (l4Avail >= 6) {
-      int id = Bytes.u16(buf, l4 + 4);
-      t.sport = request ? id : 0;
-      t.dport = request ? 0 : id;
-    }
-  }
-
-  private void quotedUdpTunnel(int d, int limit, int sport, int dport) {
-    int avail = limit - d;
-    if (vxlanPort[dport] || vxlanPort[sport]) {
-      int port = vxlanPort[dport] ? dport : sport;
-      if (avail >= VxlanHeader.LENGTH && isVxlan(d, avail, port)) {
-        quotedEthernet(d + VxlanHeader.LENGTH, limit);
-      }
-    } else if (dport == genevePort && avail >= GeneveHeader.MIN_LENGTH) {
-      geneve.wrap(buf, d, avail);
-      int hl = geneve.headerLength();
-      if (geneve.version() == 0 && avail >= hl) {
-        quotedTunnelPayload(geneve.protocolType(), d + hl, limit);
-      }
-    }
-  }
-
-  private void quotedGre(int q, int limit) {
-    int avail = limit - q;
-    if (avail < GreHeader.MIN_LENGTH) {
-      return;
-    }
-    gre.wrap(buf, q, avail);
-    if (!gre.isSupported() || gre.version() != 0 || avail < gre.headerLength()) {
-      return;
-    }
-    quotedTunnelPayload(gre.protocolType(), q + gre.headerLength(), limit);
-  }
-
-  private void quotedTunnelPayload(int protocol, int p, int limit) {
-    if (protocol == EthernetHeader.TYPE_TEB) {
-      quotedEthernet(p, limit);
-    } else if (protocol == ETH_IPV4 || protocol == ETH_IPV6) {
-      quoted(p, limit, out.quotedInner, false);
-    }
-  }
-
-  private void quotedEthernet(int p, int limit) {
-    if (limit - p < EthernetHeader.LENGTH) {
-      return;
-    }
-    int type = Bytes.u16(buf, p + EthernetHeader.ETHERTYPE_OFFSET);
-    p += EthernetHeader.LENGTH;
-    for (int tags = 0; VlanTag.isTpid(type) && tags < VlanTag.MAX_TAGS; tags++) {
-      if (limit - p < VlanTag.LENGTH) {
-        return;
-      }
-      type = Bytes.u16(buf, p + VlanTag.NEXT_TYPE_OFFSET);
-      p += VlanTag.LENGTH;
-    }
-    if (type == ETH_IPV4 || type == ETH_IPV6) {
-      quoted(p, limit, out.quotedInner, false);
-    }
   }
 }
