@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.hoptrace.cli.Main;
 import io.hoptrace.flink.DetectionJobMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import picocli.CommandLine;
@@ -47,6 +51,44 @@ class ContainerArgsTest {
     }
     boolean flink = valuesFile.equals("values-flink.yaml");
     assertThat(commands).containsExactlyInAnyOrder("sensor", flink ? "flink-job" : "run");
+  }
+
+  @Test
+  void sensorsDiscoverTheirHopsByDefault() {
+    List<String> args = sensorArgs(Deploy.manifests("values.yaml"));
+    assertThat(args).contains("--auto").doesNotContain("--iface", "*/*/*");
+  }
+
+  @Test
+  void withoutPodNamespacesDiscoveryLeavesThePodsOwnInterfacesOut(@TempDir Path tmp)
+      throws Exception {
+    Path values = tmp.resolve("no-pods.yaml");
+    Files.writeString(values, "sensor:\n  podNamespaces: false\n  exclude: [docker0]\n");
+    List<String> args = sensorArgs(render(values));
+    assertThat(String.join(" ", args)).contains("--auto --exclude */*/* --exclude docker0");
+    assertThat(Main.commandLine().parseArgs(args.toArray(String[]::new)).hasSubcommand()).isTrue();
+  }
+
+  @Test
+  void namedInterfacesWhenAsked(@TempDir Path tmp) throws Exception {
+    Path values = tmp.resolve("interfaces.yaml");
+    Files.writeString(values, "sensor:\n  hops: interfaces\n  interfaces: [ens5, flannel.1]\n");
+    List<String> args = sensorArgs(render(values));
+    assertThat(String.join(" ", args)).contains("--iface ens5 --iface flannel.1");
+    assertThat(args).doesNotContain("--auto");
+  }
+
+  private static List<Manifest> render(Path values) {
+    return ManifestValidator.validate("helm template -f " + values, Deploy.CHART.render(values));
+  }
+
+  private static List<String> sensorArgs(List<Manifest> manifests) {
+    for (Manifest m : manifests) {
+      if (m.kind().equals("DaemonSet")) {
+        return hoptraceArgs(m).get(0);
+      }
+    }
+    throw new AssertionError("no sensor DaemonSet rendered");
   }
 
   /** The argument lists that start hoptrace in this manifest. */
