@@ -46,8 +46,12 @@ class RestartIT {
       publish(p, items);
       p.endOfInput(Duration.ofMinutes(2));
       clean = describe(p.readAlerts());
+      assertThat(clean)
+          .as(
+              "alerts of the uninterrupted run of %d summaries (its flow records: %d)",
+              items.size(), p.readFlows().size())
+          .isNotEmpty();
     }
-    assertThat(clean).isNotEmpty();
 
     List<String> restarted;
     try (EmbeddedPipeline p =

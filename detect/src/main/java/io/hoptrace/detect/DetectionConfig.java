@@ -149,6 +149,15 @@ public final class DetectionConfig {
               "nat.indexed.packets",
               4,
               "Leading packets per conversation and direction indexed for NAT linking."));
+  public static final Setting<Long> SILENCE_MS =
+      register(
+          ms(
+              "input.silence.ms",
+              2_000,
+              "Wall time without any packet after which the input counts as silent and event time"
+                  + " follows the wall clock (so a silent flow still alerts); while packets arrive,"
+                  + " event time is theirs alone, however fast the job runs."));
+
   public static final Setting<Long> FLOW_IDLE_TIMEOUT_MS =
       register(
           ms(

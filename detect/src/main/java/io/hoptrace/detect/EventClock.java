@@ -1,20 +1,45 @@
 package io.hoptrace.detect;
 
 /**
- * Event time for wall-clock punctuations: the largest event time seen, extrapolated by the wall
- * time elapsed since it was seen. A live capture therefore advances with the wall clock when a flow
- * goes silent, and a fast replay of old captures is not expired by today's date.
+ * Event time for wall-clock punctuations (a silent flow must still alert).
+ *
+ * <p>While records arrive, event time is the largest event time seen, whatever the wall clock does:
+ * a replay's backlog, a loaded machine or a stalled fetch change nothing, so the same input gives
+ * the same alerts however fast the host runs. Only once no record arrived for {@code idleNanos} of
+ * wall time is the input silent (a live capture whose traffic stopped), and event time then runs on
+ * with the wall clock from the last record: {@code maxEvent + (wall - wallAtLastRecord)}. The wall
+ * clock never stands in for the event time of old captures (a fast replay is not expired by today's
+ * date), and timers due within {@code idleNanos} of the last record fire when the silence is
+ * recognised.
  */
 public final class EventClock {
+  private final long idleNanos;
   private long maxEvent = Long.MIN_VALUE;
-  private long wallAtMax;
+  private long wallAtLastRecord;
+
+  /**
+   * @param idleNanos wall time without records after which the input counts as silent (>= 0)
+   */
+  public EventClock(long idleNanos) {
+    if (idleNanos < 0) {
+      throw new IllegalArgumentException("idleNanos must be >= 0: " + idleNanos);
+    }
+    this.idleNanos = idleNanos;
+  }
+
+  /**
+   * A clock with the input-silence threshold of {@code cfg} ({@link DetectionConfig#SILENCE_MS}).
+   */
+  public static EventClock of(DetectionConfig cfg) {
+    return new EventClock(cfg.nanos(DetectionConfig.SILENCE_MS));
+  }
 
   /** Records an event time seen at a wall time (both ns). */
   public void observe(long eventNanos, long wallNanos) {
     if (eventNanos > maxEvent) {
       maxEvent = eventNanos;
-      wallAtMax = wallNanos;
     }
+    wallAtLastRecord = wallNanos;
   }
 
   /** Event time now, or Long.MIN_VALUE before any event. */
@@ -22,6 +47,7 @@ public final class EventClock {
     if (maxEvent == Long.MIN_VALUE) {
       return Long.MIN_VALUE;
     }
-    return maxEvent + Math.max(0, wallNanos - wallAtMax);
+    long silent = wallNanos - wallAtLastRecord;
+    return silent >= idleNanos ? maxEvent + silent : maxEvent;
   }
 }

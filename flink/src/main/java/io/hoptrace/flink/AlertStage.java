@@ -57,7 +57,7 @@ public final class AlertStage extends KeyedProcessFunction<String, FindingIn, Si
     alertSerde = AvroSerde.alert();
     alertsTopic = settings.topics().alerts();
     ecsTopic = settings.topics().alertsEcs();
-    clock = new EventClock();
+    clock = EventClock.of(settings.detection());
     ticks = settings.ticks();
     aggregates =
         new MapStateStore<>(

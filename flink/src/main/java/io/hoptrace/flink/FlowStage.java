@@ -107,7 +107,7 @@ public final class FlowStage
     packets = AvroSerde.packetSummary();
     flowSerde = AvroSerde.flowRecord();
     flowsTopic = settings.topics().flows();
-    clock = new EventClock();
+    clock = EventClock.of(settings.detection());
     inventory = new BroadcastInventory();
     MapStateStore<String, Long> index =
         new MapStateStore<>(

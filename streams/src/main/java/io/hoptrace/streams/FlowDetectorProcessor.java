@@ -32,7 +32,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
 
   private final DetectionConfig cfg;
   private final Duration interval;
-  private final EventClock clock = new EventClock();
+  private final EventClock clock;
   private ProcessorContext<String, StageOne> ctx;
   private FlowDetector core;
   private DeadlineTimers timers;
@@ -45,6 +45,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
 
   FlowDetectorProcessor(DetectionConfig cfg, Duration interval, DetectionStats stats) {
     this.cfg = cfg;
+    this.clock = EventClock.of(cfg);
     this.interval = interval;
     this.stats = stats;
   }
