@@ -177,32 +177,58 @@ class LiveOverlayIT {
     }
   }
 
+  /** Scenarios run once more with sensors that find their hops themselves. */
+  static Stream<String> autoScenarios() {
+    return Stream.of("healthy", "vxlan-blocked", "wrong-vtep");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void liveSensorsOnEveryHopRaiseTheTruthsAlertsWithTheirLostAtSegment(String recording)
       throws Exception {
+    check(recording, false);
+  }
+
+  /**
+   * The same with {@code sensor --auto} (hop discovery, as the Helm chart runs it) instead of the
+   * manifest's interfaces: each sensor must capture exactly the recording's hops of its node, and
+   * the alerts are the truth's.
+   */
+  @ParameterizedTest(name = "{0} --auto")
+  @MethodSource("autoScenarios")
+  void sensorsFindingTheirHopsThemselvesRaiseTheSameAlerts(String recording) throws Exception {
+    check(recording, true);
+  }
+
+  private void check(String recording, boolean auto) throws Exception {
     Path dir = repo.resolve("deploy/lab/recordings").resolve(recording);
     JsonNode truth = CliRun.JSON.readTree(Files.readString(dir.resolve("truth.json")));
     Manifest manifest = Manifest.read(dir.resolve("manifest.json"));
-    Path logs = target.resolve("live-overlay").resolve(recording);
+    String name = auto ? recording + " --auto" : recording;
+    Path logs = target.resolve("live-overlay").resolve(auto ? recording + "-auto" : recording);
     Files.createDirectories(logs);
     Result r;
     try (EmbeddedPipeline p = EmbeddedPipeline.builder().startJob(false).start()) {
-      r = runLive(p, recording, truth, manifest, logs);
+      r = runLive(p, recording, truth, manifest, logs, auto);
     } catch (Exception | AssertionError e) {
-      RESULTS.put(recording, new Result(recording, false, List.of(), "-", null, e + "\n"));
+      RESULTS.put(name, new Result(name, false, List.of(), "-", null, e + "\n"));
       writeReport(false);
       throw e;
     }
-    RESULTS.put(recording, r);
+    RESULTS.put(name, r);
     writeReport(false);
     assertThat(r.pass())
-        .as("%s (report: target/live-overlay-report.txt)%n%s", recording, r.detail())
+        .as("%s (report: target/live-overlay-report.txt)%n%s", name, r.detail())
         .isTrue();
   }
 
   private Result runLive(
-      EmbeddedPipeline p, String recording, JsonNode truth, Manifest manifest, Path logs)
+      EmbeddedPipeline p,
+      String recording,
+      JsonNode truth,
+      Manifest manifest,
+      Path logs,
+      boolean auto)
       throws Exception {
     String load0 = loadAverage();
     List<String> problems = new ArrayList<>();
@@ -228,11 +254,22 @@ class LiveOverlayIT {
       Map<String, List<Manifest.Hop>> byNode = new LinkedHashMap<>();
       manifest.hops().forEach(h -> byNode.computeIfAbsent(h.node(), n -> new ArrayList<>()).add(h));
       for (Map.Entry<String, List<Manifest.Hop>> e : byNode.entrySet()) {
-        sensors.add(startSensor(p, e.getKey(), e.getValue(), logs));
+        sensors.add(startSensor(p, e.getKey(), e.getValue(), logs, auto));
       }
       for (Sensor s : sensors) {
-        awaitCapturing(s);
+        String capturing = awaitCapturing(s);
         s.process().descendants().forEach(STARTED::add);
+        if (auto) {
+          Set<String> want = new TreeSet<>();
+          byNode.get(s.node()).forEach(h -> want.add(HopId.format(h.node(), h.pod(), h.iface())));
+          Set<String> got = new TreeSet<>();
+          java.util.regex.Matcher m =
+              java.util.regex.Pattern.compile("[\\w.-]+(/[\\w.-]+)+").matcher(capturing);
+          while (m.find()) {
+            got.add(m.group());
+          }
+          assertThat(got).as("hops %s --auto captures: %s", s.node(), capturing).isEqualTo(want);
+        }
       }
       // steady state of a running cluster: every node's inventory is on the compacted nodes topic
       // before the job starts (as analyze publishes the manifest's first); a job that already
@@ -427,7 +464,8 @@ class LiveOverlayIT {
   // ------------------------------------------------------------------ sensors
 
   private static Sensor startSensor(
-      EmbeddedPipeline p, String node, List<Manifest.Hop> hops, Path logs) throws IOException {
+      EmbeddedPipeline p, String node, List<Manifest.Hop> hops, Path logs, boolean auto)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -448,7 +486,11 @@ class LiveOverlayIT {
                 // a sensor orphaned by a killed test JVM stops by itself
                 "--duration",
                 "300"));
-    for (Manifest.Hop h : hops) {
+    if (auto) {
+      // the lab's pod namespace ht-pod-a1 is pod pod-a1
+      cmd.addAll(List.of("--auto", "--pod-netns-prefix", "ht-"));
+    }
+    for (Manifest.Hop h : auto ? List.<Manifest.Hop>of() : hops) {
       if (h.pod() == null) {
         cmd.addAll(List.of("--iface", h.iface(), "--role", h.iface() + "=" + h.role()));
       } else {
@@ -468,9 +510,15 @@ class LiveOverlayIT {
     return new Sensor(node, proc, log);
   }
 
-  private static void awaitCapturing(Sensor s) throws Exception {
+  /** Waits for the sensor's "capturing on [hops]" line and returns it. */
+  private static String awaitCapturing(Sensor s) throws Exception {
     long deadline = System.nanoTime() + SENSOR_START.toNanos();
-    while (!Files.readString(s.log()).contains("capturing on")) {
+    while (true) {
+      Optional<String> line =
+          Files.readAllLines(s.log()).stream().filter(l -> l.contains("capturing on")).findFirst();
+      if (line.isPresent()) {
+        return line.get();
+      }
       if (!s.process().isAlive() || System.nanoTime() > deadline) {
         throw new AssertionError(
             "sensor of "
