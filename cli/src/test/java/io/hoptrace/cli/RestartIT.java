@@ -3,6 +3,7 @@ package io.hoptrace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
 import io.hoptrace.publish.SummaryPublisher;
@@ -30,6 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RestartIT {
   private static final String APP_ID = "hoptrace-restart-it";
 
+  /**
+   * The input pauses while the first job is killed and the second starts; a live job ages its open
+   * flows in such a pause ({@link DetectionConfig#SILENCE_MS}: a silent input lets the wall clock
+   * move event time), and how long the pause lasts depends on the machine's load. This test is
+   * about exactly-once across a kill, so both runs take the wall clock out (an hour of silence).
+   */
+  private static final DetectionConfig DETECTION =
+      DetectionConfig.defaults().with(DetectionConfig.SILENCE_MS, "3600000");
+
   @TempDir Path tmp;
 
   @Test
@@ -41,7 +51,7 @@ class RestartIT {
     long inventoryTs = 1_000_000_000L;
 
     List<String> clean;
-    try (EmbeddedPipeline p = EmbeddedPipeline.builder().start()) {
+    try (EmbeddedPipeline p = EmbeddedPipeline.builder().detection(DETECTION).start()) {
       p.publishInventory(manifest.inventories(inventoryTs), Duration.ofSeconds(60));
       publish(p, items);
       p.endOfInput(Duration.ofMinutes(2));
@@ -141,7 +151,9 @@ class RestartIT {
             "--app-id",
             APP_ID,
             "--state-dir",
-            state.toString()));
+            state.toString(),
+            "--detect",
+            DetectionConfig.SILENCE_MS.key() + "=3600000"));
     return new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/restart-it-job.log")))
