@@ -651,6 +651,7 @@ public final class CaptureFileReader implements AutoCloseable {
     int linkType = LinkType.normalize(b16(p + 8, o));
     int snaplen = buffer.getInt(p + 12, o);
     String name = null;
+    String description = null;
     int tsresol = 6;
     long tsoffset = 0;
     int opt = p + 16;
@@ -663,13 +664,9 @@ public final class CaptureFileReader implements AutoCloseable {
         break;
       }
       if (code == 2 && optLen > 0) {
-        byte[] raw = new byte[optLen];
-        buffer.getBytes(value, raw);
-        int z = 0;
-        while (z < raw.length && raw[z] != 0) {
-          z++;
-        }
-        name = new String(raw, 0, z, StandardCharsets.UTF_8);
+        name = optionText(value, optLen);
+      } else if (code == 3 && optLen > 0) {
+        description = optionText(value, optLen);
       } else if (code == 9 && optLen >= 1) {
         tsresol = buffer.getByte(value) & 0xFF;
       } else if (code == 14 && optLen >= 8) {
@@ -677,7 +674,7 @@ public final class CaptureFileReader implements AutoCloseable {
       }
       opt = value + ((optLen + 3) & ~3);
     }
-    CaptureInterface ci = new CaptureInterface(linkType, Math.max(0, snaplen), name);
+    CaptureInterface ci = new CaptureInterface(linkType, Math.max(0, snaplen), name, description);
     int i = interfaces.size();
     interfaces.add(ci);
     if (i >= ifLinkType.length) {
@@ -710,6 +707,17 @@ public final class CaptureFileReader implements AutoCloseable {
     }
     HopContext h = hopForInterface.apply(ci);
     ifHop[i] = h == null ? hop : h;
+  }
+
+  /** A UTF-8 option value, up to its first NUL (writers may terminate strings). */
+  private String optionText(int value, int optLen) {
+    byte[] raw = new byte[optLen];
+    buffer.getBytes(value, raw);
+    int z = 0;
+    while (z < raw.length && raw[z] != 0) {
+      z++;
+    }
+    return new String(raw, 0, z, StandardCharsets.UTF_8);
   }
 
   private int b16(int index, ByteOrder o) {
