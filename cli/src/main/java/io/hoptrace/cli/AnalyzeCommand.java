@@ -230,7 +230,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             r.incidentRecords(),
             r.alertRecords(),
             r.flowRecords(),
-            IncidentPcaps.slackNanos(detectionOptions.config()));
+            IncidentPcaps.slackNanos(detectionOptions.config()),
+            IncidentPcaps.lateNanos(detectionOptions.config()));
     for (IncidentPcaps.Written w :
         IncidentPcaps.write(m, decoderOptions.config(), selected, incidentPcaps)) {
       err.println(

@@ -18,28 +18,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code analyze --incident-pcaps DIR} on the bundled vxlan-blocked recording, read back by tshark
- * (the peer; {@code .ci/run} installs it): one pcapng per incident, every hop that captured the
- * blocked flows an interface named by its hop id and described by its role, as many packets per
- * interface as tshark finds of those flows in that hop's own capture, in time order.
+ * {@code analyze --incident-pcaps DIR} on bundled recordings, read back by tshark (the peer; {@code
+ * .ci/run} installs it): one pcapng per incident, every hop that captured the incident's flows an
+ * interface named by its hop id and described by its role, as many packets per interface as tshark
+ * finds of those flows in that hop's own capture, in time order, and no other packet.
  *
- * <p>The flows are the recording's ground truth ({@code truth.json}), matched by tshark's own
- * dissection (inner headers of the VXLAN packets on the uplinks included), not by hoptrace's.
+ * <p>The flows are the recordings' ground truth ({@code truth.json}), matched by tshark's own
+ * dissection (inner headers of the VXLAN packets on the uplinks, the headers ICMP errors quote),
+ * not by hoptrace's.
  */
 class IncidentPcapsIT {
   private static final Path TSHARK = Path.of("/usr/bin/tshark");
-  private static final Path SCENARIO =
-      CliRun.repoRoot().resolve("deploy/lab/recordings/vxlan-blocked");
+  private static final Path RECORDINGS = CliRun.repoRoot().resolve("deploy/lab/recordings");
 
   @TempDir Path tmp;
 
   @Test
   void onePcapngPerIncidentHoldsTheBlockedFlowsFromEveryHopThatSawThem() throws Exception {
+    Path scenario = RECORDINGS.resolve("vxlan-blocked");
+    Map<String, Integer> expected = check(scenario, truthFilter(scenario.resolve("truth.json")), 2);
+    // the scenario: seen up to node-b's uplink, never on node-b's VTEP
+    assertThat(expected).containsKey("node-b/ens33").doesNotContainKey("node-b/flannel.1");
+  }
+
+  @Test
+  void theRejectedFlowsFileHoldsItsIcmpErrorsAndNoOtherFlow() throws Exception {
+    // port-closed: three TCP flows get a RST (no incident), the UDP flow's datagrams get ICMP port
+    // unreachable (the incident); tshark's udp.port also matches the UDP header an ICMP error
+    // quotes
+    Path scenario = RECORDINGS.resolve("port-closed");
+    String udp = "ip.addr==10.244.0.2 && ip.addr==10.244.1.2 && udp.port==40064 && udp.port==9999";
+    Map<String, Integer> expected = check(scenario, udp, 1);
+    assertThat(expected).containsKeys("node-a/pod-a1/eth0", "node-b/ens33", "node-b/pod-b1/eth0");
+    Path pod = scenario.resolve("node-b.pod-b1.eth0.pcap");
+    assertThat(tshark(pod, udp + " && icmp", "frame.number")).as("ICMP errors").isNotEmpty();
+    assertThat(tshark(pod, "tcp", "frame.number")).as("other flows").isNotEmpty();
+  }
+
+  /**
+   * Runs {@code analyze --incident-pcaps} on {@code scenario} (one incident expected) and checks
+   * its pcapng against tshark's reading of every hop's capture with the display filter {@code
+   * flows}; returns the packets per hop expected (the hops that saw the flows).
+   */
+  private Map<String, Integer> check(Path scenario, String flows, int conversations)
+      throws Exception {
     assertThat(Files.isExecutable(TSHARK))
         .as("tshark is needed (Debian package tshark, installed by .ci/run)")
         .isTrue();
-    Path out = tmp.resolve("pcaps/vxlan-blocked");
-    Path manifestFile = SCENARIO.resolve("manifest.json");
+    Path out = tmp.resolve("pcaps/" + scenario.getFileName());
+    Path manifestFile = scenario.resolve("manifest.json");
 
     CliRun r = CliRun.run("analyze", manifestFile.toString(), "--incident-pcaps", out.toString());
 
@@ -55,7 +82,6 @@ class IncidentPcapsIT {
       assertThat(files).containsExactly(pcapng);
     }
 
-    String flows = truthFilter(SCENARIO.resolve("truth.json"));
     Manifest manifest = Manifest.read(manifestFile);
     Map<String, Integer> expected = new LinkedHashMap<>();
     Map<String, String> roles = new LinkedHashMap<>();
@@ -66,8 +92,6 @@ class IncidentPcapsIT {
         roles.put(h.id(), h.context().role().name());
       }
     }
-    // the scenario: seen up to node-b's uplink, never on node-b's VTEP
-    assertThat(expected).containsKey("node-b/ens33").doesNotContainKey("node-b/flannel.1");
 
     List<String[]> frames =
         tshark(
@@ -77,7 +101,7 @@ class IncidentPcapsIT {
                 "frame.interface_description",
                 "frame.time_epoch")
             .stream()
-            .map(l -> l.split("\t", -1))
+            .map(l -> l.split("\\t", -1))
             .toList();
     Map<String, Integer> perInterface = new LinkedHashMap<>();
     Map<String, String> descriptions = new LinkedHashMap<>();
@@ -92,7 +116,15 @@ class IncidentPcapsIT {
     // and nothing else: every packet of the file is one of the flows
     assertThat(tshark(pcapng, flows, "frame.number")).hasSize(frames.size());
     assertThat(r.err())
-        .contains("wrote " + pcapng + ": " + frames.size() + " packet(s) of 2 conversation(s)");
+        .contains(
+            "wrote "
+                + pcapng
+                + ": "
+                + frames.size()
+                + " packet(s) of "
+                + conversations
+                + " conversation(s)");
+    return expected;
   }
 
   /**

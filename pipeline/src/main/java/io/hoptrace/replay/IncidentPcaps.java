@@ -100,6 +100,14 @@ public final class IncidentPcaps {
     return ms * 1_000_000L;
   }
 
+  /**
+   * How long after a conversation's last seen its packets are still captured on other hops: the
+   * detection's lateness.
+   */
+  public static long lateNanos(DetectionConfig cfg) {
+    return cfg.nanos(DetectionConfig.LATENESS_MS);
+  }
+
   /** The file name of an incident's pcapng: its id (characters outside [A-Za-z0-9._-] as '_'). */
   public static String fileName(String incidentId) {
     return incidentId.replaceAll("[^A-Za-z0-9._-]", "_") + ".pcapng";

@@ -33,7 +33,10 @@ import java.util.Set;
  *       tuple to that address and port; a related conversation counts when its time span meets the
  *       incident's widened by {@code slackNanos} (a Community ID does not tell two pings between
  *       the same pods apart);
- *   <li>the packets selected are those of each conversation's flow keys within its time span.
+ *   <li>the packets selected are those of each conversation's flow keys within its time span, its
+ *       end widened by {@code lateNanos}: a conversation's last seen is the first sighting of its
+ *       last packet, which the other hops capture a little later (an ICMP error crosses every hop
+ *       back to the client after the server's node saw it).
  * </ul>
  */
 public final class IncidentFlows {
@@ -97,14 +100,18 @@ public final class IncidentFlows {
    * @param flowRecords every flow record
    * @param slackNanos how far outside an incident's span a related conversation may lie (at least
    *     the longest detection window: an alert fires a window after its flow's packets)
+   * @param lateNanos how long after a conversation's last seen its packets are still captured on
+   *     other hops (the detection's lateness)
    */
   public static List<Selected> select(
       List<Incident> incidentRecords,
       List<Alert> alertRecords,
       List<FlowRecord> flowRecords,
-      long slackNanos) {
-    if (slackNanos < 0) {
-      throw new IllegalArgumentException("slackNanos must be >= 0, was " + slackNanos);
+      long slackNanos,
+      long lateNanos) {
+    if (slackNanos < 0 || lateNanos < 0) {
+      throw new IllegalArgumentException(
+          "slackNanos and lateNanos must be >= 0, were " + slackNanos + ", " + lateNanos);
     }
     Map<String, Conv> convs = new LinkedHashMap<>();
     for (FlowRecord f : flowRecords) {
@@ -148,7 +155,7 @@ public final class IncidentFlows {
       for (Conv c : chosen) {
         ids.add(c.id);
         for (String k : c.keys) {
-          packets.add(k, c.first, c.last);
+          packets.add(k, c.first, satAdd(c.last, lateNanos));
         }
       }
       out.add(new Selected(i, ids, packets));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class IncidentFlowsTest {
   private static final long S = 1_000_000_000L;
   private static final long SLACK = 10 * S;
+  private static final long LATE = 2 * S;
 
   private static FiveTuple tuple(int proto, String src, int sport, String dst, int dport) {
     return FiveTuple.newBuilder()
@@ -106,7 +107,7 @@ class IncidentFlowsTest {
     Alert a = alert("a1", "i1", flowSubject(NODEPORT), 110 * S);
     var s =
         IncidentFlows.select(
-            List.of(incident("i1", 110 * S, 110 * S, "a1")), List.of(a), FLOWS, SLACK);
+            List.of(incident("i1", 110 * S, 110 * S, "a1")), List.of(a), FLOWS, SLACK, LATE);
     assertThat(s).hasSize(1);
     assertThat(s.get(0).conversationIds()).containsExactly(NODEPORT.getConversationId());
     PacketSelection p = s.get(0).packets();
@@ -115,7 +116,9 @@ class IncidentFlowsTest {
     assertThat(p.flowKeys()).containsExactly(outside, inside);
     assertThat(p.matches(inside, 100 * S)).isTrue();
     assertThat(p.matches(outside, 101 * S)).isTrue();
-    assertThat(p.matches(inside, 101 * S + 1)).as("after the conversation").isFalse();
+    assertThat(p.matches(inside, 103 * S)).as("another hop, within the lateness").isTrue();
+    assertThat(p.matches(inside, 103 * S + 1)).as("after the conversation").isFalse();
+    assertThat(p.matches(inside, 100 * S - 1)).as("before the conversation").isFalse();
     assertThat(p.matches(TCP.getConversationId(), 100 * S)).isFalse();
     assertThat(p.matches(null, 100 * S)).isFalse();
   }
@@ -127,7 +130,7 @@ class IncidentFlowsTest {
     Alert a = alert("a1", "i1", vtep, 105 * S, "1:ping", "1:tcp");
     var s =
         IncidentFlows.select(
-            List.of(incident("i1", 105 * S, 106 * S, "a1")), List.of(a), FLOWS, SLACK);
+            List.of(incident("i1", 105 * S, 106 * S, "a1")), List.of(a), FLOWS, SLACK, LATE);
     assertThat(s.get(0).conversationIds())
         .containsExactly(TCP.getConversationId(), PING_NOW.getConversationId());
   }
@@ -139,7 +142,7 @@ class IncidentFlowsTest {
     Alert a = alert("a1", "i1", resolver, 100 * S);
     var s =
         IncidentFlows.select(
-            List.of(incident("i1", 100 * S, 100 * S, "a1")), List.of(a), FLOWS, SLACK);
+            List.of(incident("i1", 100 * S, 100 * S, "a1")), List.of(a), FLOWS, SLACK, LATE);
     assertThat(s.get(0).conversationIds()).containsExactly(DNS_1.getConversationId());
   }
 
@@ -156,7 +159,8 @@ class IncidentFlowsTest {
                 incident("i1", 105 * S, 107 * S, "a1")),
             List.of(listed, naming, other),
             FLOWS,
-            SLACK);
+            SLACK,
+            LATE);
     assertThat(s).extracting(x -> x.incident().getId()).containsExactly("i2", "i1");
     assertThat(s.get(1).incident().getLastSeen()).isEqualTo(107 * S);
     assertThat(s.get(1).conversationIds())
@@ -166,10 +170,11 @@ class IncidentFlowsTest {
 
   @Test
   void anIncidentWithoutKnownConversationsSelectsNothing() {
-    var s = IncidentFlows.select(List.of(incident("i1", 0, 0, "gone")), List.of(), FLOWS, SLACK);
+    var s =
+        IncidentFlows.select(List.of(incident("i1", 0, 0, "gone")), List.of(), FLOWS, SLACK, LATE);
     assertThat(s.get(0).conversationIds()).isEmpty();
     assertThat(s.get(0).packets().isEmpty()).isTrue();
-    assertThatThrownBy(() -> IncidentFlows.select(List.of(), List.of(), List.of(), -1))
+    assertThatThrownBy(() -> IncidentFlows.select(List.of(), List.of(), List.of(), -1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
