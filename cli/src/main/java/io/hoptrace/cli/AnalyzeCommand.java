@@ -1,11 +1,13 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.evidence.IncidentFlows;
 import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.replay.Analysis;
+import io.hoptrace.replay.IncidentPcaps;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.Alert;
@@ -76,6 +78,16 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " ends; the cluster must accept transactions (exactly-once).")
   String bootstrap;
 
+  @Option(
+      names = "--incident-pcaps",
+      paramLabel = "DIR",
+      description =
+          "Also write one <incidentId>.pcapng per incident into DIR (created if missing): the"
+              + " packets of the conversations it concerns from every hop, both directions,"
+              + " encapsulated and NAT-ed forms included, one interface per hop (if_name = hop id,"
+              + " if_description = role), in capture-time order.")
+  Path incidentPcaps;
+
   @Mixin DecoderOptions decoderOptions;
 
   @Mixin DetectionOptions detectionOptions;
@@ -110,6 +122,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     storeOptions.config();
     engineOptions.streamsOnly(storeOptions.store != null, "--store");
     connect.validate(bootstrap);
+    if (incidentPcaps != null) {
+      try {
+        IncidentPcaps.checkDirectory(incidentPcaps);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--incident-pcaps " + e.getMessage(), e);
+      }
+    }
     // the manifest and every hop's capture are checked before any broker starts or is reached
     Manifest m = Manifest.read(manifest);
     MergedCaptures.check(m.hops());
@@ -181,6 +200,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    if (incidentPcaps != null) {
+      writeIncidentPcaps(m, r, err);
+    }
     if (notifyOptions.alertmanager != null || notifyOptions.syslog != null) {
       // every record in the job's order: FIRING, updates, the RESOLVED of the end of input
       try (AlertSinks sinks = notifyOptions.open()) {
@@ -200,5 +222,30 @@ final class AnalyzeCommand implements Callable<Integer> {
             + " conversation(s)");
     err.flush();
     return 0;
+  }
+
+  private void writeIncidentPcaps(Manifest m, Analysis.Result r, PrintWriter err) throws Exception {
+    List<IncidentFlows.Selected> selected =
+        IncidentFlows.select(
+            r.incidentRecords(),
+            r.alertRecords(),
+            r.flowRecords(),
+            IncidentPcaps.slackNanos(detectionOptions.config()),
+            IncidentPcaps.lateNanos(detectionOptions.config()));
+    for (IncidentPcaps.Written w :
+        IncidentPcaps.write(m, decoderOptions.config(), selected, incidentPcaps)) {
+      err.println(
+          "hoptrace analyze: wrote "
+              + w.file()
+              + ": "
+              + w.packets()
+              + " packet(s) of "
+              + w.conversationIds().size()
+              + " conversation(s) from "
+              + w.packetsPerHop().size()
+              + " hop(s) "
+              + w.packetsPerHop());
+    }
+    err.flush();
   }
 }

@@ -29,8 +29,20 @@ import org.agrona.DirectBuffer;
  */
 public final class MergedCaptures implements Iterator<MergedCaptures.Item>, AutoCloseable {
 
-  /** One summary to publish: its partition key (null for non-IP packets) and the hop it is from. */
-  public record Item(String key, PacketSummary summary, HopContext hop) {}
+  /**
+   * One summary to publish: its partition key (null for non-IP packets), the hop it is from, and
+   * the captured packet itself when the merge was opened to keep packets ({@link #open(List,
+   * DecoderConfig, boolean)}), else null.
+   */
+  public record Item(String key, PacketSummary summary, HopContext hop, Packet packet) {
+    /** An item without its packet. */
+    public Item(String key, PacketSummary summary, HopContext hop) {
+      this(key, summary, hop, null);
+    }
+  }
+
+  /** A captured packet's bytes (a copy), link type and length on the wire. */
+  public record Packet(int linkType, byte[] data, int wireLength) {}
 
   private final List<Cursor> cursors = new ArrayList<>();
   private final PriorityQueue<Cursor> queue =
@@ -49,10 +61,22 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
    */
   public static MergedCaptures open(List<Manifest.Hop> hops, DecoderConfig config)
       throws CaptureFileException {
+    return open(hops, config, false);
+  }
+
+  /**
+   * Opens every hop's capture; with {@code keepPackets} each {@link Item} also carries a copy of
+   * its packet's bytes ({@link Item#packet()}).
+   *
+   * @throws CaptureFileException when a file cannot be opened (the others are closed)
+   */
+  public static MergedCaptures open(
+      List<Manifest.Hop> hops, DecoderConfig config, boolean keepPackets)
+      throws CaptureFileException {
     MergedCaptures m = new MergedCaptures();
     try {
       for (Manifest.Hop h : hops) {
-        Cursor c = new Cursor(m.cursors.size(), h, config);
+        Cursor c = new Cursor(m.cursors.size(), h, config, keepPackets);
         m.cursors.add(c);
         if (c.advance()) {
           m.queue.add(c);
@@ -88,7 +112,7 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
     if (c == null) {
       throw new NoSuchElementException();
     }
-    Item item = new Item(c.nextKey, c.next, c.hop.context());
+    Item item = new Item(c.nextKey, c.next, c.hop.context(), c.nextPacket);
     if (c.advance()) {
       queue.add(c);
     }
@@ -116,13 +140,17 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
     final Manifest.Hop hop;
     final CaptureFileReader reader;
     final PacketSummarizer summarizer;
+    final boolean keepPackets;
     PacketSummary next;
     String nextKey;
     long nextTs;
+    Packet nextPacket;
 
-    Cursor(int index, Manifest.Hop hop, DecoderConfig config) throws CaptureFileException {
+    Cursor(int index, Manifest.Hop hop, DecoderConfig config, boolean keepPackets)
+        throws CaptureFileException {
       this.index = index;
       this.hop = hop;
+      this.keepPackets = keepPackets;
       this.summarizer = new PacketSummarizer(config);
       this.reader = open(hop);
     }
@@ -155,6 +183,11 @@ public final class MergedCaptures implements Iterator<MergedCaptures.Item>, Auto
           summarizer.summarize(ctx, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
       nextKey = summarizer.key();
       nextTs = tsNanos;
+      if (keepPackets) {
+        byte[] data = new byte[capturedLength];
+        buffer.getBytes(offset, data);
+        nextPacket = new Packet(linkType, data, wireLength);
+      }
     }
   }
 

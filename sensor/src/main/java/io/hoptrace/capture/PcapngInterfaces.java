@@ -29,7 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   +-------------------------------+-------------------------------+
  *   |                            SnapLen                            | 12
  *   +---------------------------------------------------------------+
- *   |  Options: if_name (2), if_tsresol (9), if_tsoffset (14), ...  | 16
+ *   | Options: if_name (2), if_description (3), if_tsresol (9), ...  | 16
  *   +---------------------------------------------------------------+
  *   |                      Block Total Length                       |
  *   +---------------------------------------------------------------+
@@ -42,6 +42,7 @@ final class PcapngInterfaces {
   private static final int MIN_IDB_LENGTH = 20;
   private static final int OPT_END = 0;
   private static final int OPT_IF_NAME = 2;
+  private static final int OPT_IF_DESCRIPTION = 3;
   private static final int OPT_IF_TSRESOL = 9;
   private static final int OPT_IF_TSOFFSET = 14;
   private static final int DEFAULT_TSRESOL = 6;
@@ -83,6 +84,7 @@ final class PcapngInterfaces {
     int lt = LinkType.normalize(u16(b, p + 8, o));
     int snap = b.getInt(p + 12, o);
     String name = null;
+    String description = null;
     int tsresol = DEFAULT_TSRESOL;
     long tsoffset = 0;
     int opt = p + 16;
@@ -95,13 +97,9 @@ final class PcapngInterfaces {
         break;
       }
       if (code == OPT_IF_NAME && optLen > 0) {
-        byte[] raw = new byte[optLen];
-        b.getBytes(value, raw);
-        int z = 0;
-        while (z < raw.length && raw[z] != 0) {
-          z++;
-        }
-        name = new String(raw, 0, z, StandardCharsets.UTF_8);
+        name = optionText(b, value, optLen);
+      } else if (code == OPT_IF_DESCRIPTION && optLen > 0) {
+        description = optionText(b, value, optLen);
       } else if (code == OPT_IF_TSRESOL && optLen >= 1) {
         tsresol = b.getByte(value) & 0xFF;
       } else if (code == OPT_IF_TSOFFSET && optLen >= 8) {
@@ -109,7 +107,7 @@ final class PcapngInterfaces {
       }
       opt = value + ((optLen + 3) & ~3);
     }
-    CaptureInterface ci = new CaptureInterface(lt, Math.max(0, snap), name);
+    CaptureInterface ci = new CaptureInterface(lt, Math.max(0, snap), name, description);
     int i = described.size();
     described.add(ci);
     grow(i);
@@ -190,6 +188,17 @@ final class PcapngInterfaces {
     tsShift = Arrays.copyOf(tsShift, cap);
     tsOffsetNanos = Arrays.copyOf(tsOffsetNanos, cap);
     hops = Arrays.copyOf(hops, cap);
+  }
+
+  /** A UTF-8 option value, up to its first NUL (writers may terminate strings). */
+  private static String optionText(UnsafeBuffer b, int value, int optLen) {
+    byte[] raw = new byte[optLen];
+    b.getBytes(value, raw);
+    int z = 0;
+    while (z < raw.length && raw[z] != 0) {
+      z++;
+    }
+    return new String(raw, 0, z, StandardCharsets.UTF_8);
   }
 
   private static int u16(UnsafeBuffer b, int index, ByteOrder o) {

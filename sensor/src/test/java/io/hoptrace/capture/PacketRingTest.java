@@ -1,0 +1,109 @@
+package io.hoptrace.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** {@link PacketRing}: the newest packets of a hop in a fixed arena. */
+class PacketRingTest {
+  private static final long S = 1_000_000_000L;
+
+  private record Added(long ts, byte[] data, int wire) {}
+
+  private static Added add(PacketRing ring, long ts, int len, Random rnd) {
+    byte[] data = new byte[len];
+    rnd.nextBytes(data);
+    // the packet sits inside a larger buffer, as a capture hands it over
+    byte[] frame = new byte[len + 10];
+    System.arraycopy(data, 0, frame, 7, len);
+    ring.add(LinkType.ETHERNET, new UnsafeBuffer(frame), 7, len, len + 1000, ts);
+    return new Added(ts, data, len + 1000);
+  }
+
+  private static int recordSize(int len) {
+    return (20 + len + 7) & ~7;
+  }
+
+  /** The ring holds a suffix of what was added, in order, bytes and times intact. */
+  private static List<Added> assertSuffix(PacketRing ring, List<Added> added) {
+    List<PacketRing.Packet> kept = ring.snapshot();
+    assertThat(kept).hasSize(ring.packets());
+    List<Added> tail = added.subList(added.size() - kept.size(), added.size());
+    for (int i = 0; i < kept.size(); i++) {
+      PacketRing.Packet p = kept.get(i);
+      assertThat(p.tsNanos()).isEqualTo(tail.get(i).ts());
+      assertThat(p.data()).isEqualTo(tail.get(i).data());
+      assertThat(p.wireLength()).isEqualTo(tail.get(i).wire());
+      assertThat(p.linkType()).isEqualTo(LinkType.ETHERNET);
+    }
+    return tail;
+  }
+
+  @Test
+  void keepsTheNewestPacketsThatFitItsBytes() {
+    PacketRing ring = new PacketRing(4096, 60 * S);
+    Random rnd = new Random(1);
+    List<Added> added = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      added.add(add(ring, i * 1000L, 100, rnd));
+    }
+    List<Added> kept = assertSuffix(ring, added);
+    // 120-byte records: 34 fit in 4096 bytes; one record's room may be lost at the arena's end
+    assertThat(kept.size()).isBetween(33, 34);
+    assertThat(ring.capacityBytes()).isEqualTo(4096);
+  }
+
+  @Test
+  void forgetsPacketsOlderThanItsAgeBeforeTheNewest() {
+    PacketRing ring = new PacketRing(1 << 16, 10 * S);
+    Random rnd = new Random(2);
+    List<Added> added = new ArrayList<>();
+    for (int i = 0; i <= 30; i++) {
+      added.add(add(ring, i * S, 60, rnd));
+    }
+    List<Added> kept = assertSuffix(ring, added);
+    assertThat(kept).extracting(Added::ts).first().isEqualTo(20 * S);
+    assertThat(kept).hasSize(11);
+  }
+
+  @Test
+  void packetsOfEverySizeKeepTheRingASuffixFillingAtLeastHalfTheArena() {
+    int capacity = 8192;
+    PacketRing ring = new PacketRing(capacity, Long.MAX_VALUE);
+    Random rnd = new Random(3);
+    List<Added> added = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      added.add(add(ring, i, rnd.nextInt(i % 97 == 0 ? 3000 : 300), rnd));
+      if (i % 37 == 0) {
+        List<Added> kept = assertSuffix(ring, added);
+        int used = kept.stream().mapToInt(a -> recordSize(a.data().length)).sum();
+        assertThat(used).isLessThanOrEqualTo(capacity);
+        assertThat(kept).last().isEqualTo(added.get(added.size() - 1));
+        if (i > 1000) {
+          assertThat(used)
+              .as("bytes in use after %d packets", i)
+              .isGreaterThan(capacity / 2 - 3100);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPacketLargerThanTheArenaIsCountedNotKept() {
+    PacketRing ring = new PacketRing(256, S);
+    Random rnd = new Random(4);
+    List<Added> added = new ArrayList<>();
+    added.add(add(ring, 1, 50, rnd));
+    add(ring, 2, 300, rnd);
+    assertThat(ring.tooLarge()).isEqualTo(1);
+    assertSuffix(ring, added);
+    assertThat(ring.packets()).isEqualTo(1);
+    assertThatThrownBy(() -> new PacketRing(10, S)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PacketRing(1024, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
