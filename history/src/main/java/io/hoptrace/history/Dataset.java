@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
  *
  * <p>Every row is partitioned by the hour (UTC) of its record's {@code first_seen}, which all
  * versions of one conversation or alert share: its interim and final records land in one partition.
- * Times are {@code TIMESTAMP_NS} (UTC); IPv4 addresses are also kept as unsigned 32-bit numbers
- * ({@code *_ip4}, null for IPv6) for range (CIDR) filters.
+ * An incident's first_seen moves earlier when an alert that started earlier joins it, so its
+ * versions may lie in several partitions (the {@code incidents} view picks across them). Times are
+ * {@code TIMESTAMP_NS} (UTC); IPv4 addresses are also kept as unsigned 32-bit numbers ({@code
+ * *_ip4}, null for IPv6) for range (CIDR) filters.
  */
 public enum Dataset {
   /** One row per final flow record (the conversation ended or expired). */
@@ -53,6 +55,27 @@ public enum Dataset {
           col("facts", "MAP(VARCHAR, VARCHAR)"),
           col("samples", "VARCHAR[]"),
           col("community_ids", "VARCHAR[]"))),
+  /**
+   * One row per incident record (an incident opened, an alert added, resolved, re-opened): the
+   * cause and the alerts it explains.
+   */
+  INCIDENTS(
+      "incidents",
+      List.of(
+          col("id", "VARCHAR"),
+          col("status", "VARCHAR"),
+          col("severity", "VARCHAR"),
+          col("cause_kind", "VARCHAR"),
+          col("cause_key", "VARCHAR"),
+          col("cause", "VARCHAR"),
+          col("lost_after", "VARCHAR"),
+          col("lost_before", "VARCHAR"),
+          col("lost_direction", "VARCHAR"),
+          col("first_seen", "TIMESTAMP_NS"),
+          col("last_seen", "TIMESTAMP_NS"),
+          col("alert_ids", "VARCHAR[]"),
+          col("alert_types", "VARCHAR[]"),
+          col("firing_alert_ids", "VARCHAR[]"))),
   /** Per flow record, one row per (hop, direction): packets, bytes, retransmissions. */
   FLOW_HOPS(
       "flow_hops",

@@ -2,6 +2,7 @@ package io.hoptrace.history;
 
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,13 +47,15 @@ final class PartBatch implements AutoCloseable {
               + ", "
               + Rows.HOP_LISTS_DDL
               + ")");
-      s.execute("CREATE TABLE " + stage(Dataset.ALERTS) + " (" + Dataset.ALERTS.stagingDdl() + ")");
+      for (Dataset d : List.of(Dataset.ALERTS, Dataset.INCIDENTS)) {
+        s.execute("CREATE TABLE " + stage(d) + " (" + d.stagingDdl() + ")");
+      }
     }
   }
 
-  /** The staging table of a dataset; flow_hops rows are made from the flows table. */
+  /** The staging table of a dataset; flow_updates and flow_hops rows come from the flows one. */
   private static String stage(Dataset d) {
-    return "stage_" + (d == Dataset.ALERTS ? d : Dataset.FLOWS).dir();
+    return "stage_" + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
   }
 
   /** The rows of a dataset, with date and hour. */
@@ -61,7 +64,7 @@ final class PartBatch implements AutoCloseable {
       case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
       case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
       case FLOW_HOPS -> "(" + Rows.hopsSelect(stage(d)) + ")";
-      case ALERTS -> stage(d);
+      case ALERTS, INCIDENTS -> stage(d);
     };
   }
 
@@ -81,6 +84,11 @@ final class PartBatch implements AutoCloseable {
 
   void add(Alert a) throws SQLException {
     Rows.alert(appender(Dataset.ALERTS), a);
+    records++;
+  }
+
+  void add(Incident i) throws SQLException {
+    Rows.incident(appender(Dataset.INCIDENTS), i);
     records++;
   }
 
@@ -159,8 +167,9 @@ final class PartBatch implements AutoCloseable {
   void clear() throws SQLException {
     closeAppenders();
     try (Statement s = db.createStatement()) {
-      s.execute("DELETE FROM " + stage(Dataset.FLOWS));
-      s.execute("DELETE FROM " + stage(Dataset.ALERTS));
+      for (Dataset d : List.of(Dataset.FLOWS, Dataset.ALERTS, Dataset.INCIDENTS)) {
+        s.execute("DELETE FROM " + stage(d));
+      }
     }
     records = 0;
   }

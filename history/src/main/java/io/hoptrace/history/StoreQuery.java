@@ -13,15 +13,18 @@ import java.sql.Statement;
  * hive_partitioning}, so {@code date} and {@code hour} filters skip whole partitions).
  *
  * <ul>
- *   <li>{@code flow_records}, {@code alert_records}, {@code flow_hop_records}: every record as
- *       written (a conversation's interim updates and its final record; an alert's FIRING, updates
- *       and RESOLVED); {@code final_flow_records} and {@code flow_update_records} are the two kinds
- *       of flow records, stored apart ({@code flows/}, {@code flow_updates/}).
+ *   <li>{@code flow_records}, {@code alert_records}, {@code incident_records}, {@code
+ *       flow_hop_records}: every record as written (a conversation's interim updates and its final
+ *       record; an alert's or incident's FIRING, updates and RESOLVED); {@code final_flow_records}
+ *       and {@code flow_update_records} are the two kinds of flow records, stored apart ({@code
+ *       flows/}, {@code flow_updates/}).
  *   <li>{@code flows}: one row per conversation — its final record, or while it is still open its
  *       newest update — with the lost-at segment of the newest alert about it ({@code lost_after},
  *       {@code lost_before}, {@code lost_direction}, {@code alert_types}).
  *   <li>{@code alerts}: one row per alert id, as it last stood (newest record; RESOLVED wins a
  *       tie).
+ *   <li>{@code incidents}: one row per incident id, as it last stood: the newest record (its
+ *       last_seen and its alert list only grow; on a tie RESOLVED wins, then the fewest firing).
  *   <li>{@code flow_hops}: the per-hop, per-direction rows of the records in {@code flows}.
  * </ul>
  *
@@ -110,6 +113,10 @@ public final class StoreQuery implements AutoCloseable {
               + " (PARTITION BY id ORDER BY last_seen DESC, status = 'RESOLVED' DESC, count DESC)"
               + " = 1");
       s.execute(
+          "CREATE VIEW incidents AS SELECT * FROM incident_records QUALIFY row_number() OVER"
+              + " (PARTITION BY id ORDER BY last_seen DESC, len(alert_ids) DESC, status ="
+              + " 'RESOLVED' DESC, len(firing_alert_ids)) = 1");
+      s.execute(
           "CREATE VIEW flow_hops AS SELECT h.* FROM flow_hop_records h SEMI JOIN (SELECT"
               + " conversation_id, first_seen, last_seen, final, date, hour FROM flows) f ON"
               + " h.conversation_id = f.conversation_id AND h.first_seen = f.first_seen AND"
@@ -124,6 +131,7 @@ public final class StoreQuery implements AutoCloseable {
       case FLOWS -> "final_flow_records";
       case FLOW_UPDATES -> "flow_update_records";
       case ALERTS -> "alert_records";
+      case INCIDENTS -> "incident_records";
       case FLOW_HOPS -> "flow_hop_records";
     };
   }
