@@ -111,8 +111,9 @@ final class PartBatch implements AutoCloseable {
   }
 
   /**
-   * Writes every staged row as Parquet, one temporary file per dataset and hour, each fsynced
-   * (their directories are created as needed). Nothing is visible to the views yet.
+   * Writes every staged row as Parquet, one temporary file per dataset and hour (rows in the
+   * dataset's {@link Dataset#sortOrder}, row groups of {@link Dataset#ROW_GROUP_ROWS}), each
+   * fsynced (their directories are created as needed). Nothing is visible to the views yet.
    */
   List<TempFile> writeTemp(StoreLayout layout) throws SQLException, IOException {
     closeAppenders();
@@ -137,9 +138,12 @@ final class PartBatch implements AutoCloseable {
                   + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
                   + "' AND hour = "
                   + Math.floorMod(hour, 24)
+                  + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
                   + ") TO '"
                   + temp.toString().replace("'", "''")
-                  + "' (FORMAT parquet)");
+                  + "' (FORMAT parquet, ROW_GROUP_SIZE "
+                  + Dataset.ROW_GROUP_ROWS
+                  + ")");
         }
         StoreLayout.fsync(temp);
         out.add(new TempFile(temp, target));

@@ -42,6 +42,12 @@ public final class StoreQuery implements AutoCloseable {
    * detection's default idle timeout, 60 s, ends a conversation, so an alert of the next
    * conversation of the same key starts after the next first packet). Its lost-at segment is that
    * of the first of them that has one.
+   *
+   * <p>The alerts are grouped by conversation_id with no other condition (a null id joins nothing
+   * anyway): a LEFT JOIN to a side unique on the join key whose columns a query does not use is
+   * removed by DuckDB's optimizer, so {@code select verdict, count(*) from flows} reads neither the
+   * alerts nor the flows' conversation_id (a {@code WHERE} there kept the join: 240 MB read for a
+   * day of 10 M flows instead of 5 MB).
    */
   static final int ALERT_SLACK_SECONDS = 60;
 
@@ -49,8 +55,8 @@ public final class StoreQuery implements AutoCloseable {
       "CREATE VIEW flows AS WITH latest AS (%s),"
           + " about AS (SELECT conversation_id, list({'first': first_seen, 'after':"
           + " lost_after, 'before': lost_before, 'direction': lost_direction, 'type': type} ORDER"
-          + " BY first_seen) AS items FROM alert_records WHERE conversation_id IS NOT NULL GROUP"
-          + " BY 1), joined AS (SELECT latest.*, list_filter(items, lambda x: x.first >="
+          + " BY first_seen) AS items FROM alert_records GROUP BY 1), joined AS (SELECT latest.*,"
+          + " list_filter(items, lambda x: x.first >="
           + " latest.first_seen AND x.first <= latest.last_seen + INTERVAL "
           + ALERT_SLACK_SECONDS
           + " SECOND) AS about FROM latest LEFT JOIN about USING (conversation_id)), lost AS"

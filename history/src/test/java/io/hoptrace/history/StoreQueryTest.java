@@ -264,6 +264,75 @@ class StoreQueryTest {
     }
   }
 
+  @Test
+  void addressFiltersMatchEitherTupleOfANatedFlowOnce() throws Exception {
+    FlowRecord nated =
+        FlowRecord.newBuilder(Records.flow("nat", "10.244.0.2", "10.96.0.10", T0, "OK"))
+            .setTuples(
+                List.of(
+                    io.hoptrace.schema.FiveTuple.newBuilder()
+                        .setIpVersion(4)
+                        .setSrc("10.244.0.2")
+                        .setDst("10.96.0.10")
+                        .setProto(6)
+                        .setSport(40000)
+                        .setDport(80)
+                        .build(),
+                    io.hoptrace.schema.FiveTuple.newBuilder()
+                        .setIpVersion(4)
+                        .setSrc("10.244.0.2")
+                        .setDst("10.244.1.7")
+                        .setProto(6)
+                        .setSport(40000)
+                        .setDport(8080)
+                        .build()))
+            .build();
+    write(nated, Records.flow("plain", "10.244.0.2", "10.244.1.7", T0 + SECOND, "OK"));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(ids(q, new FlowFilter().dst("10.96.0.10"))).containsExactly("nat");
+      assertThat(ids(q, new FlowFilter().dst("10.244.1.7"))).containsExactly("plain", "nat");
+      assertThat(ids(q, new FlowFilter().dst("10.0.0.0/8"))).containsExactly("plain", "nat");
+      assertThat(ids(q, new FlowFilter().src("10.244.0.2").dst("10.244.1.0/24").limit(1)))
+          .containsExactly("plain");
+      assertThat(ids(q, new FlowFilter().src("10.244.0.0/16").dst("10.96.0.0/12").port(8080)))
+          .containsExactly("nat");
+    }
+  }
+
+  @Test
+  void queriesNotAskingForTheLostAtSegmentDoNotJoinTheAlerts() throws Exception {
+    write(
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY"),
+        Records.oneWay("a1", "c1", T0, AlertStatus.FIRING));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      String counts = plan(q, "select verdict, count(*) from flows group by 1");
+      assertThat(counts).doesNotContainIgnoringCase("join").doesNotContain("conversation_id");
+      assertThat(plan(q, "select verdict, lost_after from flows")).containsIgnoringCase("join");
+    }
+  }
+
+  private static String plan(StoreQuery q, String sql) {
+    return q.sql("explain " + sql).rows().stream()
+        .map(r -> String.valueOf(r.get(r.size() - 1)))
+        .reduce("", String::concat);
+  }
+
+  @Test
+  void flowFilesAreSortedByDestination() throws Exception {
+    write(
+        Records.flow("c", "10.244.0.2", "10.244.9.1", T0, "OK"),
+        Records.flow("a", "10.244.0.2", "10.244.1.1", T0 + SECOND, "OK"),
+        Records.flow("v6", "fd00::1", "fd00::2", T0 + SECOND, "OK"),
+        Records.flow("b", "10.244.0.2", "10.244.2.1", T0 + 2 * SECOND, "OK"));
+    try (StoreQuery q = StoreQuery.open(store);
+        Stream<Path> s = Files.walk(store.resolve("flows"))) {
+      Path file = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      String read = "read_parquet('" + file + "', hive_partitioning = false)";
+      assertThat(column(q.sql("select conversation_id from " + read), "conversation_id"))
+          .containsExactly("a", "b", "c", "v6");
+    }
+  }
+
   private static List<Object> ids(StoreQuery q, FlowFilter f) {
     return column(q.flows(f), "conversation_id");
   }
