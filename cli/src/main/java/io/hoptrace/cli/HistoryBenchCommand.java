@@ -4,6 +4,8 @@ import io.hoptrace.history.StoreBench;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,10 @@ import picocli.CommandLine.Spec;
           + " new flow store in --dir through the store writer's path (DuckDB → Parquet, fsync,"
           + " rename; no Kafka), then times a lookup of one destination IP in one hour (typed"
           + " filter, and SQL on date/hour) and the day's verdict counts, each on a freshly opened"
-          + " store as `hoptrace flows`/`query` do. Prints flows/s and the latencies (ms)."
+          + " store as `hoptrace flows`/`query` do. Prints flows/s and the latencies (wall and"
+          + " process CPU, ms). --query-only times an existing store instead of writing one;"
+          + " --compare DIR times the same queries on another store in the same run, in turn"
+          + " (e.g. one written by an earlier version of the writer)."
     })
 final class HistoryBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -48,6 +53,17 @@ final class HistoryBenchCommand implements Callable<Integer> {
       description = "Where to write the store (must not exist or be empty).")
   Path dir;
 
+  @Option(
+      names = "--query-only",
+      description = "Do not write: time the queries on the store already in --dir.")
+  boolean queryOnly;
+
+  @Option(
+      names = "--compare",
+      paramLabel = "DIR",
+      description = "Another store to time the same queries on, in turn (repeatable).")
+  List<Path> compare = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (flows < 1) {
@@ -59,19 +75,25 @@ final class HistoryBenchCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new IllegalArgumentException("--runs " + runs + ": must be >= 1");
     }
-    if (Files.exists(dir)) {
+    if (queryOnly) {
+      requireStore("--dir", dir);
+    } else if (Files.exists(dir)) {
       try (var s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
           throw new IllegalArgumentException("--dir " + dir + ": not empty");
         }
       }
     }
+    for (Path c : compare) {
+      requireStore("--compare", c);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     StoreBench.Result r =
-        new StoreBench(dir, flows, hops)
+        new StoreBench(dir, queryOnly ? 0 : flows, hops)
             .run(
                 runs,
+                compare,
                 msg -> {
                   err.println("hoptrace bench history: " + msg);
                   err.flush();
@@ -79,5 +101,11 @@ final class HistoryBenchCommand implements Callable<Integer> {
     out.println(r);
     out.flush();
     return 0;
+  }
+
+  private static void requireStore(String option, Path p) {
+    if (!Files.isDirectory(p.resolve("flows"))) {
+      throw new IllegalArgumentException(option + " " + p + ": not a flow store (no flows/ in it)");
+    }
   }
 }

@@ -62,13 +62,15 @@ public record AddressFilter(String text, long low, long high) {
     return low < 0;
   }
 
-  /** A SQL condition on either of the given (address text, IPv4 number) column pairs. */
-  String condition(String textA, String ip4A, String textB, String ip4B) {
+  /**
+   * A SQL condition on one (address text, IPv4 number) column pair: a range of the number column,
+   * or for IPv6 equality of the text. A condition on one column is one DuckDB pushes into the
+   * Parquet scan, where row groups' min/max statistics skip what cannot match.
+   */
+  String condition(String text, String ip4) {
     if (isV6()) {
-      String q = Sql.quote(text);
-      return "(" + textA + " = " + q + " OR " + textB + " = " + q + ")";
+      return text + " = " + Sql.quote(this.text);
     }
-    String range = " BETWEEN " + low + " AND " + high;
-    return "(" + ip4A + range + " OR " + ip4B + range + ")";
+    return ip4 + " BETWEEN " + low + " AND " + high;
   }
 }

@@ -74,7 +74,7 @@ public final class AlertFilter {
     return this;
   }
 
-  private static <E extends Enum<E>> E parse(Class<E> kind, String value) {
+  static <E extends Enum<E>> E parse(Class<E> kind, String value) {
     String v = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
     for (E e : kind.getEnumConstants()) {
       if (e.name().equals(v)) {
@@ -85,7 +85,7 @@ public final class AlertFilter {
         "'" + value + "': not one of " + Arrays.toString(kind.getEnumConstants()));
   }
 
-  private static String names(Set<? extends Enum<?>> values) {
+  static String names(Set<? extends Enum<?>> values) {
     List<String> out = new ArrayList<>();
     values.forEach(v -> out.add(Sql.quote(v.name())));
     return String.join(", ", out);

@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
  *
  * <p>Every row is partitioned by the hour (UTC) of its record's {@code first_seen}, which all
  * versions of one conversation or alert share: its interim and final records land in one partition.
- * Times are {@code TIMESTAMP_NS} (UTC); IPv4 addresses are also kept as unsigned 32-bit numbers
- * ({@code *_ip4}, null for IPv6) for range (CIDR) filters.
+ * An incident's first_seen moves earlier when an alert that started earlier joins it, so its
+ * versions may lie in several partitions (the {@code incidents} view picks across them). Times are
+ * {@code TIMESTAMP_NS} (UTC); IPv4 addresses are also kept as unsigned 32-bit numbers ({@code
+ * *_ip4}, null for IPv6) for range (CIDR) filters.
  */
 public enum Dataset {
   /** One row per final flow record (the conversation ended or expired). */
@@ -53,6 +55,27 @@ public enum Dataset {
           col("facts", "MAP(VARCHAR, VARCHAR)"),
           col("samples", "VARCHAR[]"),
           col("community_ids", "VARCHAR[]"))),
+  /**
+   * One row per incident record (an incident opened, an alert added, resolved, re-opened): the
+   * cause and the alerts it explains.
+   */
+  INCIDENTS(
+      "incidents",
+      List.of(
+          col("id", "VARCHAR"),
+          col("status", "VARCHAR"),
+          col("severity", "VARCHAR"),
+          col("cause_kind", "VARCHAR"),
+          col("cause_key", "VARCHAR"),
+          col("cause", "VARCHAR"),
+          col("lost_after", "VARCHAR"),
+          col("lost_before", "VARCHAR"),
+          col("lost_direction", "VARCHAR"),
+          col("first_seen", "TIMESTAMP_NS"),
+          col("last_seen", "TIMESTAMP_NS"),
+          col("alert_ids", "VARCHAR[]"),
+          col("alert_types", "VARCHAR[]"),
+          col("firing_alert_ids", "VARCHAR[]"))),
   /** Per flow record, one row per (hop, direction): packets, bytes, retransmissions. */
   FLOW_HOPS(
       "flow_hops",
@@ -102,6 +125,14 @@ public enum Dataset {
   /** A column: name and DuckDB type. */
   public record Column(String name, String type) {}
 
+  /**
+   * Rows per Parquet row group: each row group carries min/max statistics per column, so with the
+   * flow files sorted by destination ({@link #sortOrder}) a lookup of one address reads a few row
+   * groups of each hour's files instead of all of them (DuckDB's default is 122 880 rows, more than
+   * a batch file holds).
+   */
+  static final int ROW_GROUP_ROWS = 8192;
+
   /** The Hive partition columns (not stored in the files; DuckDB reads them from the path). */
   public static final List<Column> PARTITION_COLUMNS =
       List.of(col("date", "DATE"), col("hour", "INTEGER"));
@@ -121,6 +152,16 @@ public enum Dataset {
   /** The directory under the store, and the raw dataset's name. */
   public String dir() {
     return dir;
+  }
+
+  /**
+   * The order of the rows inside each file ({@code ORDER BY} text), empty for none: flow files by
+   * destination address, the common lookup ("what happened to this pod's traffic"), so that their
+   * row groups' min/max statistics on {@code dst_ip4} (and {@code dst} for IPv6) skip most of a
+   * file.
+   */
+  String sortOrder() {
+    return this == FLOWS || this == FLOW_UPDATES ? "dst_ip4 NULLS LAST, dst" : "";
   }
 
   /** The columns stored in the Parquet files, in file order. */

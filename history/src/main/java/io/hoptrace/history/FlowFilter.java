@@ -177,12 +177,6 @@ public final class FlowFilter {
       throw new IllegalArgumentException("since " + since + " is after until " + until);
     }
     List<String> where = new ArrayList<>();
-    if (src != null) {
-      where.add(src.condition("src", "src_ip4", "nat_src", "nat_src_ip4"));
-    }
-    if (dst != null) {
-      where.add(dst.condition("dst", "dst_ip4", "nat_dst", "nat_dst_ip4"));
-    }
     if (port != null) {
       where.add(
           "(sport = "
@@ -212,12 +206,58 @@ public final class FlowFilter {
       where.add("first_seen <= " + Sql.timestamp(until));
       where.add(partitions(until, "<"));
     }
-    return "SELECT "
-        + String.join(", ", COLUMNS)
-        + " FROM flows"
-        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY first_seen DESC, conversation_id LIMIT "
-        + limit;
+    List<List<String>> alternatives = new ArrayList<>();
+    if (src != null) {
+      alternatives.add(
+          List.of(src.condition("src", "src_ip4"), src.condition("nat_src", "nat_src_ip4")));
+    }
+    if (dst != null) {
+      alternatives.add(
+          List.of(dst.condition("dst", "dst_ip4"), dst.condition("nat_dst", "nat_dst_ip4")));
+    }
+    List<String> branches = new ArrayList<>();
+    for (List<String> conditions : branches(alternatives)) {
+      List<String> all = new ArrayList<>(conditions);
+      all.addAll(where);
+      branches.add(
+          "SELECT "
+              + String.join(", ", COLUMNS)
+              + " FROM flows"
+              + (all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all)));
+    }
+    String order = " ORDER BY first_seen DESC, conversation_id LIMIT " + limit;
+    if (branches.size() == 1) {
+      return branches.get(0) + order;
+    }
+    return "SELECT * FROM (" + String.join(" UNION ALL ", branches) + ")" + order;
+  }
+
+  /**
+   * An address filter matches the initiator's column or the NAT-ed one; an OR of two columns is not
+   * pushed into DuckDB's Parquet scan (every row of the hours read is decoded, and the files' order
+   * by destination skips nothing), so the query is a UNION ALL of branches with one column
+   * condition per address filter, each made disjoint from the earlier ones ({@code NOT
+   * coalesce(earlier, false)}): one branch per combination, each answered from the few row groups
+   * whose statistics can match.
+   */
+  private static List<List<String>> branches(List<List<String>> alternatives) {
+    List<List<String>> out = new ArrayList<>();
+    out.add(List.of());
+    for (List<String> alts : alternatives) {
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> prefix : out) {
+        for (int i = 0; i < alts.size(); i++) {
+          List<String> b = new ArrayList<>(prefix);
+          b.add(alts.get(i));
+          for (int j = 0; j < i; j++) {
+            b.add("NOT coalesce(" + alts.get(j) + ", false)");
+          }
+          next.add(b);
+        }
+      }
+      out = next;
+    }
+    return out;
   }
 
   /** The hour partitions at or before ({@code "<"}) or at or after ({@code ">"}) time t. */

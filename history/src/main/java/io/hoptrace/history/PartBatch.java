@@ -2,6 +2,7 @@ package io.hoptrace.history;
 
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,13 +47,15 @@ final class PartBatch implements AutoCloseable {
               + ", "
               + Rows.HOP_LISTS_DDL
               + ")");
-      s.execute("CREATE TABLE " + stage(Dataset.ALERTS) + " (" + Dataset.ALERTS.stagingDdl() + ")");
+      for (Dataset d : List.of(Dataset.ALERTS, Dataset.INCIDENTS)) {
+        s.execute("CREATE TABLE " + stage(d) + " (" + d.stagingDdl() + ")");
+      }
     }
   }
 
-  /** The staging table of a dataset; flow_hops rows are made from the flows table. */
+  /** The staging table of a dataset; flow_updates and flow_hops rows come from the flows one. */
   private static String stage(Dataset d) {
-    return "stage_" + (d == Dataset.ALERTS ? d : Dataset.FLOWS).dir();
+    return "stage_" + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
   }
 
   /** The rows of a dataset, with date and hour. */
@@ -61,7 +64,7 @@ final class PartBatch implements AutoCloseable {
       case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
       case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
       case FLOW_HOPS -> "(" + Rows.hopsSelect(stage(d)) + ")";
-      case ALERTS -> stage(d);
+      case ALERTS, INCIDENTS -> stage(d);
     };
   }
 
@@ -84,6 +87,11 @@ final class PartBatch implements AutoCloseable {
     records++;
   }
 
+  void add(Incident i) throws SQLException {
+    Rows.incident(appender(Dataset.INCIDENTS), i);
+    records++;
+  }
+
   /** Records added since the last {@link #clear}. */
   int records() {
     return records;
@@ -103,8 +111,9 @@ final class PartBatch implements AutoCloseable {
   }
 
   /**
-   * Writes every staged row as Parquet, one temporary file per dataset and hour, each fsynced
-   * (their directories are created as needed). Nothing is visible to the views yet.
+   * Writes every staged row as Parquet, one temporary file per dataset and hour (rows in the
+   * dataset's {@link Dataset#sortOrder}, row groups of {@link Dataset#ROW_GROUP_ROWS}), each
+   * fsynced (their directories are created as needed). Nothing is visible to the views yet.
    */
   List<TempFile> writeTemp(StoreLayout layout) throws SQLException, IOException {
     closeAppenders();
@@ -129,9 +138,12 @@ final class PartBatch implements AutoCloseable {
                   + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
                   + "' AND hour = "
                   + Math.floorMod(hour, 24)
+                  + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
                   + ") TO '"
                   + temp.toString().replace("'", "''")
-                  + "' (FORMAT parquet)");
+                  + "' (FORMAT parquet, ROW_GROUP_SIZE "
+                  + Dataset.ROW_GROUP_ROWS
+                  + ")");
         }
         StoreLayout.fsync(temp);
         out.add(new TempFile(temp, target));
@@ -159,8 +171,9 @@ final class PartBatch implements AutoCloseable {
   void clear() throws SQLException {
     closeAppenders();
     try (Statement s = db.createStatement()) {
-      s.execute("DELETE FROM " + stage(Dataset.FLOWS));
-      s.execute("DELETE FROM " + stage(Dataset.ALERTS));
+      for (Dataset d : List.of(Dataset.FLOWS, Dataset.ALERTS, Dataset.INCIDENTS)) {
+        s.execute("DELETE FROM " + stage(d));
+      }
     }
     records = 0;
   }

@@ -7,6 +7,7 @@ import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.LostAt;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,9 +17,10 @@ import java.util.TreeMap;
 import org.duckdb.DuckDBAppender;
 
 /**
- * Flattens flow and alert records into rows of the {@link Dataset} columns, in their order, through
- * DuckDB appenders. A flow's addresses and ports are its first tuple's (the initiator's view);
- * {@code nat_*} are its last tuple's (the responder's side after NAT; the same when not NAT-ed).
+ * Flattens flow, alert and incident records into rows of the {@link Dataset} columns, in their
+ * order, through DuckDB appenders. A flow's addresses and ports are its first tuple's (the
+ * initiator's view); {@code nat_*} are its last tuple's (the responder's side after NAT; the same
+ * when not NAT-ed).
  */
 final class Rows {
   private static final long NANOS_PER_HOUR = 3_600_000_000_000L;
@@ -189,6 +191,28 @@ final class Rows {
     a.append(list(e == null ? List.of() : e.getSamples()));
     a.append(list(r.getCommunityIds()));
     partition(a, r.getFirstSeen());
+    a.endRow();
+  }
+
+  /** Appends one incident record to the incidents staging table. */
+  static void incident(DuckDBAppender a, Incident i) throws SQLException {
+    LostAt l = i.getLostAt();
+    a.beginRow();
+    a.append(i.getId());
+    a.append(i.getStatus().name());
+    a.append(i.getSeverity().name());
+    a.append(i.getCauseKind());
+    a.append(i.getCauseKey());
+    a.append(i.getCause());
+    string(a, l == null ? null : l.getAfter());
+    string(a, l == null ? null : l.getBefore());
+    string(a, l == null ? null : l.getDirection());
+    a.appendEpochNanos(i.getFirstSeen());
+    a.appendEpochNanos(i.getLastSeen());
+    a.append(list(i.getAlertIds()));
+    a.append(list(i.getAlertTypes()));
+    a.append(list(i.getFiringAlertIds()));
+    partition(a, i.getFirstSeen());
     a.endRow();
   }
 

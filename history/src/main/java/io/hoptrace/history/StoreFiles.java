@@ -4,6 +4,7 @@ import io.hoptrace.history.CommitLog.Commit;
 import io.hoptrace.history.PartBatch.TempFile;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -115,6 +116,10 @@ public final class StoreFiles implements AutoCloseable {
 
   public void add(Alert a) throws SQLException {
     batch.add(a);
+  }
+
+  public void add(Incident i) throws SQLException {
+    batch.add(i);
   }
 
   /** Records in the current batch. */

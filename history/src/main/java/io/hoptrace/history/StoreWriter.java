@@ -3,6 +3,7 @@ package io.hoptrace.history;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,14 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store writer: a {@code read_committed} consumer of the {@code flows} and {@code alerts}
- * topics (every partition assigned, group {@code <prefix>history} for the committed offsets) that
- * appends their records to the store through {@link StoreFiles}, a batch at a time ({@link
- * StoreConfig}: N records or T seconds). Offsets are committed to Kafka only once the batch's files
- * are durable and published; on start it finishes what a crashed writer left. So a crash (kill -9
- * included) loses nothing, shows no half-written file and duplicates no row: each batch is either
- * read again whole or visible exactly once. Offsets of a commit made against another Kafka cluster
- * (a new embedded broker) are not applied.
+ * The store writer: a {@code read_committed} consumer of the {@code flows}, {@code alerts} and
+ * {@code incidents} topics (every partition assigned, group {@code <prefix>history} for the
+ * committed offsets) that appends their records to the store through {@link StoreFiles}, a batch at
+ * a time ({@link StoreConfig}: N records or T seconds). Offsets are committed to Kafka only once
+ * the batch's files are durable and published; on start it finishes what a crashed writer left. So
+ * a crash (kill -9 included) loses nothing, shows no half-written file and duplicates no row: each
+ * batch is either read again whole or visible exactly once. Offsets of a commit made against
+ * another Kafka cluster (a new embedded broker) are not applied.
  */
 public final class StoreWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
@@ -58,6 +59,7 @@ public final class StoreWriter implements AutoCloseable {
   private final List<TopicPartition> partitions;
   private final AvroSerde<FlowRecord> flowSerde = AvroSerde.flowRecord();
   private final AvroSerde<Alert> alertSerde = AvroSerde.alert();
+  private final AvroSerde<Incident> incidentSerde = AvroSerde.incident();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
@@ -133,7 +135,7 @@ public final class StoreWriter implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
-    for (String t : List.of(topics.flows(), topics.alerts())) {
+    for (String t : List.of(topics.flows(), topics.alerts(), topics.incidents())) {
       List<PartitionInfo> infos = c.partitionsFor(t, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
         c.close();
@@ -209,8 +211,10 @@ public final class StoreWriter implements AutoCloseable {
     try {
       if (r.topic().equals(topics.flows())) {
         files.add(flowSerde.decode(r.topic(), r.value()));
-      } else {
+      } else if (r.topic().equals(topics.alerts())) {
         files.add(alertSerde.decode(r.topic(), r.value()));
+      } else {
+        files.add(incidentSerde.decode(r.topic(), r.value()));
       }
     } catch (SerializationException e) {
       undecodable.incrementAndGet();

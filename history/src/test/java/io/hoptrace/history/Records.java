@@ -8,6 +8,7 @@ import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.LostAt;
 import io.hoptrace.schema.Severity;
@@ -15,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Hand-made flow and alert records for the store's tests. */
+/** Hand-made flow, alert and incident records for the store's tests. */
 final class Records {
   /** 2026-12-04T13:10:00Z in ns. */
   static final long T0 = Instant.parse("2026-12-04T13:10:00Z").toEpochMilli() * 1_000_000L;
@@ -110,6 +111,30 @@ final class Records {
                 .setSamples(List.of())
                 .build())
         .setCommunityIds(List.of("1:abc"))
+        .build();
+  }
+
+  /** An incident of the segment node-b/ens33 > node-b/flannel.1 explaining {@code alertIds}. */
+  static Incident incident(
+      String id, long first, long last, AlertStatus status, List<String> alertIds, int firing) {
+    return Incident.newBuilder()
+        .setId(id)
+        .setStatus(status)
+        .setCauseKind("SEGMENT")
+        .setCauseKey("node-b/ens33>node-b/flannel.1")
+        .setCause("host firewall on node-b drops 8472/udp")
+        .setSeverity(Severity.CRITICAL)
+        .setLostAt(
+            LostAt.newBuilder()
+                .setAfter("node-b/ens33")
+                .setBefore("node-b/flannel.1")
+                .setDirection("forward")
+                .build())
+        .setAlertIds(alertIds)
+        .setAlertTypes(alertIds.stream().map(a -> "ONE_WAY").toList())
+        .setFiringAlertIds(alertIds.subList(alertIds.size() - firing, alertIds.size()))
+        .setFirstSeen(first)
+        .setLastSeen(last)
         .build();
   }
 }

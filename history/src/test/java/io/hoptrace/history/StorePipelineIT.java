@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The vxlan-blocked recording through the real pipeline (embedded broker, Streams job) with the
  * store writer beside it: the store holds every final flow exactly once, the ONE_WAY flows with
- * their lost-at segment, and every alert record.
+ * their lost-at segment, every alert record and every incident record, and its incidents view shows
+ * each incident as the job last reported it.
  */
 class StorePipelineIT {
   @TempDir Path store;
@@ -37,7 +38,8 @@ class StorePipelineIT {
           new Analysis(p, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
               .run(Recordings.manifest("vxlan-blocked"), msg -> {});
       w.close();
-      assertThat(w.written()).isEqualTo(r.flowRecords().size() + r.alertRecords().size());
+      assertThat(w.written())
+          .isEqualTo(r.flowRecords().size() + r.alertRecords().size() + r.incidentRecords().size());
       assertThat(w.undecodable()).isZero();
     }
     List<String> finals =
@@ -55,6 +57,16 @@ class StorePipelineIT {
           .containsExactly(List.of((long) finals.size()));
       assertThat(q.sql("select count(*) from alert_records").rows())
           .containsExactly(List.of((long) r.alertRecords().size()));
+      assertThat(r.incidents()).isNotEmpty();
+      assertThat(q.sql("select count(*) from incident_records").rows())
+          .containsExactly(List.of((long) r.incidentRecords().size()));
+      QueryResult incidents = q.sql("select id, status, alert_ids from incidents order by id");
+      assertThat(incidents.rows())
+          .containsExactlyElementsOf(
+              r.incidents().stream()
+                  .sorted(java.util.Comparator.comparing(i -> i.getId()))
+                  .map(i -> List.<Object>of(i.getId(), i.getStatus().name(), i.getAlertIds()))
+                  .toList());
       QueryResult blocked = q.flows(new FlowFilter().dst("10.244.1.2").verdict("ONE_WAY"));
       assertThat(blocked.rows()).hasSizeGreaterThanOrEqualTo(2);
       for (List<Object> row : blocked.rows()) {

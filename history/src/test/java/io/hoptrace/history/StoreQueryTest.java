@@ -27,6 +27,8 @@ class StoreQueryTest {
       for (Object r : records) {
         if (r instanceof io.hoptrace.schema.FlowRecord fr) {
           f.add(fr);
+        } else if (r instanceof io.hoptrace.schema.Incident i) {
+          f.add(i);
         } else {
           f.add((io.hoptrace.schema.Alert) r);
         }
@@ -97,6 +99,60 @@ class StoreQueryTest {
   }
 
   @Test
+  void incidentsViewKeepsEachIncidentAsItLastStood() throws Exception {
+    List<String> one = List.of("a1");
+    List<String> two = List.of("a1", "a2");
+    write(
+        Records.incident("i1", T0, T0 + SECOND, AlertStatus.FIRING, one, 1),
+        Records.incident("i1", T0, T0 + 2 * SECOND, AlertStatus.FIRING, two, 2),
+        Records.incident("i1", T0, T0 + 2 * SECOND, AlertStatus.RESOLVED, two, 0),
+        // re-opened within the linger by an alert that had started earlier: a new partition
+        Records.incident(
+            "i1", T0 - HOUR, T0 + 2 * SECOND, AlertStatus.FIRING, List.of("a0", "a1", "a2"), 1),
+        Records.incident("i2", T0, T0 + 5 * SECOND, AlertStatus.FIRING, List.of("b1"), 1),
+        Records.incident("i2", T0, T0 + 5 * SECOND, AlertStatus.RESOLVED, List.of("b1"), 0));
+    try (Stream<Path> files = Files.walk(store.resolve("incidents"))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet")))
+          .as("incident files, Hive-partitioned by the hour of first_seen")
+          .anyMatch(p -> p.toString().contains("date=2026-12-04/hour=13/part-"))
+          .anyMatch(p -> p.toString().contains("date=2026-12-04/hour=12/part-"));
+    }
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(q.sql("select count(*) from incident_records").rows())
+          .containsExactly(List.of(6L));
+      QueryResult r =
+          q.sql(
+              "select id, status, alert_ids, firing_alert_ids, lost_after, lost_before, cause_kind"
+                  + " from incidents order by id");
+      assertThat(r.rows())
+          .containsExactly(
+              List.of(
+                  "i1",
+                  "FIRING",
+                  List.of("a0", "a1", "a2"),
+                  List.of("a2"),
+                  "node-b/ens33",
+                  "node-b/flannel.1",
+                  "SEGMENT"),
+              List.of(
+                  "i2",
+                  "RESOLVED",
+                  List.of("b1"),
+                  List.of(),
+                  "node-b/ens33",
+                  "node-b/flannel.1",
+                  "SEGMENT"));
+      QueryResult firing = q.sql(new IncidentFilter().status("firing").sql());
+      assertThat(column(firing, "id")).containsExactly("i1");
+      assertThat(firing.columns()).containsExactlyElementsOf(IncidentFilter.COLUMNS);
+      Instant later = Instant.ofEpochSecond(0, T0 + 3 * SECOND);
+      assertThat(column(q.sql(new IncidentFilter().since(later).sql()), "id"))
+          .containsExactly("i2");
+      assertThat(column(q.sql(new IncidentFilter().limit(1).sql()), "id")).containsExactly("i2");
+    }
+  }
+
+  @Test
   void aLongFlowIsFoundSinceAnyTimeItWasActive() throws Exception {
     FlowRecord longFlow =
         FlowRecord.newBuilder(Records.flow("long", "10.244.0.2", "10.244.1.2", T0 - 3 * HOUR, "OK"))
@@ -132,7 +188,15 @@ class StoreQueryTest {
   @Test
   void anEmptyStoreGivesEmptyViews() throws Exception {
     try (StoreQuery q = StoreQuery.open(store)) {
-      for (String v : List.of("flows", "alerts", "flow_hops", "flow_records", "alert_records")) {
+      for (String v :
+          List.of(
+              "flows",
+              "alerts",
+              "incidents",
+              "flow_hops",
+              "flow_records",
+              "alert_records",
+              "incident_records")) {
         assertThat(q.sql("select count(*) from " + v).rows()).as(v).containsExactly(List.of(0L));
       }
       assertThat(q.sql("select verdict, count(*) from flows group by 1").rows()).isEmpty();
@@ -197,6 +261,75 @@ class StoreQueryTest {
           .isEqualTo(List.of("node-a/pod-a1/eth0", "node-a/ens33", "node-b/ens33"));
       assertThat(r.value(r.rows().get(0), "first_seen"))
           .isEqualTo(Instant.ofEpochSecond(0, T0 + SECOND));
+    }
+  }
+
+  @Test
+  void addressFiltersMatchEitherTupleOfANatedFlowOnce() throws Exception {
+    FlowRecord nated =
+        FlowRecord.newBuilder(Records.flow("nat", "10.244.0.2", "10.96.0.10", T0, "OK"))
+            .setTuples(
+                List.of(
+                    io.hoptrace.schema.FiveTuple.newBuilder()
+                        .setIpVersion(4)
+                        .setSrc("10.244.0.2")
+                        .setDst("10.96.0.10")
+                        .setProto(6)
+                        .setSport(40000)
+                        .setDport(80)
+                        .build(),
+                    io.hoptrace.schema.FiveTuple.newBuilder()
+                        .setIpVersion(4)
+                        .setSrc("10.244.0.2")
+                        .setDst("10.244.1.7")
+                        .setProto(6)
+                        .setSport(40000)
+                        .setDport(8080)
+                        .build()))
+            .build();
+    write(nated, Records.flow("plain", "10.244.0.2", "10.244.1.7", T0 + SECOND, "OK"));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(ids(q, new FlowFilter().dst("10.96.0.10"))).containsExactly("nat");
+      assertThat(ids(q, new FlowFilter().dst("10.244.1.7"))).containsExactly("plain", "nat");
+      assertThat(ids(q, new FlowFilter().dst("10.0.0.0/8"))).containsExactly("plain", "nat");
+      assertThat(ids(q, new FlowFilter().src("10.244.0.2").dst("10.244.1.0/24").limit(1)))
+          .containsExactly("plain");
+      assertThat(ids(q, new FlowFilter().src("10.244.0.0/16").dst("10.96.0.0/12").port(8080)))
+          .containsExactly("nat");
+    }
+  }
+
+  @Test
+  void queriesNotAskingForTheLostAtSegmentDoNotJoinTheAlerts() throws Exception {
+    write(
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY"),
+        Records.oneWay("a1", "c1", T0, AlertStatus.FIRING));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      String counts = plan(q, "select verdict, count(*) from flows group by 1");
+      assertThat(counts).doesNotContainIgnoringCase("join").doesNotContain("conversation_id");
+      assertThat(plan(q, "select verdict, lost_after from flows")).containsIgnoringCase("join");
+    }
+  }
+
+  private static String plan(StoreQuery q, String sql) {
+    return q.sql("explain " + sql).rows().stream()
+        .map(r -> String.valueOf(r.get(r.size() - 1)))
+        .reduce("", String::concat);
+  }
+
+  @Test
+  void flowFilesAreSortedByDestination() throws Exception {
+    write(
+        Records.flow("c", "10.244.0.2", "10.244.9.1", T0, "OK"),
+        Records.flow("a", "10.244.0.2", "10.244.1.1", T0 + SECOND, "OK"),
+        Records.flow("v6", "fd00::1", "fd00::2", T0 + SECOND, "OK"),
+        Records.flow("b", "10.244.0.2", "10.244.2.1", T0 + 2 * SECOND, "OK"));
+    try (StoreQuery q = StoreQuery.open(store);
+        Stream<Path> s = Files.walk(store.resolve("flows"))) {
+      Path file = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      String read = "read_parquet('" + file + "', hive_partitioning = false)";
+      assertThat(column(q.sql("select conversation_id from " + read), "conversation_id"))
+          .containsExactly("a", "b", "c", "v6");
     }
   }
 

@@ -14,16 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /api/...}: routes a request to the store or the live stream and maps failures to one-line
  * JSON errors — 400 for a bad parameter, 404 for an unknown path or flow, 503 for what this server
- * was not started with (no store, no {@code --bootstrap}), 501 for incidents, 500 otherwise.
+ * was not started with (no store, no {@code --bootstrap}), 500 otherwise.
  */
 final class ApiRouter implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
   static final String FLOWS = "/api/flows/";
-
-  /** Why {@code /api/incidents} has nothing to give. */
-  static final String NO_INCIDENTS =
-      "incidents are not kept in the flow store yet (it holds flows, alerts and flow_hops);"
-          + " follow the incidents topic instead";
 
   private final StoreApi store;
   private final AlertStream stream;
@@ -64,7 +59,7 @@ final class ApiRouter implements HttpHandler {
       if (path.equals("/api/status")) {
         Responses.send(ex, 200, status());
       } else if (path.equals("/api/incidents")) {
-        Responses.send(ex, 501, Json.error(NO_INCIDENTS));
+        Responses.send(ex, 200, store().incidents(ex.getRequestURI()));
       } else if (path.equals("/api/alerts")) {
         Responses.send(ex, 200, store().alerts(ex.getRequestURI()));
       } else if (path.equals("/api/flows")) {
@@ -95,7 +90,6 @@ final class ApiRouter implements HttpHandler {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("store", store == null ? null : store.store().toString());
     o.put("live", stream != null);
-    o.put("incidents", NO_INCIDENTS);
     return o;
   }
 

@@ -7,6 +7,7 @@ import io.hoptrace.history.AlertFilter;
 import io.hoptrace.history.Conversation;
 import io.hoptrace.history.Dataset;
 import io.hoptrace.history.FlowFilter;
+import io.hoptrace.history.IncidentFilter;
 import io.hoptrace.history.StoreLayout;
 import io.hoptrace.history.StoreQuery;
 import io.hoptrace.history.TimeArg;
@@ -23,14 +24,15 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The store's answers: alert and flow searches with the filters of {@code hoptrace flows}, and one
- * conversation with its hop path. One in-memory DuckDB over the Parquet files answers every
- * request, one at a time (opening one takes about half a second); its views read the files present
- * at each query, and it is opened anew when a dataset that had no files when it was opened has some
- * now (its view was an empty table).
+ * The store's answers: alert, incident and flow searches with the filters of {@code hoptrace
+ * flows}, and one conversation with its hop path. One in-memory DuckDB over the Parquet files
+ * answers every request, one at a time (opening one takes about half a second); its views read the
+ * files present at each query, and it is opened anew when a dataset that had no files when it was
+ * opened has some now (its view was an empty table).
  */
 final class StoreApi {
   static final Set<String> ALERT_PARAMS = Set.of("status", "type", "since", "limit");
+  static final Set<String> INCIDENT_PARAMS = Set.of("status", "since", "limit");
   static final Set<String> FLOW_PARAMS =
       new LinkedHashSet<>(
           List.of("src", "dst", "port", "verdict", "lostAt", "since", "until", "limit"));
@@ -57,6 +59,16 @@ final class StoreApi {
     AlertFilter f = new AlertFilter();
     p.apply("status", f::status);
     p.apply("type", f::type);
+    p.apply("since", s -> f.since(TimeArg.parse(s, clock.instant())));
+    p.applyInt("limit", f::limit);
+    return query(q -> Json.rows(q.sql(f.sql())));
+  }
+
+  /** {@code GET /api/incidents?status=&since=&limit=}: each incident as it last stood. */
+  JsonNode incidents(URI uri) {
+    Params p = Params.of(uri, INCIDENT_PARAMS);
+    IncidentFilter f = new IncidentFilter();
+    p.apply("status", f::status);
     p.apply("since", s -> f.since(TimeArg.parse(s, clock.instant())));
     p.applyInt("limit", f::limit);
     return query(q -> Json.rows(q.sql(f.sql())));

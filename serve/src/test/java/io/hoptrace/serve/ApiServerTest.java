@@ -148,11 +148,31 @@ class ApiServerTest {
   }
 
   @Test
+  void incidentsAreListedAsTheyLastStood() throws Exception {
+    JsonNode all = json("/api/incidents", 200);
+    assertThat(all).hasSize(1);
+    JsonNode i = all.get(0);
+    assertThat(i.path("id").asText()).isEqualTo(BlockedFlowStore.INCIDENT);
+    assertThat(i.path("status").asText()).isEqualTo("RESOLVED");
+    assertThat(i.path("cause").asText()).isEqualTo(BlockedFlowStore.HINT);
+    assertThat(i.path("lost_after").asText()).isEqualTo("node-b/ens33");
+    assertThat(i.path("alert_ids")).hasSize(1);
+    assertThat(i.path("alert_ids").get(0).asText()).isEqualTo("a-blocked");
+    assertThat(i.path("firing_alert_ids")).isEmpty();
+    assertThat(i.path("last_seen").asText()).isEqualTo("2026-12-04T13:10:09Z");
+    assertThat(json("/api/incidents?status=FIRING", 200)).isEmpty();
+    assertThat(json("/api/incidents?status=resolved&since=2026-12-04T13:10:05Z", 200)).hasSize(1);
+    assertThat(json("/api/incidents?since=2026-12-04T13:20:00Z", 200)).isEmpty();
+    assertThat(json("/api/incidents?limit=0", 400).path("error").asText())
+        .startsWith("parameter 'limit'");
+    assertThat(json("/api/incidents?type=ONE_WAY", 400).path("error").asText())
+        .startsWith("parameter 'type': unknown");
+  }
+
+  @Test
   void otherAnswersSayWhy() throws Exception {
     assertThat(json("/api/flows/nope", 404).path("error").asText())
         .isEqualTo("flow 'nope': not in the store");
-    assertThat(json("/api/incidents", 501).path("error").asText())
-        .startsWith("incidents are not kept in the flow store yet");
     assertThat(json("/api/alerts/stream", 503).path("error").asText())
         .contains("without --bootstrap");
     assertThat(json("/api/nothing", 404).path("error").asText())

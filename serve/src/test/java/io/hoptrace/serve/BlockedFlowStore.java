@@ -9,6 +9,7 @@ import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
+import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.LostAt;
 import io.hoptrace.schema.Severity;
@@ -19,8 +20,8 @@ import java.util.Map;
 
 /**
  * A store written in the test: a TCP flow whose SYNs reach node-b/ens33 and go no further (as in
- * the vxlan-blocked scenario), the ONE_WAY alert about it (firing, then resolved), and an answered
- * flow between the same pods.
+ * the vxlan-blocked scenario), the ONE_WAY alert about it (firing, then resolved), its incident
+ * (firing, then resolved), and an answered flow between the same pods.
  */
 final class BlockedFlowStore {
   static final Instant T0 = Instant.parse("2026-12-04T13:10:00Z");
@@ -39,6 +40,8 @@ final class BlockedFlowStore {
       f.add(flow(ANSWERED, 40012, "OK", 5, 4));
       f.add(alert(AlertStatus.FIRING, 1));
       f.add(alert(AlertStatus.RESOLVED, 9));
+      f.add(incident(AlertStatus.FIRING, 1));
+      f.add(incident(AlertStatus.RESOLVED, 9));
       f.flush();
     }
   }
@@ -120,6 +123,30 @@ final class BlockedFlowStore {
                 .setSamples(List.of())
                 .build())
         .setCommunityIds(List.of("1:test"))
+        .build();
+  }
+
+  static final String INCIDENT = "segment:node-b/ens33>node-b/flannel.1";
+
+  static Incident incident(AlertStatus status, int lastSecond) {
+    return Incident.newBuilder()
+        .setId(INCIDENT)
+        .setStatus(status)
+        .setCauseKind("SEGMENT")
+        .setCauseKey("node-b/ens33>node-b/flannel.1")
+        .setCause(HINT)
+        .setSeverity(Severity.CRITICAL)
+        .setLostAt(
+            LostAt.newBuilder()
+                .setAfter("node-b/ens33")
+                .setBefore("node-b/flannel.1")
+                .setDirection("forward")
+                .build())
+        .setAlertIds(List.of("a-blocked"))
+        .setAlertTypes(List.of("ONE_WAY"))
+        .setFiringAlertIds(status == AlertStatus.FIRING ? List.of("a-blocked") : List.of())
+        .setFirstSeen(nanos(T0.plusSeconds(1)))
+        .setLastSeen(nanos(T0.plusSeconds(lastSecond)))
         .build();
   }
 }

@@ -1,4 +1,4 @@
-// The page: the store's recent alerts (and live ones, when the server follows Kafka), a flow
+// The page: the store's incidents (one per cause) and recent alerts (and live ones, when the server follows Kafka), a flow
 // search, and one flow's hop path (#/flow/<conversationId>).
 "use strict";
 
@@ -73,6 +73,25 @@ async function loadAlerts(status) {
     es.addEventListener("alert", ev => alertRow(JSON.parse(ev.data), true));
   } else {
     badge.textContent = "not live (serve --bootstrap)";
+  }
+}
+
+// incidents as they last stood, newest first: the cause in one sentence and the alerts it explains
+async function loadIncidents() {
+  const tbody = $("#incidents tbody");
+  try {
+    for (const i of await api("/api/incidents?limit=50")) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = i.id;
+      cell(tr, time(i.last_seen));
+      cell(tr, i.status, i.status);
+      cell(tr, i.cause);
+      cell(tr, lostAt(i.lost_after, i.lost_before, i.lost_direction));
+      cell(tr, (i.alert_types || []).join(", ") + " (" + (i.alert_ids || []).length + ")");
+      tbody.append(tr);
+    }
+  } catch (e) {
+    $("#status").textContent = e.message;
   }
 }
 
@@ -164,7 +183,10 @@ async function main() {
   window.addEventListener("hashchange", route);
   route();
   loadAlerts(status);
-  if (status.store) searchFlows();
+  if (status.store) {
+    loadIncidents();
+    searchFlows();
+  }
 }
 
 main();
