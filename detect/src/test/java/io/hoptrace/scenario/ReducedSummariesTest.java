@@ -2,22 +2,17 @@ package io.hoptrace.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.detect.Alerts;
 import io.hoptrace.lab.CoreHarness;
 import io.hoptrace.lab.Recordings;
+import io.hoptrace.reduce.Reduced;
 import io.hoptrace.reduce.Reducer;
 import io.hoptrace.reduce.ReducerConfig;
 import io.hoptrace.reduce.ReducerStats;
-import io.hoptrace.schema.Alert;
-import io.hoptrace.schema.FlowHopCounters;
-import io.hoptrace.schema.PacketSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,38 +38,6 @@ class ReducedSummariesTest {
     }
   }
 
-  /** What a sensor publishes in reduced mode for these summaries, in order. */
-  static List<SpecificRecord> reduce(List<PacketSummary> in, ReducerConfig cfg, ReducerStats[] st) {
-    List<SpecificRecord> out = new ArrayList<>();
-    Reducer r =
-        new Reducer(
-            cfg,
-            new Reducer.Output() {
-              @Override
-              public void summary(PacketSummary s) {
-                out.add(s);
-              }
-
-              @Override
-              public void counters(FlowHopCounters c) {
-                out.add(c);
-              }
-            },
-            Reducer.MtuLookup.UNKNOWN);
-    in.forEach(r::offer);
-    r.finish();
-    st[0] = r.stats();
-    return out;
-  }
-
-  static TreeSet<String> alertKeys(List<Alert> alerts) {
-    TreeSet<String> out = new TreeSet<>();
-    for (Alert a : alerts) {
-      out.add(a.getType() + " " + a.getSubject() + " lostAt=" + a.getLostAt());
-    }
-    return out;
-  }
-
   static Stream<org.junit.jupiter.params.provider.Arguments> cases() throws IOException {
     return recordings()
         .flatMap(
@@ -89,28 +52,23 @@ class ReducedSummariesTest {
     Recordings rec = Recordings.read(name);
     CoreHarness full = rec.replay();
 
-    ReducerStats[] st = new ReducerStats[1];
-    List<SpecificRecord> reduced =
-        reduce(rec.inTimeOrder(), ReducerConfig.defaults().withFirstPackets(firstPackets), st);
+    Reduced reduced =
+        Reduced.of(rec.inTimeOrder(), ReducerConfig.defaults().withFirstPackets(firstPackets));
+    ReducerStats st = reduced.stats();
     CoreHarness h = new CoreHarness();
     h.nodes(rec.nodes());
-    h.sendRecords(reduced);
+    h.sendRecords(reduced.records());
     h.finish();
 
-    assertThat(alertKeys(h.alerts()))
+    assertThat(Alerts.identities(h.alerts()))
         .as(name + " first " + firstPackets)
-        .isEqualTo(alertKeys(full.alerts()));
-    assertThat(st[0].packets()).isEqualTo(rec.inTimeOrder().size());
-    offered += st[0].packets();
-    folded += st[0].folded();
+        .isEqualTo(Alerts.identities(full.alerts()));
+    assertThat(st.packets()).isEqualTo(rec.inTimeOrder().size());
+    offered += st.packets();
+    folded += st.folded();
     System.out.printf(
         "%s first %d: %d packets, %d summaries + %d counters (%d folded)%n",
-        name,
-        firstPackets,
-        st[0].packets(),
-        st[0].summaries(),
-        st[0].counterRecords(),
-        st[0].folded());
+        name, firstPackets, st.packets(), st.summaries(), st.counterRecords(), st.folded());
   }
 
   /** The comparison means something: the recordings' packets were not all sent one by one. */
