@@ -25,20 +25,21 @@ import picocli.CommandLine.Spec;
           + " it through the detection core (both stages, in process) twice: full (every packet a"
           + " summary) and reduced (the sensor's reducer in front). Prints records per captured"
           + " packet, the reducer's and the detection's CPU per captured packet in each mode, and"
-          + " whether the alerts (type, subject, lost-at) are the same."
+          + " whether the alerts (type, subject, lost-at) are the same. The load is held in memory"
+          + " (about 0.3 KB per captured packet). Exit code 1 when the alerts differ."
     })
 final class ReduceBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--flows",
-      defaultValue = "20",
+      defaultValue = "4",
       description = "Concurrent bulk flows (default: ${DEFAULT-VALUE}).")
   int flows;
 
   @Option(
       names = "--segments",
-      defaultValue = "20000",
+      defaultValue = "10000",
       description = "Data segments per flow (default: ${DEFAULT-VALUE}).")
   int segments;
 
