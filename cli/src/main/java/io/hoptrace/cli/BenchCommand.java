@@ -23,7 +23,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Throughput measurements (JMH benchmarks live in bench/).",
-    subcommands = {BenchCommand.Decode.class, DetectBenchCommand.class, HistoryBenchCommand.class})
+    subcommands = {
+      BenchCommand.Decode.class,
+      DetectBenchCommand.class,
+      HistoryBenchCommand.class,
+      ReduceBenchCommand.class
+    })
 final class BenchCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -24,6 +24,21 @@ public final class Alerts {
         .toString();
   }
 
+  /**
+   * What must not change between two runs of the same input in different modes (full and reduced
+   * summaries): the alert's type, subject and lost-at segment, as one line.
+   */
+  public static String identity(Alert a) {
+    return a.getType() + " " + a.getSubject() + " lostAt=" + a.getLostAt();
+  }
+
+  /** The distinct {@link #identity} lines of these alerts, sorted. */
+  public static java.util.SortedSet<String> identities(List<Alert> alerts) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    alerts.forEach(a -> out.add(identity(a)));
+    return out;
+  }
+
   public static Severity severity(AlertType type) {
     return io.hoptrace.detect.detector.Detectors.spec(type).severity();
   }

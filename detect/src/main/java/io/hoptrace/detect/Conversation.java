@@ -162,6 +162,21 @@ public final class Conversation {
     return null;
   }
 
+  /**
+   * Packets of direction d were seen from {@code first} to {@code last}: the conversation's times,
+   * and the other direction's requests before {@code last} are answered.
+   */
+  public void sawPackets(int d, long first, long last) {
+    firstSeen = minKnown(firstSeen, first);
+    lastSeen = Math.max(lastSeen, last);
+    dirty = true;
+    int o = 1 - d;
+    if (firstUnanswered[o] >= 0 && last >= firstUnanswered[o]) {
+      firstUnanswered[o] = -1;
+      unanswered[o] = 0;
+    }
+  }
+
   public int tupleIndex(String key) {
     for (int i = 0; i < tuples.size(); i++) {
       if (tuples.get(i).key.equals(key)) {

@@ -64,6 +64,11 @@ public final class Detection {
     flows.onPacket(p);
   }
 
+  /** Packets a sensor's reducer folded (reduced summaries). */
+  public void onCounters(io.hoptrace.schema.FlowHopCounters k) {
+    flows.onCounters(k);
+  }
+
   /** Advances both stages to this event time (ns), firing the conversations' timers due. */
   public void advanceTo(long nowNanos) {
     flows.advanceTo(nowNanos);

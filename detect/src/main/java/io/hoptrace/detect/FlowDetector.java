@@ -2,6 +2,7 @@ package io.hoptrace.detect;
 
 import io.hoptrace.contract.FlowKey;
 import io.hoptrace.contract.IpProto;
+import io.hoptrace.detect.detector.CountersView;
 import io.hoptrace.detect.detector.Detector;
 import io.hoptrace.detect.detector.DetectorContext;
 import io.hoptrace.detect.detector.Detectors;
@@ -10,6 +11,7 @@ import io.hoptrace.detect.detector.PacketView;
 import io.hoptrace.detect.net.Ip;
 import io.hoptrace.schema.EncapLayer;
 import io.hoptrace.schema.FiveTuple;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
@@ -67,6 +69,8 @@ public final class FlowDetector implements DetectorContext {
   private final NatLinker nat;
   private final ConversationLifecycle lifecycle;
   private final InventoryAudit audit;
+  private final CounterIntake counters;
+  private final Conversation[] countersOf = new Conversation[1];
   private final PacketView view = new PacketView();
   private final IcmpErrorView icmpView = new IcmpErrorView();
 
@@ -132,6 +136,7 @@ public final class FlowDetector implements DetectorContext {
             c -> ended(c, "expired"),
             this::count);
     this.audit = new InventoryAudit(stores.aliases(), this.out);
+    this.counters = new CounterIntake(hops, requests, this::load, this::count, maxHops);
     this.endOfInputNs = endOfInputNanos(cfg, ds);
   }
 
@@ -334,14 +339,8 @@ public final class FlowDetector implements DetectorContext {
     }
 
     // conversation level
-    c.firstSeen = Conversation.minKnown(c.firstSeen, ts);
-    c.lastSeen = Math.max(c.lastSeen, ts);
-    c.dirty = true;
+    c.sawPackets(d, ts, ts);
     int o = 1 - d;
-    if (c.firstUnanswered[o] >= 0 && ts >= c.firstUnanswered[o]) {
-      c.firstUnanswered[o] = -1;
-      c.unanswered[o] = 0;
-    }
     if (tcp != null) {
       requests.tcpBookkeeping(c, d, flags, payload, ts);
     }
@@ -391,6 +390,35 @@ public final class FlowDetector implements DetectorContext {
     if (c.tuples.size() > 1) {
       c.orderTuples();
     }
+    evaluate(c, evaluationTime(c), false);
+    lifecycle.schedule(c, now);
+    stores.conversations().put(c.id, c);
+  }
+
+  /**
+   * Processes one counters record of a sensor's reducer (packets it folded instead of sending them
+   * one by one): the hop's accounting and TCP state, the conversation's request/reply bookkeeping,
+   * the detectors' {@code onCounters}. Records of no conversation are counted and skipped, never
+   * thrown.
+   */
+  public void onCounters(FlowHopCounters k) {
+    count("counters");
+    long ts = k.getLastTsNanos();
+    if (ts > now) {
+      now = ts;
+    }
+    refreshInventory(false);
+    CountersView v = counters.apply(k, countersOf);
+    Conversation c = countersOf[0];
+    countersOf[0] = null;
+    if (v == null) {
+      return;
+    }
+    out.at = evaluationTime(c);
+    for (int i : order) {
+      detector(i).onCounters(this, c, v, c.slices[i]);
+    }
+    v.counters = null;
     evaluate(c, evaluationTime(c), false);
     lifecycle.schedule(c, now);
     stores.conversations().put(c.id, c);

@@ -44,9 +44,14 @@ final class HopRegistry {
 
   /** Records a hop packets were seen on (once per hop and store). */
   void register(String hop, PacketSummary p) {
+    register(hop, p.getNode(), p.getPod(), p.getRole());
+  }
+
+  /** Records a hop packets were seen on (once per hop and store). */
+  void register(String hop, String node, String pod, io.hoptrace.schema.InterfaceRole role) {
     loadHops();
     if (!knownHops.contains(hop)) {
-      HopInfo h = new HopInfo(hop, p.getNode(), p.getPod(), p.getRole());
+      HopInfo h = new HopInfo(hop, node, pod, role);
       store.put(hop, h);
       addKnownHop(h);
     }

@@ -2,6 +2,7 @@ package io.hoptrace.detect;
 
 import io.hoptrace.contract.FlowKey;
 import io.hoptrace.contract.IpProto;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
@@ -103,6 +104,27 @@ final class RequestTracker {
       // to a request/response port, or from the initiator once the responder has answered:
       // the responder's datagrams are replies (never requests), whatever the ports look like
       return requestPorts.contains(p.getDport()) || (d == 0 && c.lastDirTs[1] >= 0);
+    }
+    return false;
+  }
+
+  /**
+   * Whether folded packets (reduced summaries) of direction d include requests, as {@link
+   * #isRequest} judges a packet: TCP data, UDP to a request/response port or from the initiator
+   * after the responder answered (folded packets are never SYN, ICMP or DNS).
+   */
+  boolean countedRequests(Conversation c, FlowHopCounters k, int d) {
+    if (tunnelFlow(c)) {
+      return false;
+    }
+    if (k.getProto() == IpProto.TCP) {
+      return k.getDataSegments() > 0;
+    }
+    if (k.getProto() == IpProto.UDP) {
+      if (c.dnsFlow && !onewayDns) {
+        return false;
+      }
+      return requestPorts.contains(k.getDport()) || (d == 0 && c.lastDirTs[1] >= 0);
     }
     return false;
   }

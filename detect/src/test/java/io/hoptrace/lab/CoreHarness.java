@@ -80,6 +80,22 @@ public final class CoreHarness implements Harness {
     }
   }
 
+  /**
+   * Sends what a sensor's reducer published, in order: per-packet summaries and counters records
+   * (reduced summaries).
+   */
+  public void sendRecords(List<? extends org.apache.avro.specific.SpecificRecord> records) {
+    for (org.apache.avro.specific.SpecificRecord r : records) {
+      if (r instanceof PacketSummary p) {
+        detection.onPacket(p);
+      } else if (r instanceof io.hoptrace.schema.FlowHopCounters k) {
+        detection.onCounters(k);
+      } else {
+        throw new IllegalArgumentException("not a packets record: " + r.getClass());
+      }
+    }
+  }
+
   @Override
   public void finish() {
     detection.endOfInput();

@@ -26,7 +26,8 @@ public final class SchemaHistory {
           "NodeInventory", NodeInventory.getClassSchema(),
           "FlowRecord", FlowRecord.getClassSchema(),
           "Alert", Alert.getClassSchema(),
-          "Incident", Incident.getClassSchema());
+          "Incident", Incident.getClassSchema(),
+          "FlowHopCounters", FlowHopCounters.getClassSchema());
 
   private static final String ROOT = "/io/hoptrace/schema/history/";
   private static final int MAX_VERSIONS = 1000;

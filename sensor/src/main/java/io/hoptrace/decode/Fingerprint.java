@@ -77,7 +77,7 @@ public final class Fingerprint {
   }
 
   /** MurmurHash3's 64-bit finaliser. */
-  static long fmix(long k) {
+  public static long fmix(long k) {
     k ^= k >>> 33;
     k *= 0xFF51AFD7ED558CCDL;
     k ^= k >>> 33;

@@ -53,6 +53,13 @@ public interface Detector<S> {
    */
   default void onPacket(DetectorContext ctx, Conversation c, PacketView p, S state) {}
 
+  /**
+   * Packets of the conversation that a sensor folded into counters (reduced summaries), after the
+   * core's accounting: what the detector counts per packet it counts here in bulk (per-packet
+   * decisions are made on the packets sent one by one).
+   */
+  default void onCounters(DetectorContext ctx, Conversation c, CountersView v, S state) {}
+
   /** An ICMP error about the conversation (not a duplicate), after the core's bookkeeping. */
   default void onIcmpError(DetectorContext ctx, Conversation c, IcmpErrorView e, S state) {}
 

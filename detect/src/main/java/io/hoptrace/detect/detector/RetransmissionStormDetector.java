@@ -132,6 +132,15 @@ public final class RetransmissionStormDetector extends BaseDetector<FlowAlert> {
     }
   }
 
+  /** Folded segments count in the share (retransmissions are never folded: sent one by one). */
+  @Override
+  public void onCounters(DetectorContext ctx, Conversation c, CountersView v, FlowAlert s) {
+    long n = v.counters.getSegments();
+    if (v.hopDir != null && n > 0) {
+      v.hopDir.segWin.add(v.counters.getFirstTsNanos(), windowNs, n);
+    }
+  }
+
   @Override
   public long nextDeadline(DetectorContext ctx, Conversation c, FlowAlert s, long t) {
     if (s.heldSince >= 0) {

@@ -1,0 +1,81 @@
+package io.hoptrace.reduce;
+
+import io.hoptrace.contract.CountersReason;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a {@link Reducer} did: packets kept by reason, folded, records emitted per kind. */
+public final class ReducerStats {
+  final EnumMap<KeepReason, Long> kept = new EnumMap<>(KeepReason.class);
+  final EnumMap<CountersReason, Long> counters = new EnumMap<>(CountersReason.class);
+  long packets;
+  long folded;
+  long duplicates;
+  long evictions;
+  long expired;
+  int flows;
+
+  /** Packets offered. */
+  public long packets() {
+    return packets;
+  }
+
+  /** Packets folded into counters. */
+  public long folded() {
+    return folded;
+  }
+
+  /** Second captures of one packet on one hop, dropped. */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Flows evicted from a full table. */
+  public long evictions() {
+    return evictions;
+  }
+
+  /** Flows dropped from the table after being idle. */
+  public long expired() {
+    return expired;
+  }
+
+  /** Entries (hop and flow key) in the table now. */
+  public int flows() {
+    return flows;
+  }
+
+  /** Per-packet summaries published. */
+  public long summaries() {
+    return kept.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Counter records published. */
+  public long counterRecords() {
+    return counters.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Every record published (both kinds). */
+  public long records() {
+    return summaries() + counterRecords();
+  }
+
+  /** Per-packet summaries by reason (reasons with none left out). */
+  public Map<KeepReason, Long> keptByReason() {
+    return Map.copyOf(kept);
+  }
+
+  /** Counter records by reason (reasons with none left out). */
+  public Map<CountersReason, Long> countersByReason() {
+    return Map.copyOf(counters);
+  }
+
+  /** Records by kind, for /metrics and closing lines: {@code summary}, {@code counters}. */
+  public Map<String, Long> recordsByKind() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("summary", summaries());
+    m.put("counters", counterRecords());
+    return m;
+  }
+}
