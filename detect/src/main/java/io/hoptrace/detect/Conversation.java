@@ -58,6 +58,9 @@ public final class Conversation {
   public final int[] natIndexed = {0, 0};
   public long deadline = -1;
 
+  /** The last planned paths ({@link PathPlanner}), in memory only; created on first use. */
+  PlanCache plans;
+
   /**
    * One state slice per registered detector, in registration order ({@link
    * io.hoptrace.detect.detector.Detectors}); null for detectors without state.
