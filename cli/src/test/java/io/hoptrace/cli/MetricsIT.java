@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * node-b/ens33 and node-b/flannel.1. Every metric the Grafana dashboards query is among them.
  */
 class MetricsIT {
-  private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+  static final Path PROMTOOL = Path.of("/usr/bin/promtool");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
@@ -137,7 +137,7 @@ class MetricsIT {
   }
 
   /** {@code promtool check metrics} on a scrape: exit 0, nothing reported. */
-  private static void check(String exposition) throws Exception {
+  static void check(String exposition) throws Exception {
     Process p =
         new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
             .redirectErrorStream(true)
