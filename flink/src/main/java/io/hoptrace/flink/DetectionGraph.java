@@ -137,7 +137,7 @@ public final class DetectionGraph {
             .transform(
                 "flow-detector",
                 TypeInformation.of(FindingIn.class),
-                new InventoryFirst(new FlowStage(stage), inventoryEnd))
+                new InventoryFirst(new FlowStage(stage, s.groupId()), inventoryEnd))
             .uid("flow-detector");
     DataStream<SinkRecord> alerts =
         findings

@@ -1,6 +1,7 @@
 package io.hoptrace.flink;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.DetectionTopics;
@@ -278,6 +279,17 @@ public final class FlinkHost implements DetectionHost {
   }
 
   @Override
+  public Watch watchFlows(Consumer<FlowRecord> onFlow) {
+    return io.watchFlows(onFlow);
+  }
+
+  /** The counters stage 1's subtasks publish ({@link LocalJobStats} of the job id). */
+  @Override
+  public DetectionStats detectionStats() {
+    return LocalJobStats.of(options.jobId);
+  }
+
+  @Override
   public Watch watchIncidents(Consumer<Incident> onIncident) {
     return io.watchIncidents(onIncident);
   }
@@ -294,6 +306,7 @@ public final class FlinkHost implements DetectionHost {
         Jobs.cancel(job);
       }
     } finally {
+      LocalJobStats.forget(options.jobId);
       io.close();
       nudges.close();
       if (checkpointDir != null) {
