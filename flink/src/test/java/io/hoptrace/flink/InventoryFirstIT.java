@@ -70,9 +70,15 @@ class InventoryFirstIT {
     }
   }
 
-  private static FlinkHost host(boolean startJob) {
+  /** Where the job keeps its state (the packets waiting for the inventory among it). */
+  StateBackendKind backend() {
+    return StateBackendKind.heap;
+  }
+
+  private FlinkHost host(boolean startJob) {
     int n = RUN.incrementAndGet();
     return FlinkHost.builder()
+        .stateBackend(backend())
         .bootstrapServers(kafka.bootstrapServers())
         .environment(StreamExecutionEnvironment::getExecutionEnvironment)
         .topics(Topics.withPrefix("inventory-first" + n + "."))
