@@ -49,6 +49,11 @@ class InventoryFirstTest {
     assertThat(refFlows).extracting(FlowRecord::getVerdict).contains("OK", "ONE_WAY");
   }
 
+  static void assertInventoryFirstResult(Harness h) {
+    assertThat(h.alerts()).isEqualTo(refAlerts);
+    assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+  }
+
   /** What the test guards against: judged before the inventory, VXLAN traffic is suspect. */
   @Test
   void withoutWaitingPacketsBeforeTheInventoryRaiseAFalseVtepMismatch() {
@@ -69,8 +74,7 @@ class InventoryFirstTest {
       assertThat(h.flows()).isEmpty();
       h.nodes(Lab.inventory());
       h.finish();
-      assertThat(h.alerts()).isEqualTo(refAlerts);
-      assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+      assertInventoryFirstResult(h);
     }
   }
 
@@ -83,8 +87,7 @@ class InventoryFirstTest {
       assertThat(h.alerts()).isEmpty();
       assertThat(h.flows()).isEmpty();
       h.nodes(Lab.inventory());
-      assertThat(h.alerts()).isEqualTo(refAlerts);
-      assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+      assertInventoryFirstResult(h);
     }
   }
 
@@ -99,8 +102,7 @@ class InventoryFirstTest {
       assertThat(h.flows()).isEmpty();
       h.nodes(Lab.inventory().subList(1, 2));
       h.finish();
-      assertThat(h.alerts()).isEqualTo(refAlerts);
-      assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+      assertInventoryFirstResult(h);
     }
   }
 
@@ -112,8 +114,7 @@ class InventoryFirstTest {
       Scenarios.vxlanBlocked(h, new Lab(), 40001, 2);
       h.nodes(Lab.inventory());
       h.finish();
-      assertThat(h.alerts()).isEqualTo(refAlerts);
-      assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+      assertInventoryFirstResult(h);
     }
   }
 
@@ -127,8 +128,7 @@ class InventoryFirstTest {
       h.idle(1_000_000_000L);
       assertThat(h.flows()).isNotEmpty();
       h.finish();
-      assertThat(h.alerts()).isEqualTo(refAlerts);
-      assertThat(h.finalFlows()).containsExactlyInAnyOrderElementsOf(refFlows);
+      assertInventoryFirstResult(h);
     }
   }
 }
