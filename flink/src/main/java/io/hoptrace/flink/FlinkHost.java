@@ -4,23 +4,21 @@ import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.DetectionHost;
-import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
+import io.hoptrace.pipeline.HostBuilder;
 import io.hoptrace.pipeline.JobTopicsIo;
 import io.hoptrace.pipeline.PacketSink;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +74,7 @@ public final class FlinkHost implements DetectionHost {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.admin = admin;
-    this.io = new JobTopicsIo(bootstrapServers, b.topics);
+    this.io = new JobTopicsIo(bootstrapServers, b.topics());
     this.progress = new KafkaProgress(admin);
     this.nudges = new Nudges(bootstrapServers);
   }
@@ -92,12 +90,12 @@ public final class FlinkHost implements DetectionHost {
 
   /** The job's topics. */
   public Topics topics() {
-    return options.topics;
+    return options.topics();
   }
 
   @Override
   public DetectionConfig detectionConfig() {
-    return options.detection;
+    return options.detection();
   }
 
   /** Submits the job to a local MiniCluster (no-op when it runs) and waits until it runs. */
@@ -117,8 +115,8 @@ public final class FlinkHost implements DetectionHost {
         env,
         new DetectionGraph.Settings(
             bootstrapServers,
-            options.topics,
-            options.detection,
+            options.topics(),
+            options.detection(),
             options.jobId,
             options.tick,
             DetectionGraph.DEFAULT_IDLENESS,
@@ -170,7 +168,7 @@ public final class FlinkHost implements DetectionHost {
   public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
     io.publishInventories(inventories);
     if (job != null) {
-      String topic = options.topics.nodes();
+      String topic = options.topics().nodes();
       Map<TopicPartition, Long> ends = progress.ends(topic);
       await(
           "the job's inventory",
@@ -194,7 +192,7 @@ public final class FlinkHost implements DetectionHost {
 
   /** Sends the end-of-input marker to every packets partition. */
   public void sendFlush() {
-    EndOfInput.sendFlush(bootstrapServers, options.topics, admin);
+    EndOfInput.sendFlush(bootstrapServers, options.topics(), admin);
   }
 
   /**
@@ -202,7 +200,7 @@ public final class FlinkHost implements DetectionHost {
    * completed checkpoint covered every packet) and its sink's last transaction.
    */
   public void awaitDrained(Duration timeout) {
-    Topics t = options.topics;
+    Topics t = options.topics();
     Map<TopicPartition, Long> packetEnds = progress.ends(t.packets());
     // stage 1 judges packets once the nodes topic is read (InventoryFirst): committed packets
     // offsets alone do not say they were judged when the job started on a full nodes topic
@@ -329,21 +327,21 @@ public final class FlinkHost implements DetectionHost {
   }
 
   /** Options; every one has a default. */
-  public static final class Builder {
+  public static final class Builder extends HostBuilder<Builder> {
     private int parallelism = 1;
-    private int packetsPartitions = DetectionTopics.DEFAULT_PACKETS_PARTITIONS;
-    private Topics topics = Topics.defaults();
-    private DetectionConfig detection = DetectionConfig.defaults();
     private String jobId = DEFAULT_JOB_ID;
     private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private Duration tick = DetectionGraph.DEFAULT_TICK;
-    private String bootstrapServers;
-    private boolean startJob = true;
     private StateBackendKind stateBackend = StateBackendKind.heap;
     private Function<Configuration, StreamExecutionEnvironment> environment =
         conf -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /**
      * Where the job runs, given its configuration (default: a MiniCluster of its own, {@link
@@ -360,22 +358,6 @@ public final class FlinkHost implements DetectionHost {
         throw new IllegalArgumentException("parallelism must be >= 1");
       }
       this.parallelism = n;
-      return this;
-    }
-
-    /** Partitions of the packets topic when this host creates it (default 1). */
-    public Builder packetsPartitions(int n) {
-      this.packetsPartitions = TopicSettings.checkPacketsPartitions(n);
-      return this;
-    }
-
-    public Builder topics(Topics t) {
-      this.topics = Objects.requireNonNull(t);
-      return this;
-    }
-
-    public Builder detection(DetectionConfig cfg) {
-      this.detection = Objects.requireNonNull(cfg);
       return this;
     }
 
@@ -398,15 +380,6 @@ public final class FlinkHost implements DetectionHost {
     }
 
     /**
-     * Whether {@link #start()} starts the job (default true); when false, {@link FlinkHost#start()}
-     * does (input can be loaded first).
-     */
-    public Builder startJob(boolean start) {
-      this.startJob = start;
-      return this;
-    }
-
-    /**
      * Where the job keeps its keyed state (default: the heap; RocksDB checkpoints incrementally).
      * Either way checkpoints go to a temporary directory deleted on {@link FlinkHost#close()}.
      */
@@ -417,10 +390,7 @@ public final class FlinkHost implements DetectionHost {
 
     /** Uses the Kafka at {@code bootstrapServers} (topics created if missing). */
     public Builder bootstrapServers(String servers) {
-      if (servers == null || servers.isBlank()) {
-        throw new IllegalArgumentException("bootstrap servers must not be blank");
-      }
-      this.bootstrapServers = servers;
+      externalKafka(servers);
       return this;
     }
 
@@ -431,22 +401,17 @@ public final class FlinkHost implements DetectionHost {
     public FlinkHost start() {
       stateBackend.checkAvailable();
       FlinkHost h;
-      if (bootstrapServers != null) {
+      if (bootstrapServers() != null) {
         Admin admin =
-            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        h = new FlinkHost(this, null, bootstrapServers, admin);
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        h = new FlinkHost(this, null, bootstrapServers(), admin);
       } else {
         EmbeddedKafka kafka = startBroker();
         h = new FlinkHost(this, kafka, kafka.bootstrapServers(), kafka.admin());
       }
       try {
-        if (h.kafka != null) {
-          h.kafka.createTopics(
-              DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
-        } else {
-          DetectionTopics.ensure(h.admin, topics, packetsPartitions, Optional.empty());
-        }
-        if (startJob) {
+        createTopics(h.kafka, h.admin);
+        if (startsJob()) {
           h.start();
         }
         return h;

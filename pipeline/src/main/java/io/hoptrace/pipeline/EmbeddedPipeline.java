@@ -9,7 +9,6 @@ import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -97,11 +96,11 @@ public final class EmbeddedPipeline implements DetectionHost {
       boolean temporaryState,
       ShutdownCleanup shutdown) {
     this.kafka = kafka;
-    this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : b.bootstrapServers;
+    this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : b.bootstrapServers();
     this.admin = admin;
     this.deleteOnClose = kafka == null && b.deleteOnClose;
-    this.topics = b.topics;
-    this.detection = b.detection;
+    this.topics = b.topics();
+    this.detection = b.detection();
     this.applicationId = b.applicationId;
     this.stateDir = stateDir;
     this.temporaryState = temporaryState;
@@ -386,21 +385,21 @@ public final class EmbeddedPipeline implements DetectionHost {
   }
 
   /** Options; every one has a default. */
-  public static final class Builder {
+  public static final class Builder extends HostBuilder<Builder> {
     private Path brokerDataDir;
     private Path stateDir;
     private Path stateRoot;
     private String applicationId = DEFAULT_APP_ID;
-    private Topics topics = Topics.defaults();
-    private DetectionConfig detection = DetectionConfig.defaults();
-    private int packetsPartitions = DetectionTopics.DEFAULT_PACKETS_PARTITIONS;
     private final Map<String, Object> streamsOverrides = new LinkedHashMap<>();
     private Duration punctuateInterval = DetectionTopology.DEFAULT_PUNCTUATE_INTERVAL;
-    private boolean startJob = true;
-    private String bootstrapServers;
     private boolean deleteOnClose;
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /**
      * Uses the Kafka at {@code bootstrapServers} instead of starting an in-process broker. Topics
@@ -411,20 +410,17 @@ public final class EmbeddedPipeline implements DetectionHost {
      *     closes
      */
     public Builder bootstrapServers(String bootstrapServers, boolean deleteOnClose) {
-      if (bootstrapServers == null || bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrap servers must not be blank");
-      }
+      externalKafka(bootstrapServers);
       if (brokerDataDir != null) {
         throw new IllegalArgumentException("a broker data directory needs the embedded broker");
       }
-      this.bootstrapServers = bootstrapServers;
       this.deleteOnClose = deleteOnClose;
       return this;
     }
 
     /** Broker data directory (kept); default a temporary one deleted on close. */
     public Builder brokerDataDir(Path dir) {
-      if (bootstrapServers != null) {
+      if (bootstrapServers() != null) {
         throw new IllegalArgumentException("a broker data directory needs the embedded broker");
       }
       this.brokerDataDir = Objects.requireNonNull(dir);
@@ -455,22 +451,6 @@ public final class EmbeddedPipeline implements DetectionHost {
       return this;
     }
 
-    public Builder topics(Topics t) {
-      this.topics = Objects.requireNonNull(t);
-      return this;
-    }
-
-    public Builder detection(DetectionConfig cfg) {
-      this.detection = Objects.requireNonNull(cfg);
-      return this;
-    }
-
-    /** Partitions of the packets topic (default 1: NAT stitching, see the class comment). */
-    public Builder packetsPartitions(int n) {
-      this.packetsPartitions = TopicSettings.checkPacketsPartitions(n);
-      return this;
-    }
-
     /**
      * Partitions of the packets topic and stream threads of the job ({@link PipelineConfig}; a
      * later {@link #packetsPartitions} or {@link #streamsProperty} overrides them).
@@ -493,16 +473,10 @@ public final class EmbeddedPipeline implements DetectionHost {
       return this;
     }
 
-    /** Whether {@link #start()} also starts the job (default true). */
-    public Builder startJob(boolean start) {
-      this.startJob = start;
-      return this;
-    }
-
     /** Starts the broker, creates the topics and (unless disabled) starts the job. */
     public EmbeddedPipeline start() {
       if (deleteOnClose
-          && (topics.prefix().equals(Topics.DEFAULT_PREFIX)
+          && (topics().prefix().equals(Topics.DEFAULT_PREFIX)
               || applicationId.equals(DEFAULT_APP_ID))) {
         // it would delete every hoptrace topic (or the default job's group) on the cluster
         throw new IllegalArgumentException(
@@ -531,9 +505,9 @@ public final class EmbeddedPipeline implements DetectionHost {
       // from here on, Ctrl-C removes a temporary state directory whatever is under way
       ShutdownCleanup shutdown = new ShutdownCleanup(temporaryState ? state : null);
       EmbeddedPipeline p;
-      if (bootstrapServers != null) {
+      if (bootstrapServers() != null) {
         Admin admin =
-            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
         p = new EmbeddedPipeline(this, null, admin, state, temporaryState, shutdown);
       } else {
         EmbeddedKafka.Builder broker = brokerForJob();
@@ -553,13 +527,8 @@ public final class EmbeddedPipeline implements DetectionHost {
         p = new EmbeddedPipeline(this, kafka, kafka.admin(), state, temporaryState, shutdown);
       }
       try {
-        if (p.kafka != null) {
-          p.kafka.createTopics(
-              DetectionTopics.newTopics(topics, packetsPartitions, Optional.of((short) 1)));
-        } else {
-          DetectionTopics.ensure(p.admin, topics, packetsPartitions, Optional.empty());
-        }
-        if (startJob) {
+        createTopics(p.kafka, p.admin);
+        if (startsJob()) {
           p.startJob();
         }
         return p;
