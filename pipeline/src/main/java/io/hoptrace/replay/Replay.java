@@ -187,10 +187,8 @@ public final class Replay {
     try (PacketSink sink = host.newPacketSink();
         MergedCaptures merged = MergedCaptures.open(manifest.hops(), decoderConfig)) {
       out = new CountingRecordSink(sink);
-      ReducingSink reducer =
-          mode == SummaryMode.REDUCED
-              ? new ReducingSink(reducerConfig, new InventoryMtus(inventories), links::route, out)
-              : null;
+      ReducingSink sender =
+          new ReducingSink(mode, reducerConfig, new InventoryMtus(inventories), links::route, out);
       while (merged.hasNext()) {
         if (stop.getAsBoolean()) {
           stopped = true;
@@ -215,16 +213,10 @@ public final class Replay {
           }
         }
         String key = item.key() == null ? null : links.route(item.key());
-        if (reducer == null) {
-          out.summary(key, item.summary());
-        } else {
-          reducer.offer(key, item.summary());
-        }
+        sender.offer(key, item.summary());
         n++;
       }
-      if (reducer != null) {
-        reducer.finish();
-      }
+      sender.finish();
       sink.flush();
       if (sink.failed() > 0) {
         throw new IllegalStateException(

@@ -10,10 +10,9 @@ import io.hoptrace.detect.Finding;
 import io.hoptrace.detect.FlowDetector;
 import io.hoptrace.detect.FlowStores;
 import io.hoptrace.detect.state.InMemoryStateStore;
-import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,21 +186,15 @@ final class FlowDetectorProcessor implements Processor<String, SpecificRecord, S
     if (r == null) {
       return;
     }
-    long wall = ctx.currentSystemTimeMs() * 1_000_000L;
+    clock.observe(PacketsRecordCodec.eventTimeNanos(r), ctx.currentSystemTimeMs() * 1_000_000L);
     try {
-      if (r instanceof PacketSummary p) {
-        clock.observe(p.getTsNanos(), wall);
-        core.onPacket(p);
-      } else if (r instanceof FlowHopCounters k) {
-        clock.observe(k.getLastTsNanos(), wall);
-        core.onCounters(k);
-      }
+      core.onRecord(r);
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn(
             "skipping {} record that failed detection (#{}): {}",
-            io.hoptrace.schema.PacketsRecordCodec.kind(r),
+            PacketsRecordCodec.kind(r),
             errors,
             e.toString(),
             e);

@@ -148,27 +148,20 @@ public final class DetectBench {
       CountingRecordSink records;
       try (PacketSink pub = p.newPacketSink()) {
         records = new CountingRecordSink(pub);
-        ReducingSink reducer =
-            settings.mode() == SummaryMode.REDUCED
-                ? new ReducingSink(
-                    ReducerConfig.defaults(),
-                    new InventoryMtus(m.inventories(0)),
-                    links::route,
-                    records)
-                : null;
+        ReducingSink sender =
+            new ReducingSink(
+                settings.mode(),
+                ReducerConfig.defaults(),
+                new InventoryMtus(m.inventories(0)),
+                links::route,
+                records);
         while (workload.hasNext()) {
           MergedCaptures.Item it = workload.next();
           String key = it.key() == null ? null : links.route(it.key());
-          if (reducer == null) {
-            records.summary(key, it.summary());
-          } else {
-            reducer.offer(key, it.summary());
-          }
+          sender.offer(key, it.summary());
           packets++;
         }
-        if (reducer != null) {
-          reducer.finish();
-        }
+        sender.finish();
         pub.flush();
         if (pub.failed() > 0) {
           throw new IllegalStateException(pub.failed() + " records could not be published");
