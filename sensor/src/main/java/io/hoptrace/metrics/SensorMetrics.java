@@ -19,7 +19,10 @@ import java.util.function.ToLongFunction;
  * The sensor's metrics, bound to a Micrometer registry. In Prometheus format they read {@code
  * hoptrace_sensor_packets_captured_total}, {@code ..._decoded_total}, {@code ..._sent_total},
  * {@code ..._send_failed_total}, {@code hoptrace_sensor_decode_status_total{reason=...}} and {@code
- * hoptrace_sensor_capture_drops{iface=...}}.
+ * hoptrace_sensor_capture_drops{iface=...}}; in reduced mode also {@code
+ * hoptrace_sensor_records_sent_total{kind=summary|counters}}, {@code
+ * hoptrace_sensor_flow_table_evictions_total}, {@code hoptrace_sensor_flow_table_flows} and {@code
+ * hoptrace_sensor_packets_folded_packets_total}.
  *
  * <p>Counts come in two ways: pushed ({@link #captured(long)}, {@link #decoded()}, {@link
  * #decodeFailed(String)}, {@link #sent()}, ...) or pulled at scrape time from counters the hot path
@@ -147,7 +150,6 @@ public final class SensorMetrics {
                 Counter.builder(RECORDS_SENT)
                     .description("Packets-topic records acknowledged by Kafka, by kind")
                     .tag(KIND_TAG, k)
-                    .baseUnit("records")
                     .register(registry))
         .increment();
   }
@@ -182,7 +184,6 @@ public final class SensorMetrics {
             reducers,
             l -> l.stream().mapToLong(ReducerStatsSource::evictions).sum())
         .description("Flows evicted from the reducer's full flow table (reduced mode)")
-        .baseUnit("flows")
         .register(registry);
     Gauge.builder(
             FLOW_TABLE_FLOWS, reducers, l -> l.stream().mapToLong(ReducerStatsSource::flows).sum())
