@@ -6,6 +6,7 @@ import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.IncidentPcaps;
 import io.hoptrace.replay.Manifest;
@@ -90,6 +91,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin DecoderOptions decoderOptions;
 
+  @Mixin SummariesOption summariesOption;
+
   @Mixin DetectionOptions detectionOptions;
 
   @Mixin PipelineOptions pipelineOptions;
@@ -111,6 +114,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipelineConfig pipelineConfig = pipelineOptions.config();
+    SummaryMode mode = summariesOption.mode();
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
     engineOptions.check(pipelineOptions.threads != null);
@@ -167,6 +171,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             p instanceof EmbeddedPipeline e ? storeOptions.start(e, "analyze", err) : null) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
+              .summaries(mode)
               .run(
                   m,
                   msg -> {
@@ -213,7 +218,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     err.println(
         "hoptrace analyze: "
             + r.summaries()
-            + " summaries, "
+            + " packets, "
+            + mode.describe(r.records() - r.counters(), r.counters())
+            + ", "
             + r.incidents().size()
             + " incident(s), "
             + r.alerts().size()

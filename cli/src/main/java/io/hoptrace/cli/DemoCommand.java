@@ -84,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin DecoderOptions decoderOptions;
 
+  @Mixin SummariesOption summariesOption;
+
   @Mixin DetectionOptions detectionOptions;
 
   @Mixin PipelineOptions pipelineOptions;
@@ -109,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     DetectionConfig detection = detectionOptions.config();
     PipelineConfig pipelineConfig = pipelineOptions.config();
+    summariesOption.mode(); // a bad value is reported before anything starts
     NotifyOptions.validate(notifyOptions);
     metricsOptions.validate();
     engineOptions.check(pipelineOptions.threads != null);
@@ -255,6 +258,7 @@ final class DemoCommand implements Callable<Integer> {
     // start this one after that, so none of its packets is late
     Replay.Published r =
         new Replay(p, decoderOptions.config(), InstantSource.system(), Duration.ofMinutes(2))
+            .summaries(summariesOption.mode())
             .pacing(new Replay.Pacing(speed))
             .startAt(resumeAt)
             .run(m, () -> stop.getCount() == 0, msg -> {});

@@ -1,6 +1,7 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.pipeline.bench.DetectBench;
+import io.hoptrace.reduce.SummaryMode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,6 +81,15 @@ final class DetectBenchCommand implements Callable<Integer> {
   @Mixin DetectionOptions detectionOptions;
 
   @Option(
+      names = "--summary-mode",
+      paramLabel = "reduced|full",
+      description =
+          "What the throughput run's sensors publish (the --summaries of analyze, demo and sensor;"
+              + " here --summaries is the load size): 'reduced', the load's packets through the"
+              + " sensor's reducer, or 'full', one summary per packet (default: reduced).")
+  String summaryMode;
+
+  @Option(
       names = "--template",
       paramLabel = "MANIFEST",
       description = "Recording to copy (default: the bundled healthy scenario).")
@@ -102,7 +112,10 @@ final class DetectBenchCommand implements Callable<Integer> {
             streamsProperties,
             detectionOptions.config(),
             pipelineOptions.config(),
-            template);
+            template,
+            summaryMode == null
+                ? SummaryMode.DEFAULT
+                : SummaryMode.parse("--summary-mode", summaryMode));
     new DetectBench(
             settings,
             engineOptions.benchEngine(

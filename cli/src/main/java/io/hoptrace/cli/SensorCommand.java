@@ -21,6 +21,10 @@ import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SensorPipeline;
 import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.reduce.InventoryMtus;
+import io.hoptrace.reduce.Reducer;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -36,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
@@ -57,9 +62,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Captures packet headers on this node's interfaces (live, libpcap; needs root or"
           + " CAP_NET_RAW+CAP_NET_ADMIN) or replays capture files (--pcap), decodes every packet"
-          + " (VXLAN 4789/8472, Geneve, IP-in-IP, GRE inner packets included) and publishes a"
-          + " summary per packet to the packets topic, keyed by the canonical inner flow key, and"
-          + " the node inventory to the compacted nodes topic. No payload leaves the node"
+          + " (VXLAN 4789/8472, Geneve, IP-in-IP, GRE inner packets included) and publishes to"
+          + " the packets topic, keyed by the canonical inner flow key, a summary per packet"
+          + " (--summaries full) or, by default, the packets detection needs one by one and"
+          + " per hop/flow/direction counters for the rest (--summaries reduced), and the node"
+          + " inventory to the compacted nodes topic. No payload leaves the node"
           + " (snaplen 256 by default; summaries hold headers only).",
       "",
       "Live:   hoptrace sensor --node node-a --iface flannel.1 --iface ens33 --bootstrap kafka:9092",
@@ -220,6 +227,10 @@ final class SensorCommand implements Callable<Integer> {
 
   @Mixin DecoderOptions decoderOptions;
 
+  @Mixin SummariesOption summariesOption;
+
+  @Mixin ReducerOptions reducerOptions;
+
   /** Pass-through producer settings. */
   static final class KafkaOptions {
     @Option(
@@ -282,6 +293,8 @@ final class SensorCommand implements Callable<Integer> {
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
+    SummaryMode mode = summariesOption.mode();
+    ReducerConfig reducerConfig = reducerOptions.config();
     LiveCaptureConfig liveConfig = pcaps.isEmpty() ? liveConfig() : null;
     Map<String, Object> publisherSettings = new HashMap<>();
     publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrap);
@@ -310,6 +323,10 @@ final class SensorCommand implements Callable<Integer> {
     }
     try (SummaryPublisher publisher = new SummaryPublisher(publisherConfig, metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
+      if (mode == SummaryMode.REDUCED) {
+        // MTUs from this node's inventory once collected (live); unknown for files
+        pipeline.reduced(reducerConfig, (n, p, i) -> mtus.get().mtu(n, p, i));
+      }
       return pcaps.isEmpty()
           ? live(pipeline, publisher, interfaceRoles, liveConfig, discovery, metrics)
           : replay(pipeline, publisher, interfaceRoles);
@@ -348,16 +365,19 @@ final class SensorCommand implements Callable<Integer> {
     }
     publisher.flush();
     double secs = (System.nanoTime() - t0) / 1e9;
+    long records = publisher.sent() + publisher.failed();
     err()
         .printf(
-            "replayed %d packets in %.2f s (%.0f packets/s): %d sent, %d failed, mean record %d"
+            "replayed %d packets in %.2f s (%.0f packets/s): %s, %d failed, mean record %d"
                 + " bytes%n",
             total,
             secs,
             total / Math.max(secs, 1e-9),
-            publisher.sent(),
+            summariesOption
+                .mode()
+                .describe(publisher.sent() - publisher.countersSent(), publisher.countersSent()),
             publisher.failed(),
-            total == 0 ? 0 : publisher.valueBytes() / total);
+            records == 0 ? 0 : publisher.valueBytes() / records);
     return unreadable > 0 || publisher.failed() > 0 ? 1 : 0;
   }
 
@@ -454,7 +474,9 @@ final class SensorCommand implements Callable<Integer> {
       capture = auto;
       stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
     }
-    try (capture) {
+    AutoCloseable ticker = pipeline.startTicks(100);
+    try (capture;
+        ticker) {
       if (!noInventory) {
         InventoryCollector collector =
             InventoryCollector.system(
@@ -462,7 +484,10 @@ final class SensorCommand implements Callable<Integer> {
         watcher =
             new InventoryWatcher(
                 collector,
-                publisher::publishInventory,
+                inventory -> {
+                  mtus.set(new InventoryMtus(List.of(inventory)));
+                  publisher.publishInventory(inventory);
+                },
                 Duration.ofSeconds(inventorySeconds),
                 InventoryWatcher.daemonScheduler());
         watcher.start();
@@ -490,6 +515,7 @@ final class SensorCommand implements Callable<Integer> {
         rediscovery.shutdownNow();
       }
       capture.close();
+      pipeline.finish();
       publisher.flush();
       printLiveStats(last, publisher);
       for (LiveStats s : last) {
@@ -514,6 +540,10 @@ final class SensorCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** MTUs of this node's interfaces, from its latest inventory (none before the first). */
+  private final AtomicReference<Reducer.MtuLookup> mtus =
+      new AtomicReference<>(Reducer.MtuLookup.UNKNOWN);
+
   private HopDiscovery discovery() {
     try {
       return HopDiscovery.system(
@@ -534,7 +564,10 @@ final class SensorCommand implements Callable<Integer> {
               " %s: %d pkts, %s dropped;",
               s.hop().id(), s.delivered(), s.dropped() < 0 ? "n/a" : Long.toString(s.dropped())));
     }
-    err().printf("sent %d, failed %d;%s%n", publisher.sent(), publisher.failed(), sb);
+    err()
+        .printf(
+            "sent %d (%d counters), failed %d;%s%n",
+            publisher.sent(), publisher.countersSent(), publisher.failed(), sb);
   }
 
   private HopContext podHop(String spec) {

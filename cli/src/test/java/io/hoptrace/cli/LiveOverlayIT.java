@@ -15,6 +15,7 @@ import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordSerde;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -313,10 +315,18 @@ class LiveOverlayIT {
           arrivals.add(new Arrival(i.value(), System.currentTimeMillis(), false));
         }
       }
-      try (TopicTail<PacketSummary> tail =
+      // both kinds of the packets topic (the sensors' default is reduced): the summaries
+      try (TopicTail<SpecificRecord> tail =
           new TopicTail<>(
-              p.bootstrapServers(), p.topics().packets(), AvroSerde.packetSummary()::decode)) {
-        packets = tail.readToEnd(Duration.ofSeconds(60)).stream().map(i -> i.value()).toList();
+              p.bootstrapServers(),
+              p.topics().packets(),
+              b -> PacketsRecordSerde.get().decode(null, b))) {
+        packets =
+            tail.readToEnd(Duration.ofSeconds(60)).stream()
+                .map(i -> i.value())
+                .filter(PacketSummary.class::isInstance)
+                .map(PacketSummary.class::cast)
+                .toList();
       }
       writeEvidence(p, logs, packets);
     } finally {

@@ -13,6 +13,8 @@ import io.hoptrace.pipeline.metrics.JobMetrics;
 import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SensorPipeline;
 import io.hoptrace.publish.SummaryPublisher;
+import io.hoptrace.reduce.Reducer;
+import io.hoptrace.reduce.ReducerConfig;
 import io.hoptrace.replay.Recordings;
 import io.hoptrace.replay.Replay;
 import io.hoptrace.schema.InterfaceRole;
@@ -91,13 +93,20 @@ class MetricsIT {
           CaptureFileReader reader =
               CaptureFileReader.open(
                   pcap, new HopContext("node-b", null, "ens33", InterfaceRole.UPLINK))) {
-        new SensorPipeline(DecoderConfig.defaults(), publisher, sensorMetrics).replay(reader);
+        new SensorPipeline(DecoderConfig.defaults(), publisher, sensorMetrics)
+            .reduced(ReducerConfig.defaults(), Reducer.MtuLookup.UNKNOWN)
+            .replay(reader);
         publisher.flush();
       }
       String scraped = scrape("http://127.0.0.1:" + server.port() + "/metrics");
       check(scraped);
       exposed.addAll(Dashboards.exposed(scraped));
-      assertThat(scraped).containsPattern("hoptrace_sensor_packets_sent_packets_total [1-9]");
+      assertThat(scraped)
+          .containsPattern("hoptrace_sensor_packets_sent_packets_total [1-9]")
+          .containsPattern("hoptrace_sensor_records_sent_total\\{kind=\"summary\"} [1-9]")
+          .containsPattern("hoptrace_sensor_flow_table_evictions_total 0")
+          .containsPattern("hoptrace_sensor_flow_table_flows [1-9]")
+          .containsPattern("hoptrace_sensor_packets_folded_packets_total [0-9]");
     }
     dashboardsQueryExposedMetrics(exposed);
   }

@@ -105,10 +105,16 @@ class SensorCommandIT {
             kafka.bootstrapServers(),
             "--topic-prefix",
             prefix,
-            "--no-inventory");
+            "--no-inventory",
+            "--summaries",
+            "full");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("10 packets", "packets/s", "10 sent, 0 failed");
+    assertThat(err.toString())
+        .contains(
+            "10 packets",
+            "packets/s",
+            "10 records sent (10 summaries, 0 counters, full), 0 failed");
     List<ConsumerRecord<String, PacketSummary>> records =
         consume(
             Topics.withPrefix(prefix).packets(), AvroSerde.packetSummary(), l -> l.size() >= 10);

@@ -388,6 +388,21 @@ public final class FlowDetector implements DetectorContext {
   }
 
   /**
+   * Processes one record of the packets topic, either kind ({@link PacketSummary}, {@link
+   * FlowHopCounters}: {@code io.hoptrace.schema.PacketsRecordCodec}); anything else is counted
+   * ({@code skipped.UNKNOWN_KIND}) and skipped.
+   */
+  public void onRecord(org.apache.avro.specific.SpecificRecord r) {
+    if (r instanceof PacketSummary p) {
+      onPacket(p);
+    } else if (r instanceof FlowHopCounters k) {
+      onCounters(k);
+    } else {
+      count("skipped.UNKNOWN_KIND");
+    }
+  }
+
+  /**
    * Processes one counters record of a sensor's reducer (packets it folded instead of sending them
    * one by one): the hop's accounting and TCP state, the conversation's request/reply bookkeeping,
    * the detectors' {@code onCounters}. Records of no conversation are counted and skipped, never

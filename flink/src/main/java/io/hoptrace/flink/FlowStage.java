@@ -17,9 +17,11 @@ import io.hoptrace.flink.state.SubtaskStores;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.FlowRecord;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordCodec;
+import io.hoptrace.schema.PacketsRecordSerde;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -83,7 +85,7 @@ public final class FlowStage
   private transient KeyedTimers timers;
   private transient EventClock clock;
   private transient BroadcastInventory inventory;
-  private transient AvroSerde<PacketSummary> packets;
+  private transient PacketsRecordSerde packets;
   private transient AvroSerde<FlowRecord> flowSerde;
   private transient String flowsTopic;
   private transient Collector<FindingIn> findingsOut;
@@ -124,7 +126,7 @@ public final class FlowStage
   @Override
   public void open(OpenContext openContext) {
     AvroTrust.install();
-    packets = AvroSerde.packetSummary();
+    packets = PacketsRecordSerde.get();
     flowSerde = AvroSerde.flowRecord();
     flowsTopic = settings.topics().flows();
     clock = EventClock.of(settings.detection());
@@ -197,14 +199,22 @@ public final class FlowStage
     bind(out, r -> ctx.output(FLOWS, r));
     timers.bind(ctx.timerService());
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
+    SpecificRecord r = null;
     try {
-      PacketSummary p = packets.decode(in.value);
-      clock.observe(p.getTsNanos(), Ticks.nanos(ctx.timerService().currentProcessingTime()));
-      core.onPacket(p);
+      r = packets.decode(null, in.value);
+      clock.observe(
+          PacketsRecordCodec.eventTimeNanos(r),
+          Ticks.nanos(ctx.timerService().currentProcessingTime()));
+      core.onRecord(r);
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
-        LOG.warn("skipping packet summary that failed detection (#{}): {}", errors, e, e);
+        LOG.warn(
+            "skipping {} record that failed detection (#{}): {}",
+            r == null ? "packets" : PacketsRecordCodec.kind(r),
+            errors,
+            e,
+            e);
       }
     }
     publish(ctx.timerService().currentProcessingTime());

@@ -3,9 +3,12 @@ package io.hoptrace.flink;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordCodec;
+import io.hoptrace.schema.PacketsRecordSerde;
+import io.hoptrace.schema.UnknownSchemaException;
 import io.hoptrace.streams.DetectionTopology;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,19 +31,21 @@ final class KafkaRecords {
   }
 
   /**
-   * The packets topic: summaries (decoded once here for their capture time; undecodable records are
-   * logged, counted and skipped as the Kafka Streams job does) and the end-of-input marker ({@link
-   * DetectionTopology#FLUSH_KEY}).
+   * The packets topic: summaries and counters ({@link PacketsRecordSerde}, decoded once here for
+   * their event time; undecodable records are logged, counted by reason — {@code unknown-schema} or
+   * {@code undecodable} — and skipped as the Kafka Streams job does) and the end-of-input marker
+   * ({@link DetectionTopology#FLUSH_KEY}).
    */
   static final class Packets implements KafkaRecordDeserializationSchema<PacketIn> {
     private static final long serialVersionUID = 1L;
-    private transient AvroSerde<PacketSummary> serde;
+    private transient PacketsRecordSerde serde;
     private transient long skipped;
+    private transient long unknownSchema;
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
       AvroTrust.install();
-      serde = AvroSerde.packetSummary();
+      serde = PacketsRecordSerde.get();
     }
 
     @Override
@@ -53,15 +58,21 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      PacketSummary p;
+      SpecificRecord p;
       try {
-        p = serde.decode(r.value());
+        p = serde.decode(r.topic(), r.value());
       } catch (RuntimeException e) {
         skipped++;
+        boolean unknown = e instanceof UnknownSchemaException;
+        if (unknown) {
+          unknownSchema++;
+        }
         if (skipped <= 10 || Long.bitCount(skipped) == 1) {
           LOG.warn(
-              "skipping undecodable packets record (#{}) at {}-{}@{}: {}",
+              "skipping {} packets record (#{}, {} of unknown schema) at {}-{}@{}: {}",
+              unknown ? "unknown-schema" : "undecodable",
               skipped,
+              unknownSchema,
               r.topic(),
               r.partition(),
               r.offset(),
@@ -69,7 +80,8 @@ final class KafkaRecords {
         }
         return;
       }
-      long ts = p.getTsNanos() > 0 ? p.getTsNanos() : Math.max(0, r.timestamp()) * 1_000_000L;
+      long event = PacketsRecordCodec.eventTimeNanos(p);
+      long ts = event > 0 ? event : Math.max(0, r.timestamp()) * 1_000_000L;
       out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
     }
 

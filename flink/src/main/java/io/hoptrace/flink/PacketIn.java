@@ -9,10 +9,13 @@ public final class PacketIn {
   /** The Kafka record key (the routing key; "" when the record had none). */
   public String key;
 
-  /** Capture time (ns); event time of the record. */
+  /** Capture time (ns), a counters record's last capture time; event time of the record. */
   public long tsNanos;
 
-  /** The PacketSummary, Avro single-object encoded; null for the end-of-input marker. */
+  /**
+   * The PacketSummary or FlowHopCounters, Avro single-object encoded ({@link
+   * io.hoptrace.schema.PacketsRecordCodec}); null for the end-of-input marker.
+   */
   public byte[] value;
 
   /** Whether this is the end-of-input marker of its partition. */

@@ -3,10 +3,13 @@ package io.hoptrace.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
+import io.hoptrace.detect.Alerts;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.lab.Compared;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.ManifestReader;
@@ -82,9 +85,17 @@ class EngineParityIT {
   }
 
   static Analysis.Result run(Supplier<DetectionHost> host, Manifest m) throws Exception {
+    return run(host, m, SummaryMode.FULL, ReducerConfig.defaults());
+  }
+
+  static Analysis.Result run(
+      Supplier<DetectionHost> host, Manifest m, SummaryMode mode, ReducerConfig reducer)
+      throws Exception {
     try (DetectionHost h = host.get()) {
       return new Analysis(
               h, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
+          .summaries(mode)
+          .reducer(reducer)
           .run(m, msg -> {});
     }
   }
@@ -103,6 +114,12 @@ class EngineParityIT {
 
   private static Analysis.Result flink(Manifest m, int parallelism, int partitions)
       throws Exception {
+    return flink(m, parallelism, partitions, SummaryMode.FULL, ReducerConfig.defaults());
+  }
+
+  private static Analysis.Result flink(
+      Manifest m, int parallelism, int partitions, SummaryMode mode, ReducerConfig reducer)
+      throws Exception {
     int n = RUN.incrementAndGet();
     return run(
         () ->
@@ -114,7 +131,28 @@ class EngineParityIT {
                 .parallelism(parallelism)
                 .packetsPartitions(partitions)
                 .start(),
-        m);
+        m,
+        mode,
+        reducer);
+  }
+
+  /**
+   * Reduced summaries through the Flink host (both record kinds on the packets topic, counters to
+   * the core): the alerts of full mode, compared as docs/detection.md "Reduced summaries" defines
+   * it (type, subject, lostAt over every alert record). No first packets kept, so that counters do
+   * the work on these short recordings.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"healthy", "nodeport", "mtu-blackhole"})
+  void reducedSummariesGiveTheAlertsOfFullMode(String scenario) throws Exception {
+    Manifest m = manifest(scenario);
+    Analysis.Result full = flink(m, 1, 1);
+    Analysis.Result reduced =
+        flink(m, 1, 1, SummaryMode.REDUCED, ReducerConfig.defaults().withFirstPackets(0));
+    assertThat(reduced.counters()).as("%s: counters sent", scenario).isPositive();
+    assertThat(Alerts.identities(reduced.alertRecords()))
+        .as("%s: alerts reduced", scenario)
+        .isEqualTo(Alerts.identities(full.alertRecords()));
   }
 
   @ParameterizedTest

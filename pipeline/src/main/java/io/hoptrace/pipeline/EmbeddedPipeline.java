@@ -9,6 +9,7 @@ import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.io.IOException;
@@ -161,7 +162,7 @@ public final class EmbeddedPipeline implements DetectionHost {
               topics,
               detection,
               punctuateInterval,
-              AvroSerde.packetSummary(),
+              PacketsRecordSerde.get(),
               AvroSerde.nodeInventory(),
               AvroSerde.flowRecord(),
               AvroSerde.alert());

@@ -5,6 +5,7 @@ import io.hoptrace.publish.PublisherConfig;
 import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.NodeInventory;
@@ -61,6 +62,11 @@ public final class JobTopicsIo implements AutoCloseable {
       @Override
       public void publish(String key, PacketSummary summary) {
         p.publish(key, summary);
+      }
+
+      @Override
+      public void publishCounters(String key, FlowHopCounters counters) {
+        p.publishCounters(key, counters);
       }
 
       @Override

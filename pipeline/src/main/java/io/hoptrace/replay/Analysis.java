@@ -4,6 +4,8 @@ import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.pipeline.DetectionHost;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.FlowRecord;
@@ -30,7 +32,19 @@ public final class Analysis {
       List<FlowRecord> flowRecords,
       long summaries,
       Map<String, CaptureStats> captures,
-      List<Incident> incidentRecords) {
+      List<Incident> incidentRecords,
+      long records,
+      long counters) {
+
+    /** A result whose records were the summaries (full mode). */
+    public Result(
+        List<Alert> alertRecords,
+        List<FlowRecord> flowRecords,
+        long summaries,
+        Map<String, CaptureStats> captures,
+        List<Incident> incidentRecords) {
+      this(alertRecords, flowRecords, summaries, captures, incidentRecords, summaries, 0);
+    }
 
     /** A result of a host without incidents. */
     public Result(
@@ -89,6 +103,8 @@ public final class Analysis {
   private final DecoderConfig decoderConfig;
   private final InstantSource clock;
   private final Duration timeout;
+  private SummaryMode mode = SummaryMode.FULL;
+  private ReducerConfig reducerConfig = ReducerConfig.defaults();
 
   public Analysis(
       DetectionHost host, DecoderConfig decoderConfig, InstantSource clock, Duration timeout) {
@@ -98,11 +114,26 @@ public final class Analysis {
     this.timeout = timeout;
   }
 
+  /** What the replayed sensors publish (default {@link SummaryMode#FULL}). */
+  public Analysis summaries(SummaryMode m) {
+    this.mode = java.util.Objects.requireNonNull(m, "mode");
+    return this;
+  }
+
+  /** {@link Replay#reducer}. */
+  public Analysis reducer(ReducerConfig cfg) {
+    this.reducerConfig = java.util.Objects.requireNonNull(cfg, "cfg");
+    return this;
+  }
+
   /** Runs the replay; {@code progress} gets one-line status messages (for stderr). */
   public Result run(Manifest manifest, Consumer<String> progress) throws CaptureFileException {
     long start = System.nanoTime();
     Replay.Published published =
-        new Replay(host, decoderConfig, clock, timeout).run(manifest, () -> false, progress);
+        new Replay(host, decoderConfig, clock, timeout)
+            .summaries(mode)
+            .reducer(reducerConfig)
+            .run(manifest, () -> false, progress);
     List<Alert> alerts = host.readAlerts();
     List<FlowRecord> flows = host.readFlows();
     List<Incident> incidents = host.readIncidents();
@@ -110,6 +141,13 @@ public final class Analysis {
         String.format(
             "drained in %.1f s: %d alert record(s), %d flow record(s), %d incident record(s)",
             (System.nanoTime() - start) / 1e9, alerts.size(), flows.size(), incidents.size()));
-    return new Result(alerts, flows, published.summaries(), published.captures(), incidents);
+    return new Result(
+        alerts,
+        flows,
+        published.summaries(),
+        published.captures(),
+        incidents,
+        published.records(),
+        published.counters());
   }
 }

@@ -4,8 +4,13 @@ import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureStats;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.pipeline.CountingRecordSink;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.PacketSink;
+import io.hoptrace.reduce.InventoryMtus;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.ReducingSink;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.route.NatLinkScanner;
 import io.hoptrace.route.NatLinks;
 import java.time.Duration;
@@ -22,9 +27,12 @@ import java.util.function.Consumer;
  * drained. A summary that cannot be published fails the replay. The one replay of {@code analyze}
  * ({@link Analysis}) and {@code demo}.
  *
- * <p>Options: {@link #pacing} (as fast as possible by default, or real time and multiples of it, by
- * capture timestamps) and {@link #startAt} (move the capture timestamps so that the replay starts
- * at a given event time, as if live; by default they are kept).
+ * <p>Options: {@link #summaries} (what the sensors publish: every packet, or reduced by a {@link
+ * io.hoptrace.reduce.Reducer} over all hops with the manifest's interface MTUs; full by default
+ * here, the commands pass their option), {@link #pacing} (as fast as possible by default, or real
+ * time and multiples of it, by capture timestamps) and {@link #startAt} (move the capture
+ * timestamps so that the replay starts at a given event time, as if live; by default they are
+ * kept).
  */
 public final class Replay {
 
@@ -50,20 +58,29 @@ public final class Replay {
   /**
    * What a replay published.
    *
-   * @param summaries packet summaries published
+   * @param summaries packets replayed (each one summary in full mode)
+   * @param records records sent: summaries and counters
+   * @param counters of those, counters records (0 in full mode)
    * @param lastTsNanos the latest capture timestamp published (after {@link #startAt}), or {@link
    *     Long#MIN_VALUE} when none was
    * @param captures per hop id: what its reader read and skipped
    * @param stopped whether the stop condition cut the replay short
    */
   public record Published(
-      long summaries, long lastTsNanos, Map<String, CaptureStats> captures, boolean stopped) {}
+      long summaries,
+      long records,
+      long counters,
+      long lastTsNanos,
+      Map<String, CaptureStats> captures,
+      boolean stopped) {}
 
   private final DetectionHost host;
   private final DecoderConfig decoderConfig;
   private final InstantSource clock;
   private final Duration timeout;
   private Pacing pacing = Pacing.AS_FAST_AS_POSSIBLE;
+  private SummaryMode mode = SummaryMode.FULL;
+  private ReducerConfig reducerConfig = ReducerConfig.defaults();
   private long natWindowNanos;
   private boolean shifting;
   private long notBefore;
@@ -103,6 +120,18 @@ public final class Replay {
       }
     }
     return scanner.build();
+  }
+
+  /** What the sensors publish (default {@link SummaryMode#FULL}). */
+  public Replay summaries(SummaryMode m) {
+    this.mode = Objects.requireNonNull(m, "mode");
+    return this;
+  }
+
+  /** The reducer's settings in reduced mode (default {@link ReducerConfig#defaults()}). */
+  public Replay reducer(ReducerConfig cfg) {
+    this.reducerConfig = Objects.requireNonNull(cfg, "cfg");
+    return this;
   }
 
   /** How fast to publish (default as fast as possible). */
@@ -153,9 +182,13 @@ public final class Replay {
     long n = 0;
     boolean stopped = false;
     Map<String, CaptureStats> stats;
+    CountingRecordSink out;
     long wallStart = System.nanoTime();
     try (PacketSink sink = host.newPacketSink();
         MergedCaptures merged = MergedCaptures.open(manifest.hops(), decoderConfig)) {
+      out = new CountingRecordSink(sink);
+      ReducingSink sender =
+          new ReducingSink(mode, reducerConfig, new InventoryMtus(inventories), links::route, out);
       while (merged.hasNext()) {
         if (stop.getAsBoolean()) {
           stopped = true;
@@ -179,23 +212,28 @@ public final class Replay {
             sleep(wait / 1_000_000L);
           }
         }
-        sink.publish(item.key() == null ? null : links.route(item.key()), item.summary());
+        String key = item.key() == null ? null : links.route(item.key());
+        sender.offer(key, item.summary());
         n++;
       }
+      sender.finish();
       sink.flush();
       if (sink.failed() > 0) {
-        throw new IllegalStateException(sink.failed() + " packet summaries could not be published");
+        throw new IllegalStateException(
+            sink.failed() + " packets-topic records could not be published");
       }
       stats = merged.stats();
     }
     progress.accept(
         "published "
             + n
-            + " packet summaries from "
+            + " packets from "
             + manifest.hops().size()
-            + " hop(s); waiting for the detection job to drain");
+            + " hop(s): "
+            + mode.describe(out.summaries(), out.counters())
+            + "; waiting for the detection job to drain");
     host.endOfInput(timeout);
-    return new Published(n, last, stats, stopped);
+    return new Published(n, out.records(), out.counters(), last, stats, stopped);
   }
 
   /** The clock's instant in ns since the epoch. */

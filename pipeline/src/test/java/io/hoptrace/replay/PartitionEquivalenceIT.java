@@ -54,7 +54,7 @@ class PartitionEquivalenceIT {
     return all.stream().sorted();
   }
 
-  private static Manifest manifest(String input) {
+  static Manifest manifest(String input) {
     return input.endsWith(".pcap")
         ? Manifest.ofCapture(ZEEK.resolve(input).toAbsolutePath())
         : ManifestReader.read(RECORDINGS.resolve(input).resolve("manifest.json"));

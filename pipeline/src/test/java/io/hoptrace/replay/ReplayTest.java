@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.PacketSink;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
@@ -27,6 +30,9 @@ class ReplayTest {
   static final class RecordingHost implements DetectionHost {
     final List<String> calls = new ArrayList<>();
     final List<PacketSummary> packets = new ArrayList<>();
+    final List<String> keys = new ArrayList<>();
+    final List<FlowHopCounters> counters = new ArrayList<>();
+    final List<String> counterKeys = new ArrayList<>();
     long failing;
 
     @Override
@@ -45,6 +51,13 @@ class ReplayTest {
         @Override
         public void publish(String key, PacketSummary summary) {
           packets.add(summary);
+          keys.add(key);
+        }
+
+        @Override
+        public void publishCounters(String key, FlowHopCounters c) {
+          counters.add(c);
+          counterKeys.add(key);
         }
 
         @Override
@@ -109,6 +122,34 @@ class ReplayTest {
   }
 
   @Test
+  void reducedModeSendsCountersUnderTheKeyOfTheirFlowsSummaries() throws Exception {
+    Manifest m = Recordings.manifest("healthy");
+    int n = MergedCaptures.readAll(m.hops(), DecoderConfig.defaults()).size();
+    RecordingHost host = new RecordingHost();
+    Replay.Published p =
+        replay(host)
+            .summaries(SummaryMode.REDUCED)
+            .reducer(ReducerConfig.defaults().withFirstPackets(0))
+            .run(m, () -> false, msg -> {});
+    assertThat(p.summaries()).isEqualTo(n);
+    assertThat(p.counters()).isPositive().isEqualTo(host.counters.size());
+    assertThat(p.records()).isEqualTo(host.packets.size() + host.counters.size()).isLessThan(n);
+    java.util.Map<String, java.util.Set<String>> keysOfFlow = new java.util.HashMap<>();
+    for (int i = 0; i < host.packets.size(); i++) {
+      keysOfFlow
+          .computeIfAbsent(host.packets.get(i).getFlowKey(), k -> new java.util.HashSet<>())
+          .add(host.keys.get(i));
+    }
+    for (int i = 0; i < host.counters.size(); i++) {
+      FlowHopCounters c = host.counters.get(i);
+      assertThat(keysOfFlow.get(c.getFlowKey()))
+          .as("keys of %s's summaries", c.getFlowKey())
+          .containsExactly(host.counterKeys.get(i));
+    }
+    assertThat(host.calls).last().isEqualTo("end of input after " + host.packets.size());
+  }
+
+  @Test
   void startAtMovesTheCaptureToNowOrLater() throws Exception {
     Manifest m = Recordings.manifest("healthy");
     RecordingHost host = new RecordingHost();
@@ -128,7 +169,7 @@ class ReplayTest {
     assertThatThrownBy(
             () -> replay(host).run(Recordings.manifest("healthy"), () -> false, msg -> {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("3 packet summaries could not be published");
+        .hasMessageContaining("3 packets-topic records could not be published");
     assertThat(host.calls).noneMatch(c -> c.startsWith("end of input"));
   }
 

@@ -116,7 +116,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   /** Same message and cause, as the Kafka exception hosts count and skip. */
-  private static SerializationException kafka(AvroCodecException e) {
+  static SerializationException kafka(AvroCodecException e) {
     if (e.unknownSchema()) {
       return new UnknownSchemaException(e.getMessage(), e.fingerprint(), e.getCause());
     }

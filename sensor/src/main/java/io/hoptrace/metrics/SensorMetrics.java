@@ -19,7 +19,10 @@ import java.util.function.ToLongFunction;
  * The sensor's metrics, bound to a Micrometer registry. In Prometheus format they read {@code
  * hoptrace_sensor_packets_captured_total}, {@code ..._decoded_total}, {@code ..._sent_total},
  * {@code ..._send_failed_total}, {@code hoptrace_sensor_decode_status_total{reason=...}} and {@code
- * hoptrace_sensor_capture_drops{iface=...}}.
+ * hoptrace_sensor_capture_drops{iface=...}}; in reduced mode also {@code
+ * hoptrace_sensor_records_sent_total{kind=summary|counters}}, {@code
+ * hoptrace_sensor_flow_table_evictions_total}, {@code hoptrace_sensor_flow_table_flows} and {@code
+ * hoptrace_sensor_packets_folded_packets_total}.
  *
  * <p>Counts come in two ways: pushed ({@link #captured(long)}, {@link #decoded()}, {@link
  * #decodeFailed(String)}, {@link #sent()}, ...) or pulled at scrape time from counters the hot path
@@ -34,6 +37,11 @@ public final class SensorMetrics {
   public static final String SEND_FAILED = "hoptrace.sensor.packets.send.failed";
   public static final String DECODE_STATUS = "hoptrace.sensor.decode.status";
   public static final String CAPTURE_DROPS = "hoptrace.sensor.capture.drops";
+  public static final String RECORDS_SENT = "hoptrace.sensor.records.sent";
+  public static final String FLOW_TABLE_EVICTIONS = "hoptrace.sensor.flow.table.evictions";
+  public static final String FLOW_TABLE_FLOWS = "hoptrace.sensor.flow.table.flows";
+  public static final String PACKETS_FOLDED = "hoptrace.sensor.packets.folded";
+  public static final String KIND_TAG = "kind";
   public static final String REASON_TAG = "reason";
   public static final String IFACE_TAG = "iface";
 
@@ -44,6 +52,8 @@ public final class SensorMetrics {
   private final Counter sendFailed;
   private final Map<String, ReasonCount> reasons = new ConcurrentHashMap<>();
   private final List<LongSupplier> dropSources = new CopyOnWriteArrayList<>();
+  private final Map<String, Counter> sentByKind = new ConcurrentHashMap<>();
+  private final List<ReducerStatsSource> reducers = new CopyOnWriteArrayList<>();
 
   public SensorMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -125,6 +135,67 @@ public final class SensorMetrics {
 
   public void sent() {
     sent.increment();
+  }
+
+  /**
+   * One record of {@code kind} ({@code summary} or {@code counters}, reduced mode) acknowledged:
+   * counted in {@link #SENT} and in {@link #RECORDS_SENT} by kind.
+   */
+  public void sent(String kind) {
+    sent.increment();
+    sentByKind
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder(RECORDS_SENT)
+                    .description("Packets-topic records acknowledged by Kafka, by kind")
+                    .tag(KIND_TAG, k)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Records of {@code kind} acknowledged so far. */
+  public double sentCount(String kind) {
+    Counter c = sentByKind.get(kind);
+    return c == null ? 0 : c.count();
+  }
+
+  /** What a reducer reports at scrape time (several, e.g. one per capture thread, add up). */
+  public interface ReducerStatsSource {
+    long evictions();
+
+    long flows();
+
+    long folded();
+  }
+
+  /**
+   * Reports a reducer's flow-table evictions, entries and folded packets ({@link
+   * #FLOW_TABLE_EVICTIONS}, {@link #FLOW_TABLE_FLOWS}, {@link #PACKETS_FOLDED}); the meters are
+   * registered with the first source.
+   */
+  public void bindReducer(ReducerStatsSource source) {
+    reducers.add(Objects.requireNonNull(source, "source"));
+    if (reducers.size() > 1) {
+      return;
+    }
+    FunctionCounter.builder(
+            FLOW_TABLE_EVICTIONS,
+            reducers,
+            l -> l.stream().mapToLong(ReducerStatsSource::evictions).sum())
+        .description("Flows evicted from the reducer's full flow table (reduced mode)")
+        .register(registry);
+    Gauge.builder(
+            FLOW_TABLE_FLOWS, reducers, l -> l.stream().mapToLong(ReducerStatsSource::flows).sum())
+        .description("Entries (hop and flow key) in the reducer's flow table")
+        .baseUnit("flows")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(
+            PACKETS_FOLDED, reducers, l -> l.stream().mapToLong(ReducerStatsSource::folded).sum())
+        .description("Packets folded into counters instead of sent one by one (reduced mode)")
+        .baseUnit("packets")
+        .register(registry);
   }
 
   public void sendFailed() {

@@ -10,17 +10,30 @@ import io.hoptrace.decode.DecodeStatus;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.reduce.RecordSink;
+import io.hoptrace.reduce.Reducer;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.ReducerStats;
+import io.hoptrace.reduce.ReducingSink;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.PacketSummary;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 
 /**
- * Capture → decode → publish. Each capture thread gets its own {@link Handler} (a decoder is
- * single-threaded); all share one {@link SummaryPublisher} and one {@link SensorMetrics}. Every
- * captured packet becomes one summary on the packets topic, whatever its decode status, keyed by
- * {@link SummaryMapper#partitionKey} (an ICMP error by the flow it quotes).
+ * Capture → decode → (reduced mode: {@link Reducer}) → publish. Each capture thread gets its own
+ * {@link Handler} (a decoder is single-threaded); all share one {@link SummaryPublisher} and one
+ * {@link SensorMetrics}. Every captured packet becomes one summary on the packets topic, whatever
+ * its decode status, keyed by {@link SummaryMapper#partitionKey} (an ICMP error by the flow it
+ * quotes).
  *
  * <pre>{@code
  * SensorPipeline pipeline = new SensorPipeline(DecoderConfig.defaults(), publisher, metrics);
@@ -41,6 +54,26 @@ public final class SensorPipeline {
   /** Every handler's counters; the decode-status meters sum over them. */
   private final List<DecodeCounters> handlerCounters = new CopyOnWriteArrayList<>();
 
+  /** Reduced mode: the reducer's settings and MTUs, else null (full mode). */
+  private ReducerConfig reducerConfig;
+
+  private Reducer.MtuLookup mtus = Reducer.MtuLookup.UNKNOWN;
+  private final List<ReducingSink> reducers = new CopyOnWriteArrayList<>();
+
+  /** Publishes through the publisher: summaries under their own key, counters likewise. */
+  private final RecordSink publishing =
+      new RecordSink() {
+        @Override
+        public void summary(String key, PacketSummary summary) {
+          publisher().publish(key, summary);
+        }
+
+        @Override
+        public void counters(String key, FlowHopCounters counters) {
+          publisher().publishCounters(key, counters);
+        }
+      };
+
   public SensorPipeline(
       DecoderConfig decoderConfig, SummaryPublisher publisher, SensorMetrics metrics) {
     this.decoderConfig = Objects.requireNonNull(decoderConfig, "decoderConfig");
@@ -52,9 +85,109 @@ public final class SensorPipeline {
     }
   }
 
+  /**
+   * Reduced mode (docs/detection.md, "Reduced summaries"): each handler made from now on runs its
+   * own {@link Reducer} (its capture thread's hops) in front of the publisher; the flow-table
+   * evictions, entries and folded packets of all of them are in the metrics.
+   */
+  public SensorPipeline reduced(ReducerConfig cfg, Reducer.MtuLookup mtus) {
+    this.reducerConfig = Objects.requireNonNull(cfg, "cfg");
+    this.mtus = Objects.requireNonNull(mtus, "mtus");
+    metrics.bindReducer(
+        new SensorMetrics.ReducerStatsSource() {
+          @Override
+          public long evictions() {
+            return sum(ReducerStats::evictions);
+          }
+
+          @Override
+          public long flows() {
+            return sum(ReducerStats::flows);
+          }
+
+          @Override
+          public long folded() {
+            return sum(ReducerStats::folded);
+          }
+        });
+    return this;
+  }
+
+  /** Whether handlers reduce (else every packet is published as a summary). */
+  public boolean isReduced() {
+    return reducerConfig != null;
+  }
+
+  private long sum(java.util.function.ToLongFunction<ReducerStats> f) {
+    long n = 0;
+    for (ReducingSink r : reducers) {
+      n += f.applyAsLong(r.stats());
+    }
+    return n;
+  }
+
+  /** The reducers' stats summed (reduced mode; all zero in full mode). */
+  public Map<String, Long> reducerTotals() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("folded", sum(ReducerStats::folded));
+    m.put("summaries", sum(ReducerStats::summaries));
+    m.put("counters", sum(ReducerStats::counterRecords));
+    m.put("evictions", sum(ReducerStats::evictions));
+    return m;
+  }
+
+  /**
+   * Moves every reducer's time to the wall clock (a live sensor calls it every interval): counters
+   * of silent flows go out, idle flows leave the table. No-op in full mode.
+   */
+  public void tick(long wallNanos) {
+    for (ReducingSink r : reducers) {
+      r.advanceTo(wallNanos);
+    }
+  }
+
+  /**
+   * Reduced mode, live: moves the reducers to the wall clock every {@code periodMillis} on a daemon
+   * thread ({@link #tick}), so silent flows' counters go out within their interval and idle flows
+   * leave the table. Closing the handle stops it; in full mode it does nothing.
+   */
+  public AutoCloseable startTicks(long periodMillis) {
+    if (!isReduced()) {
+      return () -> {};
+    }
+    ScheduledExecutorService t =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread th = new Thread(r, "hoptrace-reducer-tick");
+              th.setDaemon(true);
+              return th;
+            });
+    t.scheduleAtFixedRate(
+        () -> {
+          Instant now = Instant.now();
+          tick(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        },
+        periodMillis,
+        periodMillis,
+        TimeUnit.MILLISECONDS);
+    return t::shutdownNow;
+  }
+
+  /** End of input (reduced mode): every reducer emits its pending counters. */
+  public void finish() {
+    for (ReducingSink r : reducers) {
+      r.finish();
+    }
+  }
+
   /** A handler for one capture thread, its decode statuses reported through the metrics. */
   public Handler newHandler() {
-    Handler handler = new Handler(new PacketSummarizer(decoderConfig));
+    ReducingSink reducer = null;
+    if (reducerConfig != null) {
+      reducer = new ReducingSink(reducerConfig, mtus, k -> k, publishing);
+      reducers.add(reducer);
+    }
+    Handler handler = new Handler(new PacketSummarizer(decoderConfig), reducer);
     handlerCounters.add(handler.counters());
     return handler;
   }
@@ -74,7 +207,9 @@ public final class SensorPipeline {
    * @return the packets read
    */
   public long replay(CaptureFileReader reader) {
-    long packets = reader.read(newHandler());
+    Handler handler = newHandler();
+    long packets = reader.read(handler);
+    handler.finish();
     publisher.flush();
     return packets;
   }
@@ -104,9 +239,18 @@ public final class SensorPipeline {
   /** Decodes and publishes the packets of one capture thread. Not thread-safe. */
   public final class Handler implements PacketHandler {
     private final PacketSummarizer summarizer;
+    private final ReducingSink reducer;
 
-    private Handler(PacketSummarizer summarizer) {
+    private Handler(PacketSummarizer summarizer, ReducingSink reducer) {
       this.summarizer = summarizer;
+      this.reducer = reducer;
+    }
+
+    /** End of this handler's input (reduced mode: its reducer's pending counters go out). */
+    public void finish() {
+      if (reducer != null) {
+        reducer.finish();
+      }
     }
 
     @Override
@@ -122,7 +266,11 @@ public final class SensorPipeline {
       PacketSummary summary =
           summarizer.summarize(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
       metrics.decoded();
-      publisher.publish(summarizer.key(), summary);
+      if (reducer == null) {
+        publisher.publish(summarizer.key(), summary);
+      } else {
+        reducer.offer(summarizer.key(), summary);
+      }
     }
 
     /** This handler's decode statuses (single writer: its capture thread). */

@@ -2,8 +2,10 @@ package io.hoptrace.publish;
 
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Callback;
@@ -48,7 +51,7 @@ public final class SummaryPublisher implements AutoCloseable {
   private final Topics topics;
   private final SensorMetrics metrics;
   private final Producer<String, byte[]> producer;
-  private final AvroSerde<PacketSummary> summaries = AvroSerde.packetSummary();
+  private final PacketsRecordSerde records = PacketsRecordSerde.get();
   private final AvroSerde<NodeInventory> inventories = AvroSerde.nodeInventory();
   private final LongSupplier nanoClock;
   private final long backoffNanos;
@@ -56,7 +59,9 @@ public final class SummaryPublisher implements AutoCloseable {
   private final LongAdder sent = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder inventoriesSent = new LongAdder();
-  private final Callback summaryCallback = this::onSummaryCompletion;
+  private final LongAdder countersSent = new LongAdder();
+  private final Callback summaryCallback = (m, e) -> onCompletion(m, e, false);
+  private final Callback countersCallback = (m, e) -> onCompletion(m, e, true);
   private volatile long suspendedUntil;
   private volatile boolean closed;
 
@@ -101,6 +106,18 @@ public final class SummaryPublisher implements AutoCloseable {
    * buffer is full or the broker unknown; failures are counted, never thrown.
    */
   public void publish(String key, PacketSummary summary) {
+    send(key, summary, summaryCallback);
+  }
+
+  /**
+   * Sends one counters record of the sensor's reducer (reduced mode) keyed by {@code key}, the key
+   * its flow's summaries are published under; as {@link #publish(String, PacketSummary)} otherwise.
+   */
+  public void publishCounters(String key, FlowHopCounters counters) {
+    send(key, counters, countersCallback);
+  }
+
+  private void send(String key, SpecificRecord record, Callback callback) {
     if (suspendedUntil != 0) {
       if (nanoClock.getAsLong() - suspendedUntil < 0) {
         countFailed(null);
@@ -110,7 +127,7 @@ public final class SummaryPublisher implements AutoCloseable {
     }
     byte[] value;
     try {
-      value = summaries.encode(summary);
+      value = records.encode(record);
     } catch (KafkaException e) {
       countFailed(e);
       return;
@@ -118,7 +135,7 @@ public final class SummaryPublisher implements AutoCloseable {
     valueBytes += value.length;
     Future<RecordMetadata> result;
     try {
-      result = producer.send(new ProducerRecord<>(topics.packets(), key, value), summaryCallback);
+      result = producer.send(new ProducerRecord<>(topics.packets(), key, value), callback);
     } catch (TimeoutException e) {
       suspend();
       countFailed(e);
@@ -192,9 +209,14 @@ public final class SummaryPublisher implements AutoCloseable {
     }
   }
 
-  /** Summaries acknowledged by Kafka so far. */
+  /** Records (summaries and counters) acknowledged by Kafka so far. */
   public long sent() {
     return sent.sum();
+  }
+
+  /** Counters records acknowledged by Kafka so far (the rest of {@link #sent()} are summaries). */
+  public long countersSent() {
+    return countersSent.sum();
   }
 
   /** Summaries that could not be sent so far (encoding, timeouts, broker errors, outage). */
@@ -223,13 +245,22 @@ public final class SummaryPublisher implements AutoCloseable {
     }
     closed = true;
     producer.close(Duration.ofMillis(config.getInt(PublisherConfig.DELIVERY_TIMEOUT_MS)));
-    LOG.info("publisher closed: {} summaries sent, {} failed", sent(), failed());
+    LOG.info(
+        "publisher closed: {} records sent ({} counters), {} failed",
+        sent(),
+        countersSent(),
+        failed());
   }
 
-  private void onSummaryCompletion(RecordMetadata metadata, Exception error) {
+  private void onCompletion(RecordMetadata metadata, Exception error, boolean counters) {
     if (error == null) {
       sent.increment();
-      metrics.sent();
+      if (counters) {
+        countersSent.increment();
+        metrics.sent("counters");
+      } else {
+        metrics.sent("summary");
+      }
     } else {
       countFailed(error);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.FlowHopCounters;
+import io.hoptrace.schema.PacketsRecordSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,40 @@ class SummaryPublisherTest {
               "hoptrace.packets " + Summaries.flowKey(2));
       assertThat(AvroSerde.packetSummary().decode(producer.history().get(0).value()))
           .isEqualTo(Summaries.tcp("node-a", 1, 1));
+    }
+  }
+
+  @Test
+  void countersGoToThePacketsTopicUnderTheirKeyCountedByKind() {
+    MockProducer<String, byte[]> producer = producer(true);
+    try (SummaryPublisher publisher = publisher(producer, Map.of())) {
+      FlowHopCounters c =
+          FlowHopCounters.newBuilder()
+              .setNode("node-a")
+              .setIface("eth0")
+              .setReason(1)
+              .setIpVersion(4)
+              .setSrc("10.0.0.1")
+              .setDst("10.0.0.2")
+              .setProto(6)
+              .setFlowKey(Summaries.flowKey(1))
+              .setFirstTsNanos(1)
+              .setLastTsNanos(2)
+              .setPackets(5)
+              .setBytes(500)
+              .build();
+      publisher.publish(Summaries.flowKey(1), Summaries.tcp("node-a", 1, 1));
+      publisher.publishCounters("route-key", c);
+
+      assertThat(publisher.sent()).isEqualTo(2);
+      assertThat(publisher.countersSent()).isEqualTo(1);
+      assertThat(metrics.sentCount()).isEqualTo(2.0);
+      assertThat(metrics.sentCount("summary")).isEqualTo(1.0);
+      assertThat(metrics.sentCount("counters")).isEqualTo(1.0);
+      assertThat(producer.history().get(1).topic()).isEqualTo("hoptrace.packets");
+      assertThat(producer.history().get(1).key()).isEqualTo("route-key");
+      assertThat(PacketsRecordSerde.get().decode(null, producer.history().get(1).value()))
+          .isEqualTo(c);
     }
   }
 

@@ -9,12 +9,13 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -39,12 +40,14 @@ import org.apache.kafka.streams.state.Stores;
  * <ol>
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
- *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, hops), each behind a cache of decoded values
- *       written back at every commit ({@link ObjectCachingStore}). Derived state is in memory only,
- *       rebuilt from the restored conversations when a task starts: the NAT fingerprint index and
- *       the index of deadlines by time (each conversation holds its own deadline). Emits flow
- *       records to {@code flows} and findings keyed by their alert subject.
+ *       from the capture timestamp; both record kinds of the topic ({@link PacketsRecordSerde}:
+ *       packet summaries and, in reduced mode, a sensor's per-hop counters) go to the core in
+ *       partition order; a {@link io.hoptrace.detect.FlowDetector} per task over persistent stores
+ *       (conversations, aliases, hops), each behind a cache of decoded values written back at every
+ *       commit ({@link ObjectCachingStore}). Derived state is in memory only, rebuilt from the
+ *       restored conversations when a task starts: the NAT fingerprint index and the index of
+ *       deadlines by time (each conversation holds its own deadline). Emits flow records to {@code
+ *       flows} and findings keyed by their alert subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -113,7 +116,7 @@ public final class DetectionTopology {
   private final Topics topics;
   private final DetectionConfig cfg;
   private final Duration punctuateInterval;
-  private final Serde<PacketSummary> packetSerde;
+  private final Serde<SpecificRecord> packetSerde;
   private final Serde<NodeInventory> nodeSerde;
   private final Serde<FlowRecord> flowSerde;
   private final Serde<Alert> alertSerde;
@@ -140,7 +143,7 @@ public final class DetectionTopology {
         topics,
         cfg,
         DEFAULT_PUNCTUATE_INTERVAL,
-        AvroSerde.packetSummary(),
+        PacketsRecordSerde.get(),
         AvroSerde.nodeInventory(),
         AvroSerde.flowRecord(),
         AvroSerde.alert());
@@ -150,7 +153,7 @@ public final class DetectionTopology {
       Topics topics,
       DetectionConfig cfg,
       Duration punctuateInterval,
-      Serde<PacketSummary> packetSerde,
+      Serde<SpecificRecord> packetSerde,
       Serde<NodeInventory> nodeSerde,
       Serde<FlowRecord> flowSerde,
       Serde<Alert> alertSerde) {
@@ -221,7 +224,7 @@ public final class DetectionTopology {
     b.addStateStore(kv(INCIDENTS_STORE, Serdes.String(), Codecs.incident(), false));
     b.addStateStore(kv(PENDING_FINDINGS_STORE, Serdes.String(), Codecs.finding(), false));
     b.addStateStore(kv(UPSTREAM_PROGRESS_STORE, Serdes.String(), Codecs.longValue(), false));
-    KStream<String, PacketSummary> packets =
+    KStream<String, SpecificRecord> packets =
         b.stream(
             topics.packets(),
             Consumed.with(Serdes.String(), packetSerde)

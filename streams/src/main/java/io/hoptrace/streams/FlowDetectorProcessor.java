@@ -12,10 +12,11 @@ import io.hoptrace.detect.FlowStores;
 import io.hoptrace.detect.state.InMemoryStateStore;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.NodeInventory;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,8 +27,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stage 1: hosts {@link FlowDetector} over the task's stores; one instance per task. */
-final class FlowDetectorProcessor implements Processor<String, PacketSummary, String, StageOne> {
+/**
+ * Stage 1: hosts {@link FlowDetector} over the task's stores; one instance per task. Both kinds of
+ * packets record go to the core ({@link FlowDetector#onPacket}, {@link FlowDetector#onCounters}); a
+ * record that fails detection is counted by kind and skipped.
+ */
+final class FlowDetectorProcessor implements Processor<String, SpecificRecord, String, StageOne> {
   private static final Logger LOG = LoggerFactory.getLogger(FlowDetectorProcessor.class);
 
   private final DetectionConfig cfg;
@@ -166,7 +171,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   }
 
   @Override
-  public void process(Record<String, PacketSummary> record) {
+  public void process(Record<String, SpecificRecord> record) {
     if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
       timers.fireDue(core.endOfInput(), core);
       ctx.forward(
@@ -177,18 +182,22 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
               record.timestamp()));
       return;
     }
-    PacketSummary p = record.value();
-    if (p == null) {
+    SpecificRecord r = record.value();
+    if (r == null) {
       return;
     }
-    clock.observe(p.getTsNanos(), ctx.currentSystemTimeMs() * 1_000_000L);
+    clock.observe(PacketsRecordCodec.eventTimeNanos(r), ctx.currentSystemTimeMs() * 1_000_000L);
     try {
-      core.onPacket(p);
+      core.onRecord(r);
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn(
-            "skipping packet summary that failed detection (#{}): {}", errors, e.toString(), e);
+            "skipping {} record that failed detection (#{}): {}",
+            PacketsRecordCodec.kind(r),
+            errors,
+            e.toString(),
+            e);
       }
     }
   }

@@ -45,6 +45,9 @@ class TopologyOutputTest {
     try (TopologyHarness h = new TopologyHarness()) {
       long before =
           LogAndCountDeserializationHandler.skipped().getOrDefault("hoptrace.packets", 0L);
+      var reasons = LogAndCountDeserializationHandler.skippedByReason();
+      long undecodable = reasons.getOrDefault("hoptrace.packets undecodable", 0L);
+      long unknown = reasons.getOrDefault("hoptrace.packets unknown-schema", 0L);
       h.nodes(Lab.inventory());
       h.sendRaw(new byte[] {1, 2, 3});
       h.sendRaw(new byte[] {(byte) 0xC3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 42});
@@ -53,6 +56,9 @@ class TopologyOutputTest {
       assertThat(h.firing(AlertType.ONE_WAY)).hasSize(1);
       assertThat(LogAndCountDeserializationHandler.skipped().get("hoptrace.packets"))
           .isEqualTo(before + 2);
+      assertThat(LogAndCountDeserializationHandler.skippedByReason())
+          .containsEntry("hoptrace.packets undecodable", undecodable + 1)
+          .containsEntry("hoptrace.packets unknown-schema", unknown + 1);
     }
   }
 }

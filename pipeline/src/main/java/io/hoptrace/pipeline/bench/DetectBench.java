@@ -2,9 +2,14 @@ package io.hoptrace.pipeline.bench;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.pipeline.CountingRecordSink;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.PacketSink;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.reduce.InventoryMtus;
+import io.hoptrace.reduce.ReducerConfig;
+import io.hoptrace.reduce.ReducingSink;
+import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.replay.Replay;
@@ -45,6 +50,9 @@ public final class DetectBench {
    * @param detection the detection settings
    * @param pipeline packets partitions and stream threads
    * @param template the recording to copy, or null for the bundled healthy scenario
+   * @param mode what the throughput run's sensors publish: every summary, or reduced (a {@link
+   *     io.hoptrace.reduce.Reducer} over the workload; the load is then counted in packets, the
+   *     records it became are what the job reads)
    */
   public record Settings(
       long summaries,
@@ -54,9 +62,11 @@ public final class DetectBench {
       Map<String, String> streamsProperties,
       DetectionConfig detection,
       PipelineConfig pipeline,
-      Path template) {
+      Path template,
+      SummaryMode mode) {
     /** Checks the counts. */
     public Settings {
+      Objects.requireNonNull(mode, "mode");
       if (summaries < 0) {
         throw new IllegalArgumentException("summaries must be >= 0");
       }
@@ -134,21 +144,38 @@ public final class DetectBench {
       p.publishInventory(
           m.inventories(items.get(0).summary().getTsNanos()), Duration.ofSeconds(60));
       long t0 = System.nanoTime();
-      long n = 0;
+      long packets = 0;
+      CountingRecordSink records;
       try (PacketSink pub = p.newPacketSink()) {
+        records = new CountingRecordSink(pub);
+        ReducingSink sender =
+            new ReducingSink(
+                settings.mode(),
+                ReducerConfig.defaults(),
+                new InventoryMtus(m.inventories(0)),
+                links::route,
+                records);
         while (workload.hasNext()) {
           MergedCaptures.Item it = workload.next();
-          pub.publish(it.key() == null ? null : links.route(it.key()), it.summary());
-          n++;
+          String key = it.key() == null ? null : links.route(it.key());
+          sender.offer(key, it.summary());
+          packets++;
         }
+        sender.finish();
         pub.flush();
         if (pub.failed() > 0) {
-          throw new IllegalStateException(pub.failed() + " summaries could not be published");
+          throw new IllegalStateException(pub.failed() + " records could not be published");
         }
       }
+      long n = records.records();
       idle.sendFlush().run();
       double load = (System.nanoTime() - t0) / 1e9;
-      out.printf("pre-loaded %d summaries in %.1f s (%.0f/s)%n", n, load, n / load);
+      out.printf(
+          "pre-loaded %d packets as %s in %.1f s (%.0f records/s)%n",
+          packets,
+          settings.mode().describe(records.summaries(), records.counters()),
+          load,
+          n / load);
       out.flush();
       long s0 = System.nanoTime();
       BenchEngine.PassThrough pass = passThrough ? idle.passThrough().get() : null;
@@ -171,22 +198,24 @@ public final class DetectBench {
           pass = null;
           if (counted != n) {
             throw new IllegalStateException(
-                "pass-through job counted " + counted + " summaries, " + n + " were published");
+                "pass-through job counted " + counted + " records, " + n + " were published");
           }
         }
         out.printf(
-            "%s: %d summaries in %.2f s from RUNNING to drained (%.1f s start-up):"
-                + " %.0f summaries/s on %s%n",
+            "%s: %d records in %.2f s from RUNNING to drained (%.1f s start-up):"
+                + " %.0f records/s (%.0f captured packets/s) on %s%n",
             passThrough ? "pass-through job (baseline)" : "detection job",
             n,
             secs,
             (running - s0) / 1e9,
             n / secs,
+            packets / secs,
             engine.on(n / secs));
         if (cpu > 0) {
           out.printf(
-              "job threads CPU: %.2f s while draining (%.0f summaries per CPU-second)%n",
-              cpu / 1e9, n / (cpu / 1e9));
+              "job threads CPU: %.2f s while draining (%.0f records, %.0f captured packets per"
+                  + " CPU-second)%n",
+              cpu / 1e9, n / (cpu / 1e9), packets / (cpu / 1e9));
         }
       } finally {
         if (pass != null) {

@@ -3,12 +3,12 @@ package io.hoptrace.pipeline.bench;
 import io.hoptrace.pipeline.DetectionJob;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
-import io.hoptrace.schema.AvroSerde;
-import io.hoptrace.schema.PacketSummary;
+import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.streams.DetectionTopology;
 import io.hoptrace.streams.PacketTimestampExtractor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -33,13 +33,13 @@ final class PassThroughJob implements BenchEngine.PassThrough {
     StreamsBuilder b = new StreamsBuilder();
     b.stream(
             pipeline.topics().packets(),
-            Consumed.with(Serdes.String(), AvroSerde.packetSummary())
+            Consumed.with(Serdes.String(), PacketsRecordSerde.get())
                 .withTimestampExtractor(new PacketTimestampExtractor()))
         .process(
             () ->
-                new Processor<String, PacketSummary, Void, Void>() {
+                new Processor<String, SpecificRecord, Void, Void>() {
                   @Override
-                  public void process(Record<String, PacketSummary> r) {
+                  public void process(Record<String, SpecificRecord> r) {
                     if (r.value() != null && !DetectionTopology.FLUSH_KEY.equals(r.key())) {
                       counted.incrementAndGet();
                     }
