@@ -14,10 +14,8 @@ import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Stage 1 of detection: per conversation. Fed with {@link PacketSummary}s (any order within the
@@ -84,8 +82,7 @@ public final class FlowDetector implements DetectorContext {
   private long inventoryCheckedAt = Long.MIN_VALUE;
   private long now = Long.MIN_VALUE;
 
-  /** Counters by name; a count is per packet on the hot path, so a hash map of mutable cells. */
-  private final Map<String, long[]> stats = new HashMap<>();
+  private final StatCounts stats = new StatCounts();
 
   /** Over the host's stores, with timers in their deadline index ({@link DeadlineTimers}). */
   public FlowDetector(
@@ -170,19 +167,12 @@ public final class FlowDetector implements DetectorContext {
 
   /** Counters: packets, duplicates, skipped records by reason, conversations, ... */
   public Map<String, Long> stats() {
-    Map<String, Long> copy = new TreeMap<>();
-    stats.forEach((k, v) -> copy.put(k, v[0]));
-    return Map.copyOf(copy);
+    return stats.snapshot();
   }
 
   @Override
   public void count(String what) {
-    long[] cell = stats.get(what);
-    if (cell == null) {
-      stats.put(what, new long[] {1});
-    } else {
-      cell[0]++;
-    }
+    stats.add(what);
   }
 
   // ------------------------------------------------------------------------ detector context
