@@ -9,34 +9,21 @@ import io.hoptrace.pipeline.metrics.JobMetrics;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
- * {@code --metrics-port N}: the detection job's metrics ({@link JobMetrics}) and the JVM's on
- * {@code http://HOST:N/metrics} in the Prometheus format, shared by {@code demo}, {@code analyze},
- * {@code run} and {@code flink}: the same names whichever engine runs the job.
+ * {@code --metrics-port N} ({@link MetricsEndpointOptions}): the detection job's metrics ({@link
+ * JobMetrics}) and the JVM's on {@code http://HOST:N/metrics} in the Prometheus format, shared by
+ * {@code demo}, {@code analyze}, {@code run} and {@code flink}: the same names whichever engine
+ * runs the job.
  */
 final class JobMetricsOptions {
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description =
-          "Serve the detection job's metrics (alerts, flows, lost packets per hop segment,"
-              + " summaries, event-time lag, JVM) at http://HOST:PORT/metrics (Prometheus).")
-  Integer metricsPort;
-
-  @Option(
-      names = "--metrics-bind",
-      paramLabel = "HOST",
-      defaultValue = "0.0.0.0",
-      description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
-  String metricsBind;
+  @Mixin MetricsEndpointOptions endpoint = new MetricsEndpointOptions();
 
   /** The detection cores' counters of a host (Kafka Streams tasks, Flink stage-1 subtasks). */
   static DetectionStats statsOf(DetectionHost p) {
@@ -45,9 +32,7 @@ final class JobMetricsOptions {
 
   /** Checks the values before anything starts. */
   void validate() {
-    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-      throw new IllegalArgumentException("--metrics-port must be 0-65535, got " + metricsPort);
-    }
+    endpoint.validate();
   }
 
   /** The metrics being served, or none. */
@@ -116,22 +101,12 @@ final class JobMetricsOptions {
   }
 
   /** Starts serving (when {@code --metrics-port} is given) and says where on {@code err}. */
-  Served start(DetectionStats stats, String command, PrintWriter err) throws IOException {
-    if (metricsPort == null) {
+  Served start(DetectionStats stats, String command, PrintWriter err) {
+    if (!endpoint.enabled()) {
       return new Served(null, null);
     }
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     JobMetrics metrics = new JobMetrics(registry, stats, InstantSource.system());
-    MetricsServer server = MetricsServer.start(registry, metricsBind, metricsPort);
-    err.println(
-        "hoptrace "
-            + command
-            + ": metrics on http://"
-            + metricsBind
-            + ":"
-            + server.port()
-            + "/metrics");
-    err.flush();
-    return new Served(metrics, server);
+    return new Served(metrics, endpoint.start(registry, command, err));
   }
 }

@@ -3,7 +3,6 @@ package io.hoptrace.cli;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.serve.ApiServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,20 +66,7 @@ final class ServeCommand implements Callable<Integer> {
           "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String bind;
 
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description =
-          "Serve this server's metrics (HTTP requests by route and status, live stream clients,"
-              + " JVM) at http://HOST:PORT/metrics (Prometheus; 0: any free port).")
-  Integer metricsPort;
-
-  @Option(
-      names = "--metrics-bind",
-      paramLabel = "HOST",
-      defaultValue = "0.0.0.0",
-      description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
-  String metricsBind;
+  @Mixin MetricsEndpointOptions metrics = new MetricsEndpointOptions();
 
   /** Counted down to stop serving (tests); Ctrl-C otherwise. */
   final CountDownLatch stop = new CountDownLatch(1);
@@ -96,9 +83,7 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port " + port + ": must be 0..65535");
     }
-    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-      throw new IllegalArgumentException("--metrics-port " + metricsPort + ": must be 0..65535");
-    }
+    metrics.validate();
     InetAddress address;
     try {
       address = InetAddress.getByName(bind);
@@ -120,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     Thread hook = new Thread(stop::countDown, "hoptrace-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    PrometheusMeterRegistry registry = metricsPort == null ? null : MetricsServer.newRegistry();
+    PrometheusMeterRegistry registry = metrics.enabled() ? MetricsServer.newRegistry() : null;
     try (ApiServer s =
             ApiServer.start(
                 new InetSocketAddress(address, port),
@@ -128,11 +113,10 @@ final class ServeCommand implements Callable<Integer> {
                 bootstrap,
                 bootstrap == null ? null : topics.alerts(),
                 registry);
-        MetricsServer m = registry == null ? null : startMetrics(registry)) {
+        MetricsServer m = registry == null ? null : metrics.start(registry, "serve", err)) {
       server = s;
       if (m != null) {
-        metricsUrl = "http://" + metricsBind + ":" + m.port() + "/metrics";
-        err.println("hoptrace serve: metrics on " + metricsUrl);
+        metricsUrl = metrics.url(m);
       }
       err.println(
           "hoptrace serve: "
@@ -150,22 +134,5 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private MetricsServer startMetrics(PrometheusMeterRegistry registry) {
-    try {
-      return MetricsServer.start(registry, metricsBind, metricsPort);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          "--metrics-port "
-              + metricsPort
-              + ": cannot listen on "
-              + metricsBind
-              + ":"
-              + metricsPort
-              + ": "
-              + e.getMessage(),
-          e);
-    }
   }
 }

@@ -32,8 +32,8 @@ class FlinkMetricsIT {
   @Test
   void flinkJobMetricsCountWhatTheReplayReported() throws Exception {
     JobMetricsOptions options = new JobMetricsOptions();
-    options.metricsPort = 0;
-    options.metricsBind = "127.0.0.1";
+    options.endpoint.port = 0;
+    options.endpoint.bind = "127.0.0.1";
     StringWriter said = new StringWriter();
     try (FlinkHost host = FlinkHost.builder().start();
         JobMetricsOptions.Served served =

@@ -26,16 +26,7 @@ class ServeMetricsCommandTest {
 
   @Test
   void servesRequestCountsByRouteAndTheJvm() throws Exception {
-    try (ServeRun run =
-        new ServeRun(
-            "--store",
-            store.toString(),
-            "--port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--metrics-bind",
-            "127.0.0.1")) {
+    try (ServeRun run = ServeRun.withMetrics(store)) {
       assertThat(run.serve.metricsUrl).startsWith("http://127.0.0.1:");
       String base = run.base();
       assertThat(ServeRun.get(base + "api/status").statusCode()).isEqualTo(200);

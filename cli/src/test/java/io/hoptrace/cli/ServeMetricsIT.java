@@ -28,16 +28,7 @@ class ServeMetricsIT {
     assumeTrue(
         Files.isExecutable(MetricsIT.PROMTOOL),
         "needs promtool (Debian package prometheus; .ci/run installs it)");
-    try (ServeRun run =
-        new ServeRun(
-            "--store",
-            store.toString(),
-            "--port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--metrics-bind",
-            "127.0.0.1")) {
+    try (ServeRun run = ServeRun.withMetrics(store)) {
       String base = run.base();
       assertThat(ServeRun.get(base + "api/status").statusCode()).isEqualTo(200);
       assertThat(ServeRun.get(base + "api/nothing").statusCode()).isEqualTo(404);

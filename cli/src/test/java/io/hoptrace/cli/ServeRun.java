@@ -42,6 +42,19 @@ final class ServeRun implements AutoCloseable {
     }
   }
 
+  /** serve over {@code store} on free loopback ports, with its metrics. */
+  static ServeRun withMetrics(java.nio.file.Path store) throws InterruptedException {
+    return new ServeRun(
+        "--store",
+        store.toString(),
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--metrics-bind",
+        "127.0.0.1");
+  }
+
   /** The page's URL, e.g. {@code http://127.0.0.1:PORT/}. */
   String base() {
     return serve.server.url();
