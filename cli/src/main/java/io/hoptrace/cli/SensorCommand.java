@@ -11,9 +11,11 @@ import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.NetnsTarget;
 import io.hoptrace.discovery.AutoCapture;
 import io.hoptrace.discovery.AutoLiveCapture;
+import io.hoptrace.discovery.DiscoveredHop;
 import io.hoptrace.discovery.ExcludeFilter;
 import io.hoptrace.discovery.HopDiscovery;
 import io.hoptrace.discovery.PodNaming;
+import io.hoptrace.drops.SensorDrops;
 import io.hoptrace.inventory.InventoryCollector;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
@@ -220,6 +222,8 @@ final class SensorCommand implements Callable<Integer> {
 
   @Mixin DecoderOptions decoderOptions;
 
+  @Mixin DropReasonsOptions dropReasons;
+
   /** Pass-through producer settings. */
   static final class KafkaOptions {
     @Option(
@@ -281,6 +285,7 @@ final class SensorCommand implements Callable<Integer> {
     }
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
+    dropReasons.mode();
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
     LiveCaptureConfig liveConfig = pcaps.isEmpty() ? liveConfig() : null;
     Map<String, Object> publisherSettings = new HashMap<>();
@@ -454,7 +459,18 @@ final class SensorCommand implements Callable<Integer> {
       capture = auto;
       stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
     }
-    try (capture) {
+    List<DiscoveredHop> fixedHops = fixedHops(interfaceRoles);
+    try (capture;
+        SensorDrops drops =
+            dropReasons.start(
+                node,
+                netns,
+                interfaceRoles,
+                discovery == null ? () -> fixedHops : discovery::discover,
+                decoderOptions.config().vxlanPorts(),
+                publisher,
+                metrics.registry(),
+                err())) {
       if (!noInventory) {
         InventoryCollector collector =
             InventoryCollector.system(
@@ -512,6 +528,20 @@ final class SensorCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The --iface and --pod-iface hops with their namespaces (null: the node's own). */
+  private List<DiscoveredHop> fixedHops(InterfaceRoles interfaceRoles) {
+    List<DiscoveredHop> out = new ArrayList<>();
+    for (String iface : ifaces) {
+      out.add(
+          new DiscoveredHop(
+              new HopContext(node, null, iface, interfaceRoles.roleOf(iface)), null, null));
+    }
+    for (String spec : podIfaces) {
+      out.add(new DiscoveredHop(podHop(spec), netnsOf(spec), null));
+    }
+    return out;
   }
 
   private HopDiscovery discovery() {
