@@ -58,6 +58,9 @@ public final class Conversation {
   public final int[] natIndexed = {0, 0};
   public long deadline = -1;
 
+  /** What the kernel said about this conversation's packets (drop reasons, docs/drops.md). */
+  public final DropNotes drops = new DropNotes();
+
   /**
    * One state slice per registered detector, in registration order ({@link
    * io.hoptrace.detect.detector.Detectors}); null for detectors without state.
@@ -299,6 +302,7 @@ public final class Conversation {
     icmpErrors += o.icmpErrors;
     dnsFlow |= o.dnsFlow;
     absorbSlices(o);
+    drops.absorb(o.drops);
     dirty = true;
   }
 

@@ -13,6 +13,7 @@ import io.hoptrace.schema.EncapLayer;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
 import java.util.Arrays;
@@ -377,6 +378,7 @@ public final class FlowDetector implements DetectorContext {
     v.payload = payload;
     v.size = size;
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onPacket(this, c, v, c.slices[i]);
     }
@@ -415,12 +417,43 @@ public final class FlowDetector implements DetectorContext {
       return;
     }
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onCounters(this, c, v, c.slices[i]);
     }
     v.counters = null;
     evaluate(c, evaluationTime(c), false);
     lifecycle.schedule(c, now);
+    stores.conversations().put(c.id, c);
+  }
+
+  /**
+   * Notes drops the kernel reported for packets of a conversation ({@link KernelDrop}, the drops
+   * topic): its firing alerts then say what the kernel said ({@link DropJoin}). Drop records carry
+   * the sensors' wall clock and do not move event time. Records of no conversation (the flow's
+   * packets never reached this task, or it ended) and records without a flow are counted and
+   * skipped, never thrown.
+   */
+  public void onDrop(KernelDrop k) {
+    count("drops");
+    if (k.getFlow() == null || k.getHop() == null || k.getReason() == null || k.getCount() <= 0) {
+      count("drops.skipped.INVALID");
+      return;
+    }
+    FiveTuple f = k.getFlow();
+    String key =
+        FlowKey.key(
+            f.getProto(),
+            Ip.canonical(f.getSrc()),
+            f.getSport(),
+            Ip.canonical(f.getDst()),
+            f.getDport());
+    Conversation c = load(key);
+    if (c == null) {
+      count("drops.skipped.NO_CONVERSATION");
+      return;
+    }
+    c.drops.add(k);
     stores.conversations().put(c.id, c);
   }
 
@@ -513,6 +546,7 @@ public final class FlowDetector implements DetectorContext {
     e.portUnreachable = portUnreach;
     e.tooBig = tooBig;
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onIcmpError(this, c, e, c.slices[i]);
     }
@@ -563,6 +597,7 @@ public final class FlowDetector implements DetectorContext {
     }
     inventoryUnchecked = false;
     out.at = now;
+    out.conv = null;
     audit.check(inventory, now);
   }
 
@@ -636,6 +671,7 @@ public final class FlowDetector implements DetectorContext {
 
   private void evaluate(Conversation c, long t, boolean fin) {
     out.at = t;
+    out.conv = c;
     settler.settleDue(c, t, fin);
     for (int i : judged(c)) {
       detector(i).evaluate(this, c, c.slices[i], t, fin);
