@@ -176,8 +176,8 @@ public final class DetectionGraph {
   }
 
   /**
-   * The source of the packets topic: committed records only, from the group's committed offsets
-   * (the earliest for a new group), decoded into {@link PacketIn}.
+   * The source of the packets and drops topics: committed records only, from the group's committed
+   * offsets (the earliest for a new group), decoded into {@link PacketIn}.
    */
   static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> packetSource(
       Settings s) {
@@ -186,10 +186,11 @@ public final class DetectionGraph {
         .setProperties(consumerProperties(s))
         .setGroupId(s.groupId())
         .setProperty("isolation.level", "read_committed")
-        .setTopics(s.topics().packets())
+        // drops (kernel drop reasons) are keyed and partitioned as packets: one source, one stage 1
+        .setTopics(s.topics().packets(), s.topics().drops())
         .setClientIdPrefix(s.groupId() + "-packets")
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new KafkaRecords.Packets());
+        .setDeserializer(new KafkaRecords.Packets(s.topics().drops()));
   }
 
   private static KafkaSink<SinkRecord> sink(Settings s) {

@@ -16,6 +16,7 @@ import io.hoptrace.flink.state.SubtaskStores;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketSummary;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -79,6 +80,7 @@ public final class FlowStage
   private transient EventClock clock;
   private transient BroadcastInventory inventory;
   private transient AvroSerde<PacketSummary> packets;
+  private transient AvroSerde<KernelDrop> drops;
   private transient AvroSerde<FlowRecord> flowSerde;
   private transient String flowsTopic;
   private transient Collector<FindingIn> findingsOut;
@@ -105,6 +107,7 @@ public final class FlowStage
   public void open(OpenContext openContext) {
     AvroTrust.install();
     packets = AvroSerde.packetSummary();
+    drops = AvroSerde.kernelDrop();
     flowSerde = AvroSerde.flowRecord();
     flowsTopic = settings.topics().flows();
     clock = EventClock.of(settings.detection());
@@ -158,6 +161,10 @@ public final class FlowStage
     timers.bind(ctx.timerService());
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
     try {
+      if (in.drop) {
+        core.onDrop(drops.decode(in.value));
+        return;
+      }
       PacketSummary p = packets.decode(in.value);
       clock.observe(p.getTsNanos(), Ticks.nanos(ctx.timerService().currentProcessingTime()));
       core.onPacket(p);

@@ -2,6 +2,7 @@ package io.hoptrace.flink;
 
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.streams.DetectionTopology;
@@ -34,18 +35,32 @@ final class KafkaRecords {
    */
   static final class Packets implements KafkaRecordDeserializationSchema<PacketIn> {
     private static final long serialVersionUID = 1L;
+    private final String dropsTopic;
     private transient AvroSerde<PacketSummary> serde;
+    private transient AvroSerde<KernelDrop> drops;
     private transient long skipped;
+
+    /**
+     * @param dropsTopic records of this topic are kernel drop records, the others packets records
+     */
+    Packets(String dropsTopic) {
+      this.dropsTopic = dropsTopic;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
       AvroTrust.install();
       serde = AvroSerde.packetSummary();
+      drops = AvroSerde.kernelDrop();
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<PacketIn> out) {
       String key = key(r.key());
+      if (r.topic().equals(dropsTopic)) {
+        drop(r, key, out);
+        return;
+      }
       if (DetectionTopology.FLUSH_KEY.equals(key)) {
         out.collect(PacketIn.flushMarker());
         return;
@@ -71,6 +86,36 @@ final class KafkaRecords {
       }
       long ts = p.getTsNanos() > 0 ? p.getTsNanos() : Math.max(0, r.timestamp()) * 1_000_000L;
       out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
+    }
+
+    /** A drop record: event time is its interval's end; undecodable ones counted and skipped. */
+    private void drop(ConsumerRecord<byte[], byte[]> r, String key, Collector<PacketIn> out) {
+      if (r.value() == null) {
+        return;
+      }
+      KernelDrop k;
+      try {
+        k = drops.decode(r.value());
+      } catch (RuntimeException e) {
+        skipped++;
+        if (skipped <= 10 || Long.bitCount(skipped) == 1) {
+          LOG.warn(
+              "skipping undecodable drops record (#{}) at {}-{}@{}: {}",
+              skipped,
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              e.toString());
+        }
+        return;
+      }
+      long ts =
+          k.getIntervalEndNanos() > 0
+              ? k.getIntervalEndNanos()
+              : Math.max(0, r.timestamp()) * 1_000_000L;
+      PacketIn in = new PacketIn(key == null ? "" : key, ts, r.value());
+      in.drop = true;
+      out.collect(in);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,13 +39,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ol>
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
- *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
- *       from the capture timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over
- *       persistent stores (conversations, aliases, hops), each behind a cache of decoded values
- *       written back at every commit ({@link ObjectCachingStore}). Derived state is in memory only,
- *       rebuilt from the restored conversations when a task starts: the NAT fingerprint index and
- *       the index of deadlines by time (each conversation holds its own deadline). Emits flow
- *       records to {@code flows} and findings keyed by their alert subject.
+ *   <li>Stage 1, {@code flow-detector}: {@code packets} (and {@code drops}, the kernel's drop
+ *       reasons, partitioned alike) keyed by canonical flow key, event time from the capture
+ *       timestamp; a {@link io.hoptrace.detect.FlowDetector} per task over persistent stores
+ *       (conversations, aliases, hops), each behind a cache of decoded values written back at every
+ *       commit ({@link ObjectCachingStore}). Derived state is in memory only, rebuilt from the
+ *       restored conversations when a task starts: the NAT fingerprint index and the index of
+ *       deadlines by time (each conversation holds its own deadline). Emits flow records to {@code
+ *       flows} and findings keyed by their alert subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -227,8 +229,21 @@ public final class DetectionTopology {
             Consumed.with(Serdes.String(), packetSerde)
                 .withTimestampExtractor(new PacketTimestampExtractor())
                 .withName("packets"));
+    // kernel drop reasons (drops topic, keyed and partitioned as packets): into the same stage-1
+    // task as their conversation's packets; event time of a drop record is its interval's end
+    KStream<String, SpecificRecord> drops =
+        b.stream(
+                topics.drops(),
+                Consumed.with(Serdes.String(), AvroSerde.kernelDrop())
+                    .withTimestampExtractor(new PacketTimestampExtractor())
+                    .withName("drops"))
+            .mapValues(v -> (SpecificRecord) v, Named.as("drop-records"));
+    KStream<String, SpecificRecord> input =
+        packets
+            .mapValues(v -> (SpecificRecord) v, Named.as("packet-records"))
+            .merge(drops, Named.as("packets-and-drops"));
     KStream<String, StageOne> one =
-        packets.process(
+        input.process(
             () -> new FlowDetectorProcessor(cfg, punctuateInterval, stats),
             Named.as("flow-detector"),
             CONVERSATIONS_STORE,

@@ -11,11 +11,13 @@ import io.hoptrace.detect.FlowDetector;
 import io.hoptrace.detect.FlowStores;
 import io.hoptrace.detect.state.InMemoryStateStore;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Stage 1: hosts {@link FlowDetector} over the task's stores; one instance per task. */
-final class FlowDetectorProcessor implements Processor<String, PacketSummary, String, StageOne> {
+final class FlowDetectorProcessor implements Processor<String, SpecificRecord, String, StageOne> {
   private static final Logger LOG = LoggerFactory.getLogger(FlowDetectorProcessor.class);
 
   private final DetectionConfig cfg;
@@ -166,7 +168,7 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
   }
 
   @Override
-  public void process(Record<String, PacketSummary> record) {
+  public void process(Record<String, SpecificRecord> record) {
     if (DetectionTopology.FLUSH_KEY.equals(record.key())) {
       timers.fireDue(core.endOfInput(), core);
       ctx.forward(
@@ -177,8 +179,18 @@ final class FlowDetectorProcessor implements Processor<String, PacketSummary, St
               record.timestamp()));
       return;
     }
-    PacketSummary p = record.value();
-    if (p == null) {
+    if (record.value() instanceof KernelDrop k) {
+      try {
+        core.onDrop(k);
+      } catch (RuntimeException e) {
+        errors++;
+        if (errors <= 10 || Long.bitCount(errors) == 1) {
+          LOG.warn("skipping drop record that failed detection (#{}): {}", errors, e.toString(), e);
+        }
+      }
+      return;
+    }
+    if (!(record.value() instanceof PacketSummary p)) {
       return;
     }
     clock.observe(p.getTsNanos(), ctx.currentSystemTimeMs() * 1_000_000L);
