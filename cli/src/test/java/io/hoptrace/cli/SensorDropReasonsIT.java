@@ -45,14 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 class SensorDropReasonsIT {
   private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
 
-  private final String id = Long.toString(ProcessHandle.current().pid() % 100000);
-  private final String nsA = "htsA" + id;
-  private final String nsB = "htsB" + id;
-  private final String vethA = "htsa" + id;
-  private final String vethB = "htsb" + id;
-  private final List<String> namespaces = new ArrayList<>();
+  private IptablesDropPair pair;
   private EmbeddedKafka kafka;
-  private Process sender;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -67,88 +61,19 @@ class SensorDropReasonsIT {
     assumeTrue(
         Files.exists(Path.of("/sys/kernel/btf/vmlinux")),
         "sensor drop reasons IT skipped: the kernel has no BTF");
-    namespaces.add(nsA);
-    namespaces.add(nsB);
-    TestNetns.must("ip", "netns", "add", nsA);
-    TestNetns.must("ip", "netns", "add", nsB);
-    TestNetns.must("ip", "link", "add", vethA, "type", "veth", "peer", "name", vethB);
-    TestNetns.must("ip", "link", "set", vethA, "netns", nsA);
-    TestNetns.must("ip", "link", "set", vethB, "netns", nsB);
-    link(nsA, vethA, "10.97.0.1", "10.97.0.2", "10.197.0.1");
-    link(nsB, vethB, "10.97.0.2", "10.97.0.1", "10.197.0.2");
-    String macB =
-        CliRun.JSON
-            .readTree(TestNetns.must("ip", "-n", nsB, "-j", "link", "show", "vx0"))
-            .get(0)
-            .get("address")
-            .asText();
-    TestNetns.must(
-        "ip",
-        "-n",
-        nsA,
-        "neigh",
-        "replace",
-        "10.197.0.2",
-        "lladdr",
-        macB,
-        "dev",
-        "vx0",
-        "nud",
-        "permanent");
-    for (String port : List.of("9999", "8472")) {
-      TestNetns.must(
-          "ip",
-          "netns",
-          "exec",
-          nsB,
-          "iptables",
-          "-A",
-          "INPUT",
-          "-p",
-          "udp",
-          "--dport",
-          port,
-          "-j",
-          "DROP");
-    }
+    pair = new IptablesDropPair("hts", "10.97", "10.197").start();
     kafka = EmbeddedKafka.start();
-    // sends during both sensor runs
-    sender =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                nsA,
-                "bash",
-                "-c",
-                "for i in $(seq 1 3000); do echo hi > /dev/udp/10.97.0.2/9999;"
-                    + " echo hi > /dev/udp/10.197.0.2/7777; sleep 0.1; done")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-  }
-
-  private static void link(String ns, String veth, String addr, String peer, String overlay) {
-    TestNetns.must("ip", "-n", ns, "link", "set", "lo", "up");
-    TestNetns.must("ip", "-n", ns, "addr", "add", addr + "/24", "dev", veth);
-    TestNetns.must("ip", "-n", ns, "link", "set", veth, "up");
-    TestNetns.must(
-        "ip", "-n", ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "remote", peer, "local",
-        addr, "dstport", "8472", "dev", veth);
-    TestNetns.must("ip", "-n", ns, "addr", "add", overlay + "/24", "dev", "vx0");
-    TestNetns.must("ip", "-n", ns, "link", "set", "vx0", "up");
+    pair.send(300); // during both sensor runs
   }
 
   @AfterAll
   void cleanUp() throws Exception {
-    if (sender != null) {
-      sender.destroy();
-      sender.waitFor(5, TimeUnit.SECONDS);
-    }
     if (kafka != null) {
       kafka.close();
     }
-    TestNetns.cleanup(namespaces, List.of());
+    if (pair != null) {
+      pair.close();
+    }
   }
 
   /** Runs the sensor on B's veth for 15 s; returns its stderr. */
@@ -162,11 +87,11 @@ class SensorDropReasonsIT {
             "--node",
             "node-b",
             "--netns",
-            nsB,
+            pair.nsB,
             "--iface",
-            vethB,
+            pair.vethB,
             "--role",
-            vethB + "=UPLINK",
+            pair.vethB + "=UPLINK",
             "--bootstrap",
             kafka.bootstrapServers(),
             "--topic-prefix",
@@ -226,7 +151,7 @@ class SensorDropReasonsIT {
     assertThat(vxlan).as("stderr: %s", err).isNotEmpty();
     for (KernelDrop k : drops) {
       assertThat(k.getReason()).isEqualTo("NETFILTER_DROP");
-      assertThat(k.getHop()).isEqualTo("node-b/" + vethB);
+      assertThat(k.getHop()).isEqualTo("node-b/" + pair.vethB);
       assertThat(k.getRole()).isEqualTo(InterfaceRole.UPLINK);
       assertThat(k.getCount()).isPositive();
       assertThat(k.getFlowKey())

@@ -48,46 +48,42 @@ public final class DropNotes {
 
   /** Adds one record's drops. */
   public void add(KernelDrop k) {
-    Note n = find(k.getHop(), k.getReasonCode());
-    if (n == null) {
-      if (notes.size() >= MAX) {
-        notes.remove(oldest());
-      }
-      n = new Note();
-      n.hop = k.getHop();
-      n.node = k.getNode();
-      n.iface = k.getIface();
-      n.code = k.getReasonCode();
-      n.reason = k.getReason();
-      n.firstTs = k.getIntervalStartNanos();
-      notes.add(n);
-    }
-    n.count += Math.max(0, k.getCount());
-    n.firstTs = Math.min(n.firstTs, k.getIntervalStartNanos());
-    n.lastTs = Math.max(n.lastTs, k.getIntervalEndNanos());
+    Note n = new Note();
+    n.hop = k.getHop();
+    n.node = k.getNode();
+    n.iface = k.getIface();
+    n.code = k.getReasonCode();
+    n.reason = k.getReason();
+    n.count = Math.max(0, k.getCount());
+    n.firstTs = k.getIntervalStartNanos();
+    n.lastTs = k.getIntervalEndNanos();
     if (k.getEncapType() != null) {
       n.encap = k.getEncapType().name();
-      n.outerSrc = k.getOuter() != null ? k.getOuter().getSrc() : n.outerSrc;
+      n.outerSrc = k.getOuter() != null ? k.getOuter().getSrc() : null;
     }
+    merge(n);
   }
 
   /** Takes over the notes of a conversation merged into this one (NAT link). */
   void absorb(DropNotes o) {
-    for (Note g : o.notes) {
-      Note n = find(g.hop, g.code);
-      if (n == null) {
-        if (notes.size() >= MAX) {
-          notes.remove(oldest());
-        }
-        notes.add(g);
-      } else {
-        n.count += g.count;
-        n.firstTs = Math.min(n.firstTs, g.firstTs);
-        n.lastTs = Math.max(n.lastTs, g.lastTs);
-        n.encap = n.encap != null ? n.encap : g.encap;
-        n.outerSrc = n.outerSrc != null ? n.outerSrc : g.outerSrc;
+    o.notes.forEach(this::merge);
+  }
+
+  /** Adds a note's drops to the note of its hop and reason, or keeps it as a new one. */
+  private void merge(Note g) {
+    Note n = find(g.hop, g.code);
+    if (n == null) {
+      if (notes.size() >= MAX) {
+        notes.remove(oldest());
       }
+      notes.add(g);
+      return;
     }
+    n.count += g.count;
+    n.firstTs = Math.min(n.firstTs, g.firstTs);
+    n.lastTs = Math.max(n.lastTs, g.lastTs);
+    n.encap = g.encap != null ? g.encap : n.encap;
+    n.outerSrc = g.outerSrc != null ? g.outerSrc : n.outerSrc;
   }
 
   private Note find(String hop, int code) {

@@ -68,24 +68,32 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      PacketSummary p;
+      PacketSummary p = decodeOrSkip(serde, r);
+      if (p == null) {
+        return;
+      }
+      long ts = p.getTsNanos() > 0 ? p.getTsNanos() : Math.max(0, r.timestamp()) * 1_000_000L;
+      out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
+    }
+
+    /** The record's value, or null when undecodable (counted, logged sparsely, skipped). */
+    private <T extends org.apache.avro.specific.SpecificRecord> T decodeOrSkip(
+        AvroSerde<T> serde, ConsumerRecord<byte[], byte[]> r) {
       try {
-        p = serde.decode(r.value());
+        return serde.decode(r.value());
       } catch (RuntimeException e) {
         skipped++;
         if (skipped <= 10 || Long.bitCount(skipped) == 1) {
           LOG.warn(
-              "skipping undecodable packets record (#{}) at {}-{}@{}: {}",
+              "skipping undecodable record (#{}) at {}-{}@{}: {}",
               skipped,
               r.topic(),
               r.partition(),
               r.offset(),
               e.toString());
         }
-        return;
+        return null;
       }
-      long ts = p.getTsNanos() > 0 ? p.getTsNanos() : Math.max(0, r.timestamp()) * 1_000_000L;
-      out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
     }
 
     /** A drop record: event time is its interval's end; undecodable ones counted and skipped. */
@@ -93,20 +101,8 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      KernelDrop k;
-      try {
-        k = drops.decode(r.value());
-      } catch (RuntimeException e) {
-        skipped++;
-        if (skipped <= 10 || Long.bitCount(skipped) == 1) {
-          LOG.warn(
-              "skipping undecodable drops record (#{}) at {}-{}@{}: {}",
-              skipped,
-              r.topic(),
-              r.partition(),
-              r.offset(),
-              e.toString());
-        }
+      KernelDrop k = decodeOrSkip(drops, r);
+      if (k == null) {
         return;
       }
       long ts =

@@ -75,11 +75,7 @@ public final class TopicSettings {
   /** The packets topic. */
   public static NewTopic packets(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
-    return new NewTopic(
-            topics.packets(),
-            Optional.of(checkPacketsPartitions(packetsPartitions)),
-            replicationFactor)
-        .configs(PACKETS_CONFIG);
+    return keyedLikePackets(topics.packets(), packetsPartitions, replicationFactor);
   }
 
   /**
@@ -88,10 +84,13 @@ public final class TopicSettings {
    */
   public static NewTopic drops(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
+    return keyedLikePackets(topics.drops(), packetsPartitions, replicationFactor);
+  }
+
+  private static NewTopic keyedLikePackets(
+      String name, int packetsPartitions, Optional<Short> replicationFactor) {
     return new NewTopic(
-            topics.drops(),
-            Optional.of(checkPacketsPartitions(packetsPartitions)),
-            replicationFactor)
+            name, Optional.of(checkPacketsPartitions(packetsPartitions)), replicationFactor)
         .configs(PACKETS_CONFIG);
   }
 

@@ -65,6 +65,7 @@ public final class SensorDrops implements AutoCloseable {
   private final AtomicInteger enabled = new AtomicInteger();
   private final Counter unmapped;
   private volatile DropWatch watch;
+  private volatile boolean closing;
   private Thread thread;
   private long lastEnd;
 
@@ -134,7 +135,9 @@ public final class SensorDrops implements AutoCloseable {
               try {
                 w.run(this::attached, this::interval);
               } catch (DropWatchException e) {
-                say.accept("kernel drop reasons: stopped: " + e.getMessage());
+                if (!closing) { // a stop asked for ends bpftrace's output mid-read: not news
+                  say.accept("kernel drop reasons: stopped: " + e.getMessage());
+                }
               } catch (RuntimeException e) {
                 say.accept("kernel drop reasons: stopped: " + e);
               } finally {
@@ -185,6 +188,7 @@ public final class SensorDrops implements AutoCloseable {
   /** Stops bpftrace and waits briefly for the last interval. */
   @Override
   public void close() {
+    closing = true;
     DropWatch w = watch;
     if (w != null) {
       w.close();
