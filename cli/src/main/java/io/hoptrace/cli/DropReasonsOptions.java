@@ -41,6 +41,21 @@ final class DropReasonsOptions {
   }
 
   /**
+   * With {@code on}: checks that this node can trace drop reasons, before anything is started.
+   *
+   * @throws DropWatchException with the one-line reason when it cannot
+   */
+  void checkOn(java.util.Set<Integer> vxlanPorts) {
+    if (mode() == SensorDrops.Mode.ON) {
+      try {
+        SensorDrops.prepare(config(vxlanPorts));
+      } catch (io.hoptrace.drops.DropWatchException e) {
+        throw new io.hoptrace.drops.DropWatchException("--drop-reasons on: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
    * Starts tracing for the hops {@code hops} of {@code node}, whose own interfaces are in {@code
    * nodeNetns} (null: the sensor's namespace).
    */
@@ -63,19 +78,9 @@ final class DropReasonsOptions {
             hops,
             System::nanoTime,
             SensorCommand.AUTO_REFRESH_MILLIS * 1_000_000L);
-    DropWatch.Config config =
-        new DropWatch.Config(
-            OptionalLong.empty(),
-            0,
-            false,
-            vxlanPorts.isEmpty()
-                ? DropScript.DEFAULT_VXLAN_PORTS
-                : List.copyOf(new TreeSet<>(vxlanPorts)),
-            "bpftrace",
-            DropReasons.TRACEFS);
     return SensorDrops.start(
         mode(),
-        config,
+        config(vxlanPorts),
         dropHops,
         publisher::publishDrop,
         registry,
@@ -83,5 +88,17 @@ final class DropReasonsOptions {
           err.println(line);
           err.flush();
         });
+  }
+
+  private static DropWatch.Config config(java.util.Set<Integer> vxlanPorts) {
+    return new DropWatch.Config(
+        OptionalLong.empty(),
+        0,
+        false,
+        vxlanPorts.isEmpty()
+            ? DropScript.DEFAULT_VXLAN_PORTS
+            : List.copyOf(new TreeSet<>(vxlanPorts)),
+        "bpftrace",
+        DropReasons.TRACEFS);
   }
 }

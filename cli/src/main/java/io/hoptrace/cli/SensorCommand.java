@@ -286,6 +286,9 @@ final class SensorCommand implements Callable<Integer> {
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     dropReasons.mode();
+    if (pcaps.isEmpty()) {
+      dropReasons.checkOn(decoderOptions.config().vxlanPorts());
+    }
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
     LiveCaptureConfig liveConfig = pcaps.isEmpty() ? liveConfig() : null;
     Map<String, Object> publisherSettings = new HashMap<>();

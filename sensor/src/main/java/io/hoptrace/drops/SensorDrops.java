@@ -111,11 +111,7 @@ public final class SensorDrops implements AutoCloseable {
     }
     DropWatch w;
     try {
-      if (!Files.exists(BTF)) {
-        throw new DropWatchException(
-            "the kernel has no BTF (" + BTF + "), which bpftrace needs to read packets");
-      }
-      w = DropWatch.prepare(config);
+      w = prepare(config);
     } catch (DropWatchException e) {
       if (mode == Mode.ON) {
         throw new DropWatchException("--drop-reasons on: " + e.getMessage());
@@ -125,6 +121,20 @@ public final class SensorDrops implements AutoCloseable {
     }
     d.run(w);
     return d;
+  }
+
+  /**
+   * Checks that this node can trace drop reasons (BTF, root, bpftrace, the tracepoint's reason)
+   * without starting anything: for {@code on}, checked with the other options.
+   *
+   * @throws DropWatchException with the one-line reason when it cannot
+   */
+  public static DropWatch prepare(DropWatch.Config config) {
+    if (!Files.exists(BTF)) {
+      throw new DropWatchException(
+          "the kernel has no BTF (" + BTF + "), which bpftrace needs to read packets");
+    }
+    return DropWatch.prepare(config);
   }
 
   private void run(DropWatch w) {
