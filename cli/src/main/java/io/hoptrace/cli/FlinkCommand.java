@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import io.hoptrace.flink.DetectionGraph;
 import io.hoptrace.flink.FlinkHost;
+import io.hoptrace.flink.LocalJobStats;
 import io.hoptrace.flink.StateBackendKind;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Spec;
           + " Missing topics are created (packets with --packets-partitions).",
       "A restart resumes from the offsets the job committed at its last checkpoint, without the"
           + " state of open conversations (checkpoints go to a temporary directory, deleted on"
-          + " exit)."
+          + " exit).",
+      "--metrics-port serves the job's metrics under the names of `hoptrace run` (the job runs in"
+          + " this JVM)."
     })
 final class FlinkCommand implements Callable<Integer> {
 
@@ -87,6 +90,7 @@ final class FlinkCommand implements Callable<Integer> {
 
   @Mixin KafkaConnectOptions connect;
   @Mixin StateBackendOption state;
+  @Mixin JobMetricsOptions metricsOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -101,6 +105,7 @@ final class FlinkCommand implements Callable<Integer> {
           "--checkpoint-interval " + checkpointInterval + ": must be >= 10 ms");
     }
     state.kind().checkAvailable();
+    metricsOptions.validate();
     Topics topics = Topics.withPrefix(topicPrefix);
     connect.check(bootstrap, Map.of());
     try (Admin admin =
@@ -151,7 +156,10 @@ final class FlinkCommand implements Callable<Integer> {
             + topics.alertsEcs()
             + "); Ctrl-C to stop");
     err.flush();
-    try {
+    try (JobMetricsOptions.Served metrics =
+        metricsOptions
+            .start(LocalJobStats.of(jobId), "flink", err)
+            .followTopics(bootstrap, topics)) {
       job.getJobExecutionResult().get();
       return 0;
     } catch (ExecutionException e) {

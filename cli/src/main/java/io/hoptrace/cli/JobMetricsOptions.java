@@ -1,12 +1,17 @@
 package io.hoptrace.cli;
 
 import io.hoptrace.detect.DetectionStats;
+import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionHost;
-import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.Follower;
+import io.hoptrace.pipeline.TopicTail;
 import io.hoptrace.pipeline.metrics.JobMetrics;
+import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --metrics-port N}: the detection job's metrics ({@link JobMetrics}) and the JVM's on
- * {@code http://HOST:N/metrics} in the Prometheus format, shared by {@code demo}, {@code analyze}
- * and {@code run}.
+ * {@code http://HOST:N/metrics} in the Prometheus format, shared by {@code demo}, {@code analyze},
+ * {@code run} and {@code flink}: the same names whichever engine runs the job.
  */
 final class JobMetricsOptions {
   @Option(
@@ -33,9 +38,9 @@ final class JobMetricsOptions {
       description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
   String metricsBind;
 
-  /** The detection cores' counters of a host (the Flink host reports to Flink's metrics: none). */
+  /** The detection cores' counters of a host (Kafka Streams tasks, Flink stage-1 subtasks). */
   static DetectionStats statsOf(DetectionHost p) {
-    return p instanceof EmbeddedPipeline e ? e.detectionStats() : new DetectionStats();
+    return p.detectionStats();
   }
 
   /** Checks the values before anything starts. */
@@ -56,13 +61,43 @@ final class JobMetricsOptions {
       this.server = server;
     }
 
-    /** Counts the job's committed alerts (and, on the embedded Streams job, flow records). */
+    /** Counts the host's committed alerts and flow records. */
     Served follow(DetectionHost p) {
       if (metrics != null) {
         watches.add(p.watchAlerts(metrics::onAlert));
-        if (p instanceof EmbeddedPipeline e) {
-          watches.add(e.watchFlows(metrics::onFlow));
-        }
+        watches.add(p.watchFlows(metrics::onFlow));
+      }
+      return this;
+    }
+
+    /**
+     * Counts the alerts and flow records a job commits to {@code topics} from now on (the alerts
+     * firing now set the firing gauge), for a job that runs against a Kafka of its own.
+     */
+    Served followTopics(String bootstrap, Topics topics) {
+      if (metrics != null) {
+        AlertFollower alerts =
+            AlertFollower.start(
+                bootstrap,
+                topics.alerts(),
+                Duration.ofMinutes(2),
+                metrics::restoreFiring,
+                metrics::onAlert);
+        watches.add(alerts::close);
+        followFlows(bootstrap, topics);
+      }
+      return this;
+    }
+
+    /** Counts the flow records a job commits to {@code topics} from now on. */
+    Served followFlows(String bootstrap, Topics topics) {
+      if (metrics != null) {
+        watches.add(
+            Follower.start(
+                new TopicTail<>(bootstrap, topics.flows(), AvroSerde.flowRecord()::decode)
+                    .fromEnd(),
+                metrics::onFlow,
+                "hoptrace-flows-follow"));
       }
       return this;
     }

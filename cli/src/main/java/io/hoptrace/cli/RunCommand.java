@@ -6,12 +6,8 @@ import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionJob;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
-import io.hoptrace.pipeline.Follower;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.pipeline.StateDirs;
-import io.hoptrace.pipeline.TopicTail;
-import io.hoptrace.schema.AvroSerde;
-import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
@@ -205,18 +201,8 @@ final class RunCommand implements Callable<Integer> {
                     metrics.metrics.onAlert(a);
                   }
                 })) {
-      Follower<FlowRecord> flows =
-          metrics.metrics == null
-              ? null
-              : Follower.start(
-                  new TopicTail<>(bootstrap, topics.flows(), AvroSerde.flowRecord()::decode)
-                      .fromEnd(),
-                  metrics.metrics::onFlow,
-                  "hoptrace-flows-follow");
+      metrics.followFlows(bootstrap, topics);
       stopped.await();
-      if (flows != null) {
-        flows.close();
-      }
       NotifyOptions.finish(sinks, "run", err);
     }
     if (job.failure().isPresent()) {

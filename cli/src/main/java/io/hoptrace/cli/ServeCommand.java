@@ -2,6 +2,8 @@ package io.hoptrace.cli;
 
 import io.hoptrace.schema.Topics;
 import io.hoptrace.serve.ApiServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,17 +66,38 @@ final class ServeCommand implements Callable<Integer> {
           "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String bind;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve this server's metrics (HTTP requests by route and status, live stream clients,"
+              + " JVM) at http://HOST:PORT/metrics (Prometheus; 0: any free port).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "HOST",
+      defaultValue = "0.0.0.0",
+      description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+  String metricsBind;
+
   /** Counted down to stop serving (tests); Ctrl-C otherwise. */
   final CountDownLatch stop = new CountDownLatch(1);
 
   /** The running server, once started (tests read its URL). */
   volatile ApiServer server;
 
+  /** Where the metrics are served, once started with {@code --metrics-port}. */
+  volatile String metricsUrl;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port " + port + ": must be 0..65535");
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("--metrics-port " + metricsPort + ": must be 0..65535");
     }
     InetAddress address;
     try {
@@ -97,13 +120,20 @@ final class ServeCommand implements Callable<Integer> {
     }
     Thread hook = new Thread(stop::countDown, "hoptrace-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    PrometheusMeterRegistry registry = metricsPort == null ? null : MetricsServer.newRegistry();
     try (ApiServer s =
-        ApiServer.start(
-            new InetSocketAddress(address, port),
-            dir,
-            bootstrap,
-            bootstrap == null ? null : topics.alerts())) {
+            ApiServer.start(
+                new InetSocketAddress(address, port),
+                dir,
+                bootstrap,
+                bootstrap == null ? null : topics.alerts(),
+                registry);
+        MetricsServer m = registry == null ? null : startMetrics(registry)) {
       server = s;
+      if (m != null) {
+        metricsUrl = "http://" + metricsBind + ":" + m.port() + "/metrics";
+        err.println("hoptrace serve: metrics on " + metricsUrl);
+      }
       err.println(
           "hoptrace serve: "
               + s.url()
@@ -120,5 +150,22 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private MetricsServer startMetrics(PrometheusMeterRegistry registry) {
+    try {
+      return MetricsServer.start(registry, metricsBind, metricsPort);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--metrics-port "
+              + metricsPort
+              + ": cannot listen on "
+              + metricsBind
+              + ":"
+              + metricsPort
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 }

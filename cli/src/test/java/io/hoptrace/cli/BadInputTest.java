@@ -184,6 +184,9 @@ class BadInputTest {
     oneLineError(
         CliRun.run("run", "--bootstrap", closed, "--connect-timeout", "2"),
         "cannot reach Kafka at " + closed);
+    oneLineError(
+        CliRun.run("flink", "--bootstrap", closed, "--metrics-port", "70000"),
+        "--metrics-port must be 0-65535, got 70000");
   }
 
   // ---------------------------------------------------------------- captures (findings 3, 7)

@@ -61,6 +61,9 @@ public final class Conversation {
   /** What the kernel said about this conversation's packets (drop reasons, docs/drops.md). */
   public final DropNotes drops = new DropNotes();
 
+  /** The last planned paths ({@link PathPlanner}), in memory only; created on first use. */
+  PlanCache plans;
+
   /**
    * One state slice per registered detector, in registration order ({@link
    * io.hoptrace.detect.detector.Detectors}); null for detectors without state.

@@ -9,14 +9,13 @@ import io.hoptrace.detect.detector.Detectors;
 import io.hoptrace.detect.detector.IcmpErrorView;
 import io.hoptrace.detect.detector.PacketView;
 import io.hoptrace.detect.net.Ip;
-import io.hoptrace.schema.EncapLayer;
-import io.hoptrace.schema.FiveTuple;
+import io.hoptrace.schema.FlowDirection;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
 import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,9 +70,12 @@ public final class FlowDetector implements DetectorContext {
   private final ConversationLifecycle lifecycle;
   private final InventoryAudit audit;
   private final CounterIntake counters;
+
+  /** The conversation an intake ({@link CounterIntake}, {@link IcmpErrorIntake}) resolved. */
   private final Conversation[] countersOf = new Conversation[1];
+
   private final PacketView view = new PacketView();
-  private final IcmpErrorView icmpView = new IcmpErrorView();
+  private final IcmpErrorIntake icmpErrors;
 
   private InventoryIndex inventory = InventoryIndex.EMPTY;
 
@@ -82,7 +84,9 @@ public final class FlowDetector implements DetectorContext {
 
   private long inventoryCheckedAt = Long.MIN_VALUE;
   private long now = Long.MIN_VALUE;
-  private final Map<String, Long> stats = new TreeMap<>();
+
+  /** Counters by name; a count is per packet on the hot path, so a hash map of mutable cells. */
+  private final Map<String, long[]> stats = new HashMap<>();
 
   /** Over the host's stores, with timers in their deadline index ({@link DeadlineTimers}). */
   public FlowDetector(
@@ -138,6 +142,7 @@ public final class FlowDetector implements DetectorContext {
             this::count);
     this.audit = new InventoryAudit(stores.aliases(), this.out);
     this.counters = new CounterIntake(hops, requests, this::load, this::count, maxHops);
+    this.icmpErrors = new IcmpErrorIntake(this::load, this::count);
     this.endOfInputNs = endOfInputNanos(cfg, ds);
   }
 
@@ -166,12 +171,19 @@ public final class FlowDetector implements DetectorContext {
 
   /** Counters: packets, duplicates, skipped records by reason, conversations, ... */
   public Map<String, Long> stats() {
-    return Map.copyOf(stats);
+    Map<String, Long> copy = new TreeMap<>();
+    stats.forEach((k, v) -> copy.put(k, v[0]));
+    return Map.copyOf(copy);
   }
 
   @Override
   public void count(String what) {
-    stats.merge(what, 1L, Long::sum);
+    long[] cell = stats.get(what);
+    if (cell == null) {
+      stats.put(what, new long[] {1});
+    } else {
+      cell[0]++;
+    }
   }
 
   // ------------------------------------------------------------------------ detector context
@@ -188,7 +200,7 @@ public final class FlowDetector implements DetectorContext {
 
   @Override
   public PathPlanner planner() {
-    return new PathPlanner(inventory, this::hopsOf);
+    return new PathPlanner(inventory, this::hopsOf, hops.version());
   }
 
   @Override
@@ -247,7 +259,8 @@ public final class FlowDetector implements DetectorContext {
     int sport = p.getSport();
     int dport = p.getDport();
     int proto = p.getProto();
-    String key = FlowKey.key(proto, src, sport, dst, dport);
+    FlowKey flowKey = FlowKey.of(proto, src, sport, dst, dport);
+    String key = flowKey.toString();
     Conversation c = load(key);
     if (c == null) {
       c = new Conversation();
@@ -287,30 +300,10 @@ public final class FlowDetector implements DetectorContext {
     if (si >= 0) {
       HopSlot slot = c.slots.get(si);
       hd = slot.dir[d];
-      if (hd.duplicate(fp, ts, dupNs)) {
+      cls = HopAccounting.account(slot, d, p, tcp, payload, size, fp, ts, dupNs);
+      if (cls == HopAccounting.DUPLICATE) {
         count("duplicates");
         return;
-      }
-      if (tcp != null) {
-        cls = TcpAnalyzer.analyze(hd, slot.dir[1 - d], tcp, payload, ts);
-        switch (cls) {
-          case TcpAnalyzer.NONE -> {}
-          case TcpAnalyzer.FAST_RETRANSMISSION -> hd.fastRetrans++;
-          case TcpAnalyzer.SPURIOUS_RETRANSMISSION -> hd.spurious++;
-          default -> hd.retrans++;
-        }
-      }
-      hd.packets++;
-      hd.bytes += Math.max(0, size);
-      hd.firstTs = hd.firstTs < 0 ? ts : Math.min(hd.firstTs, ts);
-      hd.lastTs = Math.max(hd.lastTs, ts);
-      List<EncapLayer> encap = p.getEncap();
-      if (!encap.isEmpty()) {
-        EncapLayer l = encap.get(0);
-        hd.encapType = StateCodes.encap(l.getType());
-        hd.outerSrc = Ip.canonical(l.getOuterSrc());
-        hd.outerDst = Ip.canonical(l.getOuterDst());
-        hd.outerDport = l.getOuterDport();
       }
     }
 
@@ -387,14 +380,13 @@ public final class FlowDetector implements DetectorContext {
       c.natIndexed[d]++;
     }
     if (nat.indexes(c, t, d, fp, ts)) {
-      c = nat.link(c, key, d, p.getNode(), src, sport, dst, dport, fp, ts);
+      boolean aToB = flowKey.directionOf(src, sport) == FlowDirection.A_TO_B;
+      c = nat.link(c, key, d, p.getNode(), aToB, fp, ts);
     }
     if (c.tuples.size() > 1) {
       c.orderTuples();
     }
-    evaluate(c, evaluationTime(c), false);
-    lifecycle.schedule(c, now);
-    stores.conversations().put(c.id, c);
+    afterIntake(c);
   }
 
   /**
@@ -422,6 +414,11 @@ public final class FlowDetector implements DetectorContext {
       detector(i).onCounters(this, c, v, c.slices[i]);
     }
     v.counters = null;
+    afterIntake(c);
+  }
+
+  /** After an intake: judges the conversation now, sets its timer and stores it. */
+  private void afterIntake(Conversation c) {
     evaluate(c, evaluationTime(c), false);
     lifecycle.schedule(c, now);
     stores.conversations().put(c.id, c);
@@ -500,69 +497,23 @@ public final class FlowDetector implements DetectorContext {
   // ------------------------------------------------------------------------------------ ICMP
 
   private void onIcmpError(PacketSummary p, IcmpInfo icmp, String hop) {
-    FiveTuple q = io.hoptrace.contract.FlowKey.quotedFlow(icmp);
-    if (q == null) {
-      count("skipped.ICMP_WITHOUT_QUOTE");
+    IcmpErrorView e = icmpErrors.apply(p, icmp, hop, countersOf);
+    Conversation c = countersOf[0];
+    countersOf[0] = null;
+    if (e == null) {
       return;
     }
-    long ts = p.getTsNanos();
-    String qsrc = Ip.canonical(q.getSrc());
-    String qdst = Ip.canonical(q.getDst());
-    String key = FlowKey.key(q.getProto(), qsrc, q.getSport(), qdst, q.getDport());
-    Conversation c = load(key);
-    if (c == null) {
-      c = RequestTracker.quotedConversation(q, key, qsrc, qdst, ts);
-      count("conversations");
-    }
-    long fp =
-        p.getFingerprint() != 0
-            ? p.getFingerprint()
-            : Arrays.hashCode(new long[] {ts / 1_000_000L, icmp.getType(), icmp.getCode()});
-    if (!c.icmpError(fp, ts)) {
-      count("duplicates");
-      return;
-    }
-    int v = p.getIpVersion();
-    int type = icmp.getType();
-    int code = icmp.getCode();
-    boolean portUnreach = (v == 4 && type == 3 && code == 3) || (v == 6 && type == 1 && code == 4);
-    boolean tooBig = (v == 4 && type == 3 && code == 4) || (v == 6 && type == 2);
-    if (portUnreach) {
-      c.rejected = true;
-      c.rejectReason = "ICMP port unreachable";
-    } else if (!tooBig) {
-      c.unreachable = true;
-    }
-    IcmpErrorView e = icmpView;
-    e.packet = p;
-    e.icmp = icmp;
-    e.quoted = q;
-    e.key = key;
-    e.quotedSrc = qsrc;
-    e.quotedDst = qdst;
-    e.hop = hop;
-    e.reporter = Ip.canonical(p.getSrc());
-    e.ts = ts;
-    e.portUnreachable = portUnreach;
-    e.tooBig = tooBig;
     out.at = evaluationTime(c);
     out.conv = c;
     for (int i : order) {
       detector(i).onIcmpError(this, c, e, c.slices[i]);
     }
     e.packet = null;
-    evaluate(c, evaluationTime(c), false);
-    lifecycle.schedule(c, now);
-    stores.conversations().put(c.id, c);
+    afterIntake(c);
   }
 
   // ------------------------------------------------------------------------------ inventory
 
-  /**
-   * Checks the inventory itself ({@link InventoryAudit}): emits state findings when that changes
-   * (also done when a packet or {@link #advanceTo} finds the inventory changed). Before any event
-   * time is known the findings wait for it, so that they carry event time.
-   */
   /**
    * For hosts that keep {@link FlowStores#fingerprints()} in memory only: rebuilds that NAT index
    * from the restored conversations. Call once, after state is restored and before the first
@@ -585,6 +536,11 @@ public final class FlowDetector implements DetectorContext {
     return lifecycle.restoreTimers();
   }
 
+  /**
+   * Checks the inventory itself ({@link InventoryAudit}): emits state findings when that changes
+   * (also done when a packet or {@link #advanceTo} finds the inventory changed). Before any event
+   * time is known the findings wait for it, so that they carry event time.
+   */
   public void checkInventory() {
     refreshInventory(true);
     inventoryUnchecked = true;

@@ -18,6 +18,7 @@ final class HopRegistry {
   private final Map<String, List<HopInfo>> hopsByNode = new HashMap<>();
   private final Set<String> knownHops = new HashSet<>();
   private boolean hopsLoaded;
+  private long version;
 
   HopRegistry(StateStore<String, HopInfo> store) {
     this.store = store;
@@ -39,6 +40,7 @@ final class HopRegistry {
   private void addKnownHop(HopInfo h) {
     if (knownHops.add(h.hop())) {
       hopsByNode.computeIfAbsent(h.node(), n -> new ArrayList<>()).add(h);
+      version++;
     }
   }
 
@@ -55,6 +57,12 @@ final class HopRegistry {
       store.put(hop, h);
       addKnownHop(h);
     }
+  }
+
+  /** Changes whenever a hop is added (what {@link #hopsOf} answers may then differ). */
+  long version() {
+    loadHops();
+    return version;
   }
 
   /** The hops seen on a node, or null. */

@@ -1,6 +1,5 @@
 package io.hoptrace.detect;
 
-import io.hoptrace.contract.FlowKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -66,19 +65,9 @@ final class NatLinker {
    * fingerprint under another flow key on this node; returns the conversation kept.
    */
   Conversation link(
-      Conversation c,
-      String key,
-      int d,
-      String node,
-      String src,
-      int sport,
-      String dst,
-      int dport,
-      long fp,
-      long ts) {
+      Conversation c, String key, int d, String node, boolean aToB, long fp, long ts) {
     long k = fpKey(fp, node);
     FingerprintEntry e = stores.fingerprints().get(k);
-    boolean aToB = FlowKey.isAtoB(src, sport, dst, dport);
     Conversation result = c;
     if (e != null
         && !e.flowKey().equals(key)

@@ -32,9 +32,24 @@ public final class PathPlanner {
   private final InventoryIndex inventory;
   private final Function<String, List<HopInfo>> registry;
 
+  /** Changes whenever {@link #registry} may answer differently; -1: plans are not cached. */
+  private final long registryVersion;
+
+  /** A planner whose plans are not cached. */
   public PathPlanner(InventoryIndex inventory, Function<String, List<HopInfo>> registry) {
+    this(inventory, registry, -1);
+  }
+
+  /**
+   * A planner that keeps each conversation's last plans ({@link PlanCache}) and re-plans only when
+   * what a plan reads changed; {@code registryVersion} must change whenever {@code registry} may
+   * answer differently.
+   */
+  PathPlanner(
+      InventoryIndex inventory, Function<String, List<HopInfo>> registry, long registryVersion) {
     this.inventory = inventory;
     this.registry = registry;
+    this.registryVersion = registryVersion;
   }
 
   static int sendRank(InterfaceRole r) {
@@ -71,7 +86,22 @@ public final class PathPlanner {
     return new String[] {s, r, from, to};
   }
 
+  /** The expected path of direction d (read only). */
   public List<PathHop> plan(Conversation c, int d) {
+    if (registryVersion < 0) {
+      return planAfresh(c, d);
+    }
+    if (c.plans == null) {
+      c.plans = new PlanCache();
+    }
+    List<PathHop> p = c.plans.get(c, d, inventory, registryVersion);
+    if (p == null) {
+      p = c.plans.put(c, d, inventory, registryVersion, planAfresh(c, d));
+    }
+    return p;
+  }
+
+  private List<PathHop> planAfresh(Conversation c, int d) {
     List<List<PathHop>> groups = new ArrayList<>();
     List<String> groupNode = new ArrayList<>();
     List<Order> groupOrder = new ArrayList<>();

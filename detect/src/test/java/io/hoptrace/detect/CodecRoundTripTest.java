@@ -14,6 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CodecRoundTripTest {
+  /** Memory-only state of a conversation (its cached path plans), rebuilt after a restore. */
+  private static final String NOT_PERSISTED = "plans";
+
   private static <T> void roundTrips(Codec<T> codec, T value) {
     byte[] once = codec.encode(value);
     byte[] twice = codec.encode(codec.decode(once));
@@ -52,6 +55,7 @@ class CodecRoundTripTest {
       for (Conversation c : convs) {
         assertThat(Codecs.conversation().decode(Codecs.conversation().encode(c)))
             .usingRecursiveComparison()
+            .ignoringFields(NOT_PERSISTED)
             .isEqualTo(c);
       }
     }
@@ -141,7 +145,10 @@ class CodecRoundTripTest {
       byte[] v2 = Codecs.conversation().encode(c);
       assertThat(v2[0]).isEqualTo((byte) 2);
       assertThat(v2.length).isLessThan(v1.length);
-      assertThat(Codecs.conversation().decode(v2)).usingRecursiveComparison().isEqualTo(c);
+      assertThat(Codecs.conversation().decode(v2))
+          .usingRecursiveComparison()
+          .ignoringFields(NOT_PERSISTED)
+          .isEqualTo(c);
       read++;
     }
     assertThat(read).isEqualTo(2);

@@ -36,9 +36,15 @@ final class BroadcastInventory implements InventorySource {
     loaded = true;
   }
 
-  /** Applies one record of the nodes topic (null inventory: the node is gone). */
+  /**
+   * Applies one record of the nodes topic (null inventory: the node is gone; null node: nothing to
+   * apply).
+   */
   void apply(BroadcastState<String, byte[]> state, NodeUpdate u) throws Exception {
     load(state);
+    if (u.node == null) {
+      return;
+    }
     if (u.inventory == null) {
       state.remove(u.node);
       nodes.remove(u.node);

@@ -5,6 +5,7 @@ import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -13,7 +14,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +27,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *   <li>{@code packets} ({@link KafkaSource}, event time from the capture timestamp, {@link
  *       PacketWatermarks} per partition) keyed by the record key — the routing key, which every
  *       tuple of a NAT-ed conversation shares — into stage 1 ({@link FlowStage});
- *   <li>{@code nodes} (compacted, read from the start) broadcast to stage 1;
+ *   <li>{@code nodes} (compacted, read from the start) broadcast to stage 1, which judges no packet
+ *       before it has read the topic up to where it ended when the job was built ({@link
+ *       InventoryEnd}, {@link InventoryFirst});
  *   <li>stage 1's findings keyed by alert subject into stage 2 ({@link AlertStage});
  *   <li>flow records (stage 1) and alerts (stage 2) into one {@link KafkaSink}, exactly-once (Kafka
  *       transactions committed with each checkpoint), to {@code flows}, {@code alerts} and {@code
@@ -121,17 +123,21 @@ public final class DetectionGraph {
             .filter(p -> !p.flush)
             .name("drop end-of-input markers")
             .uid("drop-markers");
-    BroadcastStream<NodeUpdate> nodes =
+    DataStream<NodeUpdate> nodes =
         env.fromSource(nodeSource, NodeWatermarks.strategy(), "nodes")
             .uid("nodes")
             .setParallelism(1)
-            .broadcast(BroadcastInventory.DESCRIPTOR);
+            .broadcast();
+    InventoryEnd inventoryEnd =
+        InventoryEnd.read(s.bootstrapServers(), s.kafka(), s.topics().nodes());
     SingleOutputStreamOperator<FindingIn> findings =
         packets
             .keyBy(p -> p.key)
             .connect(nodes)
-            .process(new FlowStage(stage))
-            .name("flow-detector")
+            .transform(
+                "flow-detector",
+                TypeInformation.of(FindingIn.class),
+                new InventoryFirst(new FlowStage(stage, s.groupId()), inventoryEnd))
             .uid("flow-detector");
     DataStream<SinkRecord> alerts =
         findings

@@ -1,6 +1,7 @@
 package io.hoptrace.flink;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.DetectionTopics;
@@ -44,9 +45,10 @@ import org.apache.kafka.common.TopicPartition;
  * checkpoint, and its exactly-once sink commits its Kafka transaction right after. {@link
  * #publishInventory} waits until the nodes topic is committed (every subtask of stage 1 has the
  * inventory in its broadcast state); {@link #endOfInput} sends the end-of-input marker to every
- * packets partition ({@link EndOfInput#sendFlush}), waits until packets are committed up to the
- * markers and then until no transaction is open on the output topics. While waiting for a commit it
- * sends records that change nothing ({@link Nudges}): an idle source commits late.
+ * packets partition ({@link EndOfInput#sendFlush}), waits until packets (and nodes: stage 1 judges
+ * packets once it has read them, {@link InventoryFirst}) are committed up to the markers and then
+ * until no transaction is open on the output topics. While waiting for a commit it sends records
+ * that change nothing ({@link Nudges}): an idle source commits late.
  */
 public final class FlinkHost implements DetectionHost {
   /** Default consumer group and transactional-id prefix of the job. */
@@ -201,12 +203,19 @@ public final class FlinkHost implements DetectionHost {
    */
   public void awaitDrained(Duration timeout) {
     Topics t = options.topics;
-    Map<TopicPartition, Long> ends = progress.ends(t.packets());
+    Map<TopicPartition, Long> packetEnds = progress.ends(t.packets());
+    // stage 1 judges packets once the nodes topic is read (InventoryFirst): committed packets
+    // offsets alone do not say they were judged when the job started on a full nodes topic
+    Map<TopicPartition, Long> ends = new java.util.HashMap<>(packetEnds);
+    ends.putAll(progress.ends(t.nodes()));
     await(
         "the job to drain",
         timeout,
         () -> progress.uncommitted(options.jobId, ends),
-        () -> nudges.empty(t.packets(), ends.size()));
+        () -> {
+          nudges.empty(t.packets(), packetEnds.size());
+          nudges.tombstone(t.nodes());
+        });
     await(
         "the job's last transaction",
         timeout,
@@ -270,6 +279,17 @@ public final class FlinkHost implements DetectionHost {
   }
 
   @Override
+  public Watch watchFlows(Consumer<FlowRecord> onFlow) {
+    return io.watchFlows(onFlow);
+  }
+
+  /** The counters stage 1's subtasks publish ({@link LocalJobStats} of the job id). */
+  @Override
+  public DetectionStats detectionStats() {
+    return LocalJobStats.of(options.jobId);
+  }
+
+  @Override
   public Watch watchIncidents(Consumer<Incident> onIncident) {
     return io.watchIncidents(onIncident);
   }
@@ -286,6 +306,7 @@ public final class FlinkHost implements DetectionHost {
         Jobs.cancel(job);
       }
     } finally {
+      LocalJobStats.forget(options.jobId);
       io.close();
       nudges.close();
       if (checkpointDir != null) {

@@ -4,6 +4,7 @@ import io.hoptrace.detect.Codecs;
 import io.hoptrace.detect.Conversation;
 import io.hoptrace.detect.Deadlines;
 import io.hoptrace.detect.DetectionOutput;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.detect.EventClock;
 import io.hoptrace.detect.Finding;
 import io.hoptrace.detect.FingerprintEntry;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * Streams host keeps them per task. Findings are the main output (keyed by alert subject for stage
  * 2), flow records the side output {@link #FLOWS}.
  *
+ * <p>Metrics: the core's counters go to {@link LocalJobStats} (every second and at each
+ * checkpoint), where the CLI's {@code --metrics-port} reads them.
+ *
  * <p>Time: the core's clock is the largest capture time seen; event-time timers (the watermark
  * passed a deadline, end of input included) and processing-time timers (the wall-clock
  * extrapolation passed it) wake the key's due conversations ({@link KeyedTimers}).
@@ -73,6 +77,7 @@ public final class FlowStage
       StateTtlConfig.newBuilder(Duration.ofMinutes(10)).cleanupIncrementally(10, false).build();
 
   private final StageSettings settings;
+  private final String statsJob;
 
   private transient SubtaskStores subtask;
   private transient FlowDetector core;
@@ -87,9 +92,21 @@ public final class FlowStage
   private transient Consumer<SinkRecord> flowsOut;
   private transient boolean inventoryTask;
   private transient long errors;
+  private transient DetectionStats stats;
+  private transient String statsSource;
+  private transient long publishedAtMs;
 
   public FlowStage(StageSettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * @param statsJob publishes the core's counters to {@link LocalJobStats#of}({@code statsJob})
+   *     every second of wall time and at each checkpoint (null: nowhere)
+   */
+  public FlowStage(StageSettings settings, String statsJob) {
     this.settings = settings;
+    this.statsJob = statsJob;
   }
 
   @Override
@@ -101,6 +118,9 @@ public final class FlowStage
   @Override
   public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
     subtask.snapshot();
+    if (stats != null) {
+      stats.publish(statsSource, core);
+    }
   }
 
   @Override
@@ -143,7 +163,27 @@ public final class FlowStage
             subtask.hops());
     timers = new KeyedTimers(index, settings.ticks(), clock);
     core = new FlowDetector(settings.detection(), stores, timers, inventory, new Output());
-    inventoryTask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    int subtaskIndex = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    inventoryTask = subtaskIndex == 0;
+    if (statsJob != null) {
+      stats = LocalJobStats.of(statsJob);
+      statsSource = "flow-detector-" + subtaskIndex;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (stats != null) {
+      stats.remove(statsSource);
+    }
+  }
+
+  /** Publishes the core's counters when a second of wall time passed since the last time. */
+  private void publish(long wallMs) {
+    if (stats != null && wallMs - publishedAtMs >= 1_000) {
+      publishedAtMs = wallMs;
+      stats.publish(statsSource, core);
+    }
   }
 
   private void bind(Collector<FindingIn> out, Consumer<SinkRecord> flows) {
@@ -163,17 +203,18 @@ public final class FlowStage
     try {
       if (in.drop) {
         core.onDrop(drops.decode(in.value));
-        return;
+      } else {
+        PacketSummary p = packets.decode(in.value);
+        clock.observe(p.getTsNanos(), Ticks.nanos(ctx.timerService().currentProcessingTime()));
+        core.onPacket(p);
       }
-      PacketSummary p = packets.decode(in.value);
-      clock.observe(p.getTsNanos(), Ticks.nanos(ctx.timerService().currentProcessingTime()));
-      core.onPacket(p);
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn("skipping packet summary that failed detection (#{}): {}", errors, e, e);
       }
     }
+    publish(ctx.timerService().currentProcessingTime());
   }
 
   @Override
@@ -192,6 +233,7 @@ public final class FlowStage
     bind(out, r -> ctx.output(FLOWS, r));
     timers.bind(ctx.timerService());
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
+    publish(ctx.timerService().currentProcessingTime());
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
       long watermark = Ticks.nanos(ctx.timerService().currentWatermark());
       core.advanceTo(watermark);

@@ -120,7 +120,10 @@ final class KafkaRecords {
     }
   }
 
-  /** The compacted nodes topic: one inventory per node (by key, else its node name). */
+  /**
+   * The compacted nodes topic: one inventory per node (by key, else its node name); every record,
+   * one that updates nothing included, with its position.
+   */
   static final class Nodes implements KafkaRecordDeserializationSchema<NodeUpdate> {
     private static final long serialVersionUID = 1L;
     private transient AvroSerde<NodeInventory> serde;
@@ -133,18 +136,22 @@ final class KafkaRecords {
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<NodeUpdate> out) {
+      out.collect(update(r));
+    }
+
+    /** The record's update, or its position alone when it updates nothing. */
+    private NodeUpdate update(ConsumerRecord<byte[], byte[]> r) {
       String key = key(r.key());
       if (r.value() == null) {
-        if (key != null) {
-          out.collect(new NodeUpdate(key, null));
-        }
-        return;
+        return new NodeUpdate(key, null, r.partition(), r.offset());
       }
       try {
         NodeInventory n = serde.decode(r.value());
-        out.collect(new NodeUpdate(key != null ? key : n.getNode(), r.value()));
+        return new NodeUpdate(
+            key != null ? key : n.getNode(), r.value(), r.partition(), r.offset());
       } catch (RuntimeException e) {
         LOG.warn("skipping undecodable nodes record at offset {}: {}", r.offset(), e.toString());
+        return new NodeUpdate(null, null, r.partition(), r.offset());
       }
     }
 

@@ -14,8 +14,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Records that change nothing, sent while the host waits for the job's sources to commit: a Flink
  * Kafka source commits a checkpoint's offsets on its fetcher thread, which waits in a poll of up to
  * 10 s while its partition is idle; a new record ends that poll. On packets a record with no value
- * (both engines skip it), on nodes the same inventories again (a compacted topic needs keys; the
- * same inventory changes no state).
+ * (both engines skip it), on nodes the same inventories again or the tombstone of a node that is
+ * not there (a compacted topic needs keys; neither changes any state).
  */
 final class Nudges implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
@@ -40,6 +40,15 @@ final class Nudges implements AutoCloseable {
     byte[] key = new byte[0];
     for (int p = 0; p < partitions; p++) {
       producer.send(new ProducerRecord<>(topic, p, key, null));
+    }
+    producer.flush();
+  }
+
+  /** A tombstone of a node that is not there, on every partition of the nodes {@code topic}. */
+  void tombstone(String topic) {
+    byte[] key = "hoptrace-nudge".getBytes(StandardCharsets.UTF_8);
+    for (org.apache.kafka.common.PartitionInfo p : producer.partitionsFor(topic)) {
+      producer.send(new ProducerRecord<>(topic, p.partition(), key, null));
     }
     producer.flush();
   }

@@ -18,7 +18,6 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -45,6 +44,8 @@ public final class StageHarness implements AutoCloseable {
   private final List<String> ecs = new ArrayList<>();
   private final ManualClock activity = new ManualClock();
   private final NatLinkScanner nat;
+  private final InventoryEnd inventoryEnd;
+  private long nodesOffset;
   private KeyedBroadcastOperatorTestHarness<String, PacketIn, NodeUpdate, FindingIn> one;
   private KeyedOneInputStreamOperatorTestHarness<String, FindingIn, SinkRecord> two;
   private PacketWatermarks watermarks;
@@ -53,7 +54,17 @@ public final class StageHarness implements AutoCloseable {
   private long checkpoint;
 
   public StageHarness(DetectionConfig cfg, long wallMs) throws Exception {
+    this(cfg, wallMs, InventoryEnd.none());
+  }
+
+  /**
+   * Stage 1 waits for the nodes topic up to {@code inventoryEnd} (partition 0: {@link #nodes} sends
+   * its records at offsets 0, 1, ...).
+   */
+  public StageHarness(DetectionConfig cfg, long wallMs, InventoryEnd inventoryEnd)
+      throws Exception {
     AvroTrust.install();
+    this.inventoryEnd = inventoryEnd;
     this.settings = new StageSettings(cfg, Topics.defaults(), DetectionGraph.DEFAULT_TICK);
     this.latenessMs = cfg.get(DetectionConfig.LATENESS_MS);
     this.endJumpMs = PacketWatermarks.endJumpMillis(cfg);
@@ -68,7 +79,7 @@ public final class StageHarness implements AutoCloseable {
   private void open(OperatorSubtaskState s1, OperatorSubtaskState s2) throws Exception {
     one =
         new KeyedBroadcastOperatorTestHarness<>(
-            new CoBroadcastWithKeyedOperator<>(new FlowStage(settings), List.of(FlowStage.NODES)),
+            new InventoryFirst(new FlowStage(settings), inventoryEnd),
             p -> p.key,
             Types.STRING,
             1,
@@ -111,7 +122,8 @@ public final class StageHarness implements AutoCloseable {
 
   public void nodes(List<NodeInventory> nodes) throws Exception {
     for (NodeInventory n : nodes) {
-      one.processBroadcastElement(new NodeUpdate(n.getNode(), nodeSerde.encode(n)), wallMs);
+      one.processBroadcastElement(
+          new NodeUpdate(n.getNode(), nodeSerde.encode(n), 0, nodesOffset++), wallMs);
     }
     pump();
   }

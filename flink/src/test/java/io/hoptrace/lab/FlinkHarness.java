@@ -1,6 +1,7 @@
 package io.hoptrace.lab;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.flink.InventoryEnd;
 import io.hoptrace.flink.StageHarness;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
@@ -16,8 +17,13 @@ public final class FlinkHarness implements Harness {
   private final StageHarness stages;
 
   public FlinkHarness() {
+    this(InventoryEnd.none());
+  }
+
+  /** Stage 1 waits for the nodes topic up to {@code inventoryEnd} ({@link StageHarness}). */
+  public FlinkHarness(InventoryEnd inventoryEnd) {
     try {
-      stages = new StageHarness(DetectionConfig.defaults(), Lab.sec(0) / 1_000_000L);
+      stages = new StageHarness(DetectionConfig.defaults(), Lab.sec(0) / 1_000_000L, inventoryEnd);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the Flink stages: " + e, e);
     }

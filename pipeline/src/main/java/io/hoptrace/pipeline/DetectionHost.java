@@ -1,6 +1,7 @@
 package io.hoptrace.pipeline;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
@@ -81,6 +82,22 @@ public interface DetectionHost extends AutoCloseable {
    * thread of its own, until the returned watch is closed.
    */
   Watch watchAlerts(Consumer<Alert> onAlert);
+
+  /**
+   * Calls {@code onFlow} for every flow record, from the first, as the job commits them, on a
+   * thread of its own, until the returned watch is closed (a host that cannot: never).
+   */
+  default Watch watchFlows(Consumer<FlowRecord> onFlow) {
+    return () -> {};
+  }
+
+  /**
+   * Where the job's detection cores publish their counters (for metrics); a host whose cores
+   * publish nowhere: an empty one.
+   */
+  default DetectionStats detectionStats() {
+    return new DetectionStats();
+  }
 
   /** Stops the job and releases everything the host started. Idempotent. */
   @Override

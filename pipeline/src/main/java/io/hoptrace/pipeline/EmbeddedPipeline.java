@@ -306,11 +306,13 @@ public final class EmbeddedPipeline implements DetectionHost {
   }
 
   /** {@link JobTopicsIo#watchFlows}. */
+  @Override
   public Watch watchFlows(Consumer<FlowRecord> onFlow) {
     return io.watchFlows(onFlow);
   }
 
   /** Where the job's detection cores publish their counters (for metrics). */
+  @Override
   public DetectionStats detectionStats() {
     return stats;
   }

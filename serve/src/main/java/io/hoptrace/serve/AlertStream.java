@@ -25,9 +25,12 @@ final class AlertStream {
 
   private final Set<BlockingQueue<JsonNode>> clients = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong published =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Sends an alert to every client connected now. */
   void publish(JsonNode alert) {
+    published.addAndGet(clients.size());
     for (BlockingQueue<JsonNode> q : clients) {
       if (!q.offer(alert)) {
         clients.remove(q);
@@ -35,6 +38,11 @@ final class AlertStream {
         q.offer(CLOSE);
       }
     }
+  }
+
+  /** Alerts sent to clients so far (an alert sent to two clients counts twice). */
+  long published() {
+    return published.get();
   }
 
   /** The number of clients connected. */

@@ -1,6 +1,8 @@
 package io.hoptrace.serve;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -50,6 +52,19 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(
       InetSocketAddress address, Path store, String bootstrap, String alertsTopic) {
+    return start(address, store, bootstrap, alertsTopic, null);
+  }
+
+  /**
+   * Starts serving, with the server's metrics ({@link ServeMetrics}: requests by route and status,
+   * live stream clients) in {@code metrics} unless it is null.
+   */
+  public static ApiServer start(
+      InetSocketAddress address,
+      Path store,
+      String bootstrap,
+      String alertsTopic,
+      MeterRegistry metrics) {
     if (store != null && !Files.isDirectory(store)) {
       throw new IllegalArgumentException("store " + store + ": no such directory");
     }
@@ -86,8 +101,13 @@ public final class ApiServer implements AutoCloseable {
             });
     http.setExecutor(threads);
     StoreApi api = store == null ? null : new StoreApi(store, Clock.systemUTC());
-    http.createContext("/api/", new ApiRouter(api, stream));
-    http.createContext("/", new StaticFiles());
+    HttpContext apiContext = http.createContext("/api/", new ApiRouter(api, stream));
+    HttpContext pageContext = http.createContext("/", new StaticFiles());
+    if (metrics != null) {
+      ServeMetrics filter = ServeMetrics.register(metrics, stream);
+      apiContext.getFilters().add(filter);
+      pageContext.getFilters().add(filter);
+    }
     http.start();
     return new ApiServer(http, threads, api, stream, live);
   }

@@ -34,13 +34,17 @@ public final class FlowAlert {
    */
   public long heldSince = -1;
 
-  /** Reports the condition {@code active} at t; {@code details} builds the FIRING alert. */
+  /**
+   * Reports the condition {@code active} at t; {@code details} builds the FIRING alert, {@code
+   * aggKey} its stage-2 key (both asked for only when a finding is sent: a conversation is judged
+   * at every packet and timer, and most judgements send nothing).
+   */
   public void report(
       DetectorContext ctx,
       Conversation c,
       AlertType type,
       boolean nowActive,
-      String aggKey,
+      Supplier<String> aggKey,
       long t,
       Supplier<Alert> details) {
     if (nowActive) {
@@ -48,12 +52,12 @@ public final class FlowAlert {
         Alert a = details.get();
         active = true;
         firstSeen = t;
-        reportedKey = aggKey;
+        reportedKey = aggKey.get();
         reportedCount = a.getCount();
         lastReport = t;
         a.setFirstSeen(t);
         a.setLastSeen(Math.max(t, c.lastSeen));
-        ctx.out().finding(new Finding(aggKey, Finding.Kind.STATE, c.id(), a));
+        ctx.out().finding(new Finding(reportedKey, Finding.Kind.STATE, c.id(), a));
       } else if (t - lastReport >= SECOND) {
         Alert a = details.get();
         if (a.getCount() != reportedCount) {

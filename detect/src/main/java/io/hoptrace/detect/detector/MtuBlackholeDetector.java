@@ -214,7 +214,7 @@ public final class MtuBlackholeDetector extends BaseDetector<MtuBlackholeDetecto
         c,
         AlertType.MTU_BLACKHOLE,
         active && !await,
-        "MTU_BLACKHOLE|" + c.id(),
+        () -> "MTU_BLACKHOLE|" + c.id(),
         t,
         () -> mtuAlert(ctx, c, s, t, d, ld >= 0, lr, icmp));
     if (active) {

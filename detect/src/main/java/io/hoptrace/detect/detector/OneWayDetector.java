@@ -136,7 +136,7 @@ public final class OneWayDetector extends BaseDetector<FlowAlert> {
         c,
         AlertType.ONE_WAY,
         active,
-        "ONE_WAY|" + c.id(),
+        () -> "ONE_WAY|" + c.id(),
         t,
         () -> oneWayAlert(ctx, c, t, dir, (dir == 0 ? fwdLost : revLost)));
   }

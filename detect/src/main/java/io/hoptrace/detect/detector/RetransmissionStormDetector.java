@@ -195,7 +195,7 @@ public final class RetransmissionStormDetector extends BaseDetector<FlowAlert> {
     TupleInfo f = c.first();
     int d = bestDir;
     String dest = d == 0 ? f.dst : f.src;
-    String key = s.active ? s.reportedKey : "STORM|" + dest;
+
     int slot = bestSlot;
     long r = bestR;
     long n = bestS;
@@ -204,7 +204,7 @@ public final class RetransmissionStormDetector extends BaseDetector<FlowAlert> {
         c,
         AlertType.RETRANSMISSION_STORM,
         active,
-        key,
+        () -> "STORM|" + dest,
         t,
         () -> stormAlert(ctx, c, t, slot, d, r, n, dest));
   }

@@ -1,0 +1,78 @@
+package io.hoptrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve --metrics-port}: the server's requests and the JVM in the Prometheus format. */
+class ServeMetricsCommandTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path store;
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesRequestCountsByRouteAndTheJvm() throws Exception {
+    try (ServeRun run =
+        new ServeRun(
+            "--store",
+            store.toString(),
+            "--port",
+            "0",
+            "--metrics-port",
+            "0",
+            "--metrics-bind",
+            "127.0.0.1")) {
+      assertThat(run.serve.metricsUrl).startsWith("http://127.0.0.1:");
+      String base = run.base();
+      assertThat(ServeRun.get(base + "api/status").statusCode()).isEqualTo(200);
+      assertThat(ServeRun.get(base + "api/status").statusCode()).isEqualTo(200);
+      assertThat(ServeRun.get(base + "api/flows/some-conversation").statusCode()).isEqualTo(404);
+
+      String scrape = ServeRun.get(run.serve.metricsUrl).body();
+      assertThat(scrape)
+          .contains("hoptrace_http_requests_seconds_count{route=\"/api/status\",status=\"200\"} 2")
+          .contains(
+              "hoptrace_http_requests_seconds_count{route=\"/api/flows/{conversationId}\","
+                  + "status=\"404\"} 1")
+          .contains("jvm_memory_used_bytes")
+          .doesNotContain("some-conversation");
+    }
+  }
+
+  @Test
+  void aMetricsPortInUseIsNamed() throws IOException {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int p = busy.getLocalPort();
+      CliRun r =
+          CliRun.run(
+              "serve",
+              "--store",
+              store.toString(),
+              "--port",
+              "0",
+              "--metrics-port",
+              String.valueOf(p),
+              "--metrics-bind",
+              "127.0.0.1");
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+      assertThat(r.err().strip())
+          .startsWith(
+              "hoptrace serve: error: --metrics-port " + p + ": cannot listen on 127.0.0.1:" + p)
+          .doesNotContain("\n");
+    }
+  }
+}
