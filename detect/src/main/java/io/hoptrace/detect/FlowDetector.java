@@ -9,6 +9,7 @@ import io.hoptrace.detect.detector.Detectors;
 import io.hoptrace.detect.detector.IcmpErrorView;
 import io.hoptrace.detect.detector.PacketView;
 import io.hoptrace.detect.net.Ip;
+import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowDirection;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
