@@ -182,8 +182,8 @@ public final class DetectionGraph {
   }
 
   /**
-   * The source of the packets and drops topics: committed records only, from the group's committed
-   * offsets (the earliest for a new group), decoded into {@link PacketIn}.
+   * The source of the packets topic: committed records only, from the group's committed offsets
+   * (the earliest for a new group), decoded into {@link PacketIn}.
    */
   static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> packetSource(
       Settings s) {
@@ -192,8 +192,11 @@ public final class DetectionGraph {
         .setProperties(consumerProperties(s))
         .setGroupId(s.groupId())
         .setProperty("isolation.level", "read_committed")
-        // drops (kernel drop reasons) are keyed and partitioned as packets: one source, one stage 1
-        .setTopics(s.topics().packets(), s.topics().drops())
+        // Not yet the drops topic: subscribing it here (keyed and partitioned as packets, decoded
+        // by KafkaRecords.Packets into PacketIn.drop, handled by FlowStage) made InventoryFirstIT's
+        // job started on full topics give other flows and alerts than the running one (to find
+        // out why); the stage takes drop records (FlinkHarness, DropReasonJoinTest)
+        .setTopics(s.topics().packets())
         .setClientIdPrefix(s.groupId() + "-packets")
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new KafkaRecords.Packets(s.topics().drops()));
