@@ -44,6 +44,7 @@ pipeline/ (the project's one definition); TopicsMatchJavaTest fails when they di
 {{- $arrival := dict "message.timestamp.type" "LogAppendTime" "retention.ms" (int64 .Values.topics.retentionMs) -}}
 - {name: packets, partitions: {{ int .Values.topics.packetsPartitions }}, config: {{ merge (dict "cleanup.policy" "delete") $arrival | toJson }}}
 - {name: nodes, partitions: 1, config: {"cleanup.policy": "compact"}}
+- {name: drops, partitions: {{ int .Values.topics.packetsPartitions }}, config: {{ merge (dict "cleanup.policy" "delete") $arrival | toJson }}}
 - {name: flows, partitions: 1, config: {{ $arrival | toJson }}}
 - {name: alerts, partitions: 1, config: {{ $arrival | toJson }}}
 - {name: alerts.ecs, partitions: 1, config: {{ $arrival | toJson }}}

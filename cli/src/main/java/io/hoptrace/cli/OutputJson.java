@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.DropReason;
 import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowRecord;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  *
  * <p>Alert: {@code id, type, status, severity, subject{kind, src, dst, proto, sport, dport, node,
  * vtep, conversationId}, lostAt{after, before, direction}, count, hint, firstSeen, lastSeen,
- * evidence{hopsSeen, hopsMissing, counts, facts, samples}, communityIds, incidentId}.
+ * evidence{hopsSeen, hopsMissing, counts, facts, samples}, communityIds, incidentId,
+ * dropReason{reason, code, hop, count, atLostSegment} when the kernel said one}.
  *
  * <p>Flow: {@code conversationId, tuples[{src, dst, proto, sport, dport}], communityIds, hops[{hop,
  * node, role, fwdPackets, fwdBytes, revPackets, revBytes, fwdRetransmissions, revRetransmissions}],
@@ -64,7 +66,22 @@ public final class OutputJson {
     }
     strings(o.putArray("communityIds"), a.getCommunityIds());
     putIf(o, "incidentId", a.getIncidentId());
+    dropReason(o, a.getDropReason());
     return o;
+  }
+
+  /**
+   * {@code dropReason} {reason, code, hop, count, atLostSegment}, only when the kernel said one.
+   */
+  static void dropReason(ObjectNode o, DropReason d) {
+    if (d != null) {
+      ObjectNode r = o.putObject("dropReason");
+      r.put("reason", d.getReason());
+      r.put("code", d.getCode());
+      r.put("hop", d.getHop());
+      r.put("count", d.getCount());
+      r.put("atLostSegment", d.getAtLostSegment());
+    }
   }
 
   /** {@code lostAt} {after, before, direction}, or null. */
@@ -101,6 +118,7 @@ public final class OutputJson {
     strings(o.putArray("firingAlertIds"), i.getFiringAlertIds());
     o.put("firstSeen", time(i.getFirstSeen()));
     o.put("lastSeen", time(i.getLastSeen()));
+    dropReason(o, i.getDropReason());
     return o;
   }
 

@@ -11,9 +11,11 @@ import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.NetnsTarget;
 import io.hoptrace.discovery.AutoCapture;
 import io.hoptrace.discovery.AutoLiveCapture;
+import io.hoptrace.discovery.DiscoveredHop;
 import io.hoptrace.discovery.ExcludeFilter;
 import io.hoptrace.discovery.HopDiscovery;
 import io.hoptrace.discovery.PodNaming;
+import io.hoptrace.drops.SensorDrops;
 import io.hoptrace.inventory.InventoryCollector;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
@@ -231,6 +233,8 @@ final class SensorCommand implements Callable<Integer> {
 
   @Mixin ReducerOptions reducerOptions;
 
+  @Mixin DropReasonsOptions dropReasons;
+
   /** Pass-through producer settings. */
   static final class KafkaOptions {
     @Option(
@@ -292,6 +296,10 @@ final class SensorCommand implements Callable<Integer> {
     }
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
+    dropReasons.mode();
+    if (pcaps.isEmpty()) {
+      dropReasons.checkOn(decoderOptions.config().vxlanPorts());
+    }
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
     SummaryMode mode = summariesOption.mode();
     ReducerConfig reducerConfig = reducerOptions.config();
@@ -475,8 +483,19 @@ final class SensorCommand implements Callable<Integer> {
       stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
     }
     AutoCloseable ticker = pipeline.startTicks(100);
+    List<DiscoveredHop> fixedHops = fixedHops(interfaceRoles);
     try (capture;
-        ticker) {
+        ticker;
+        SensorDrops drops =
+            dropReasons.start(
+                node,
+                netns,
+                interfaceRoles,
+                discovery == null ? () -> fixedHops : discovery::discover,
+                decoderOptions.config().vxlanPorts(),
+                publisher,
+                metrics.registry(),
+                err())) {
       if (!noInventory) {
         InventoryCollector collector =
             InventoryCollector.system(
@@ -543,6 +562,20 @@ final class SensorCommand implements Callable<Integer> {
   /** MTUs of this node's interfaces, from its latest inventory (none before the first). */
   private final AtomicReference<Reducer.MtuLookup> mtus =
       new AtomicReference<>(Reducer.MtuLookup.UNKNOWN);
+
+  /** The --iface and --pod-iface hops with their namespaces (null: the node's own). */
+  private List<DiscoveredHop> fixedHops(InterfaceRoles interfaceRoles) {
+    List<DiscoveredHop> out = new ArrayList<>();
+    for (String iface : ifaces) {
+      out.add(
+          new DiscoveredHop(
+              new HopContext(node, null, iface, interfaceRoles.roleOf(iface)), null, null));
+    }
+    for (String spec : podIfaces) {
+      out.add(new DiscoveredHop(podHop(spec), netnsOf(spec), null));
+    }
+    return out;
+  }
 
   private HopDiscovery discovery() {
     try {

@@ -144,6 +144,18 @@ class BadInputTest {
             "--netns",
             "hoptrace-no-such-netns"),
         "network namespace 'hoptrace-no-such-netns' does not exist");
+    oneLineError(
+        CliRun.run(
+            "sensor",
+            "--iface",
+            "eth0",
+            "--node",
+            "n",
+            "--bootstrap",
+            closed,
+            "--drop-reasons",
+            "maybe"),
+        "--drop-reasons maybe: must be auto, on or off");
   }
 
   @Test

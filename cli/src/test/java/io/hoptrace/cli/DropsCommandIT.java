@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hoptrace.capture.TestNetns;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 class DropsCommandIT {
   private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
 
-  private final String id = Long.toString(ProcessHandle.current().pid() % 100000);
-  private final String nsA = "htdA" + id;
-  private final String nsB = "htdB" + id;
-  private final String vethA = "htda" + id;
-  private final String vethB = "htdb" + id;
-  private final List<String> namespaces = new ArrayList<>();
+  private final IptablesDropPair pair = new IptablesDropPair("htd", "10.98", "10.198");
+  private final String nsB = pair.nsB;
+  private final String vethB = pair.vethB;
   private CliRun watch;
   private List<JsonNode> lines;
 
@@ -49,92 +45,23 @@ class DropsCommandIT {
         Files.exists(TRACEFS.resolve("events/skb/kfree_skb/format")),
         "drops IT skipped: no skb:kfree_skb tracepoint under " + TRACEFS);
 
-    namespaces.add(nsA);
-    namespaces.add(nsB);
-    TestNetns.must("ip", "netns", "add", nsA);
-    TestNetns.must("ip", "netns", "add", nsB);
-    TestNetns.must("ip", "link", "add", vethA, "type", "veth", "peer", "name", vethB);
-    TestNetns.must("ip", "link", "set", vethA, "netns", nsA);
-    TestNetns.must("ip", "link", "set", vethB, "netns", nsB);
-    setUp(nsA, vethA, "10.98.0.1", "10.98.0.2", "10.198.0.1");
-    setUp(nsB, vethB, "10.98.0.2", "10.98.0.1", "10.198.0.2");
-    String macB =
-        CliRun.JSON
-            .readTree(TestNetns.must("ip", "-n", nsB, "-j", "link", "show", "vx0"))
-            .get(0)
-            .get("address")
-            .asText();
-    // no ARP through a blocked tunnel: a static neighbour lets A send IPv4 inside VXLAN
-    TestNetns.must(
-        "ip",
-        "-n",
-        nsA,
-        "neigh",
-        "replace",
-        "10.198.0.2",
-        "lladdr",
-        macB,
-        "dev",
-        "vx0",
-        "nud",
-        "permanent");
-    for (String port : List.of("9999", "8472")) {
-      TestNetns.must(
-          "ip",
-          "netns",
-          "exec",
-          nsB,
-          "iptables",
-          "-A",
-          "INPUT",
-          "-p",
-          "udp",
-          "--dport",
-          port,
-          "-j",
-          "DROP");
-    }
-
+    pair.start();
     // bpftrace needs seconds to attach (more on a loaded machine): send until the watch ends
-    Process sender =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                nsA,
-                "bash",
-                "-c",
-                "for i in $(seq 1 1800); do echo hi > /dev/udp/10.98.0.2/9999;"
-                    + " echo hi > /dev/udp/10.198.0.2/7777; sleep 0.1; done")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    pair.send(180);
     try {
       watch =
           CompletableFuture.supplyAsync(
                   () -> CliRun.run("drops", "--netns", nsB, "--duration", "10", "--format", "json"))
               .get(170, TimeUnit.SECONDS);
     } finally {
-      sender.destroy();
-      sender.waitFor(5, TimeUnit.SECONDS);
+      pair.stopSending();
     }
     lines = watch.jsonLines();
   }
 
-  private static void setUp(String ns, String veth, String addr, String peer, String overlay) {
-    TestNetns.must("ip", "-n", ns, "link", "set", "lo", "up");
-    TestNetns.must("ip", "-n", ns, "addr", "add", addr + "/24", "dev", veth);
-    TestNetns.must("ip", "-n", ns, "link", "set", veth, "up");
-    TestNetns.must(
-        "ip", "-n", ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "remote", peer, "local",
-        addr, "dstport", "8472", "dev", veth);
-    TestNetns.must("ip", "-n", ns, "addr", "add", overlay + "/24", "dev", "vx0");
-    TestNetns.must("ip", "-n", ns, "link", "set", "vx0", "up");
-  }
-
   @AfterAll
-  void cleanUp() {
-    TestNetns.cleanup(namespaces, List.of());
+  void cleanUp() throws InterruptedException {
+    pair.close();
   }
 
   private long inodeB() throws Exception {

@@ -5,11 +5,11 @@ import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.detect.state.Codec;
 
 /**
- * Compact bytes of an {@link Aggregate} (version 2: members carry their last emitted FIRING record
- * and peak count; version 1 is still read, without them).
+ * Compact bytes of an {@link Aggregate} (version 3: alerts carry their drop reason; version 2:
+ * members carry their last emitted FIRING record and peak count; versions 1 and 2 are still read).
  */
 final class AggregateCodec implements Codec<Aggregate> {
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   @Override
   public byte[] encode(Aggregate a) {
@@ -44,7 +44,7 @@ final class AggregateCodec implements Codec<Aggregate> {
   public Aggregate decode(byte[] bytes) {
     ByteReader r = new ByteReader(bytes);
     int version = r.u8();
-    if (version != VERSION && version != 1) {
+    if (version < 1 || version > VERSION) {
       throw new IllegalStateException("unknown aggregate state version " + version);
     }
     Aggregate a = new Aggregate();
@@ -54,7 +54,7 @@ final class AggregateCodec implements Codec<Aggregate> {
       String k = r.str();
       Aggregate.Member m = new Aggregate.Member();
       if (r.bool()) {
-        m.latest = AlertCodec.read(r);
+        m.latest = AlertCodec.read(r, version >= 3);
       }
       m.active = r.bool();
       m.emitted = r.bool();
@@ -65,7 +65,7 @@ final class AggregateCodec implements Codec<Aggregate> {
       m.events = r.varLong();
       if (version >= 2) {
         if (r.bool()) {
-          m.fired = AlertCodec.read(r);
+          m.fired = AlertCodec.read(r, version >= 3);
         }
         m.peakCount = r.varLong();
       }
@@ -76,7 +76,7 @@ final class AggregateCodec implements Codec<Aggregate> {
     a.events.prev = r.varLong();
     a.total = r.varLong();
     if (r.bool()) {
-      a.template = AlertCodec.read(r);
+      a.template = AlertCodec.read(r, version >= 3);
     }
     a.firing = r.bool();
     a.firstSeen = r.varLong();

@@ -401,6 +401,7 @@ public final class AlertAggregator {
       Alert s = Alerts.copy(stateMember.latest);
       a.setSubject(s.getSubject());
       a.setHint(s.getHint());
+      a.setDropReason(s.getDropReason());
       a.setEvidence(s.getEvidence());
       a.setCount(s.getCount());
     } else {
@@ -476,6 +477,9 @@ public final class AlertAggregator {
     String hint = condition.getHint();
     if (hint != null && !hint.isEmpty() && !a.getHint().contains(hint)) {
       a.setHint(a.getHint().isEmpty() ? hint : hint + "; " + a.getHint());
+    }
+    if (a.getDropReason() == null) {
+      a.setDropReason(condition.getDropReason());
     }
     Map<String, String> facts = new LinkedHashMap<>(a.getEvidence().getFacts());
     condition

@@ -4,6 +4,7 @@ import io.hoptrace.detect.state.ByteReader;
 import io.hoptrace.detect.state.ByteWriter;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.DropReason;
 import io.hoptrace.schema.Evidence;
 import io.hoptrace.schema.LostAt;
 import java.util.ArrayList;
@@ -11,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Compact bytes of an {@link Alert} (no Avro runtime needed), used inside state and findings. */
+/**
+ * Compact bytes of an {@link Alert} (no Avro runtime needed), used inside state and findings. The
+ * drop reason is written last; the containers' versions say whether bytes have it ({@link
+ * #read(ByteReader, boolean)}).
+ */
 final class AlertCodec {
   private AlertCodec() {}
 
@@ -38,9 +43,16 @@ final class AlertCodec {
     e.getFacts().forEach((k, v) -> w.str(k).str(v));
     strings(w, e.getSamples());
     strings(w, a.getCommunityIds());
+    DropReason d = a.getDropReason();
+    w.bool(d != null);
+    if (d != null) {
+      w.str(d.getReason()).varInt(d.getCode()).str(d.getHop()).varLong(d.getCount());
+      w.bool(d.getAtLostSegment());
+    }
   }
 
-  static Alert read(ByteReader r) {
+  /** Reads what {@link #write} wrote; {@code withDropReason}: bytes of a version that has it. */
+  static Alert read(ByteReader r, boolean withDropReason) {
     Alert.Builder b =
         Alert.newBuilder()
             .setId(r.str())
@@ -91,6 +103,16 @@ final class AlertCodec {
             .setSamples(samples)
             .build());
     b.setCommunityIds(strings(r));
+    if (withDropReason && r.bool()) {
+      b.setDropReason(
+          DropReason.newBuilder()
+              .setReason(r.str())
+              .setCode(r.varInt())
+              .setHop(r.str())
+              .setCount(r.varLong())
+              .setAtLostSegment(r.bool())
+              .build());
+    }
     return b.build();
   }
 

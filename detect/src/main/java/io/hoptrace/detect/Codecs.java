@@ -20,7 +20,7 @@ public final class Codecs {
         @Override
         public byte[] encode(Finding f) {
           ByteWriter w = new ByteWriter(256);
-          w.u8(2).str(f.key()).u8(StateCodes.kind(f.kind())).str(f.member());
+          w.u8(3).str(f.key()).u8(StateCodes.kind(f.kind())).str(f.member());
           AlertCodec.write(w, f.alert());
           w.varLong(f.asOf()).varLong(f.seq());
           return w.toBytes();
@@ -30,13 +30,14 @@ public final class Codecs {
         public Finding decode(byte[] bytes) {
           ByteReader r = new ByteReader(bytes);
           int version = r.u8();
-          if (version != 1 && version != 2) {
+          if (version < 1 || version > 3) {
             throw new IllegalStateException("unknown finding version " + version);
           }
           String key = r.str();
           Finding.Kind kind = StateCodes.kind(r.u8());
           String member = r.str();
-          Finding f = new Finding(key, kind, member, AlertCodec.read(r));
+          // version 3: the alert carries its drop reason
+          Finding f = new Finding(key, kind, member, AlertCodec.read(r, version >= 3));
           // version 1 has no stamp: made at its alert's last-seen time
           return version == 1 ? f : f.stamped(r.varLong(), r.varLong());
         }

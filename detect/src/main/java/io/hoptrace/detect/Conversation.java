@@ -58,6 +58,9 @@ public final class Conversation {
   public final int[] natIndexed = {0, 0};
   public long deadline = -1;
 
+  /** What the kernel said about this conversation's packets (drop reasons, docs/drops.md). */
+  public final DropNotes drops = new DropNotes();
+
   /** The last planned paths ({@link PathPlanner}), in memory only; created on first use. */
   PlanCache plans;
 
@@ -302,6 +305,7 @@ public final class Conversation {
     icmpErrors += o.icmpErrors;
     dnsFlow |= o.dnsFlow;
     absorbSlices(o);
+    drops.absorb(o.drops);
     dirty = true;
   }
 

@@ -63,10 +63,20 @@ final class ConversationCodec implements Codec<Conversation> {
     throw new IllegalStateException(type + " is not registered");
   }
 
-  /** Each stateful detector's slice: its code, its codec's version, its length, its bytes. */
+  /**
+   * The slice code of the core's own {@link DropNotes}, framed like a detector's slice (so a
+   * conversation without drops is written as before, and a reader that predates them skips them).
+   * Detectors' codes are small; this one is reserved for the core.
+   */
+  static final int DROP_NOTES_CODE = 1000;
+
+  /**
+   * Each stateful detector's slice: its code, its codec's version, its length, its bytes; then the
+   * drop notes, if any, framed alike.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static void writeSlices(StateOut o, Conversation c) {
-    int n = 0;
+    int n = c.drops.isEmpty() ? 0 : 1;
     for (Object slice : c.slices) {
       n += slice != null ? 1 : 0;
     }
@@ -82,6 +92,12 @@ final class ConversationCodec implements Codec<Conversation> {
       codec.write(o, c.slices[i]);
       o.w.insertLength(start);
     }
+    if (!c.drops.isEmpty()) {
+      o.w.varInt(DROP_NOTES_CODE).u8(DropNotes.VERSION);
+      int start = o.w.position();
+      c.drops.write(o);
+      o.w.insertLength(start);
+    }
   }
 
   /** Reads the slices; a slice of a detector no longer registered is skipped. */
@@ -93,6 +109,14 @@ final class ConversationCodec implements Codec<Conversation> {
       int code = r.varInt();
       int version = r.u8();
       int len = (int) r.uvarLong();
+      if (code == DROP_NOTES_CODE) {
+        int start = r.position();
+        c.drops.read(in, version);
+        if (r.position() - start != len) {
+          throw new IllegalStateException("corrupt conversation state: drop notes");
+        }
+        continue;
+      }
       int i = indexOfCode(code);
       if (i < 0 || c.slices[i] == null) {
         r.skip(len);

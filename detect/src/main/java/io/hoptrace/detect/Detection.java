@@ -69,6 +69,11 @@ public final class Detection {
     flows.onCounters(k);
   }
 
+  /** Drops the kernel reported for packets of a conversation (the drops topic). */
+  public void onDrop(io.hoptrace.schema.KernelDrop k) {
+    flows.onDrop(k);
+  }
+
   /** Advances both stages to this event time (ns), firing the conversations' timers due. */
   public void advanceTo(long nowNanos) {
     flows.advanceTo(nowNanos);

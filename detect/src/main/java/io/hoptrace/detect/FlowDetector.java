@@ -9,9 +9,11 @@ import io.hoptrace.detect.detector.Detectors;
 import io.hoptrace.detect.detector.IcmpErrorView;
 import io.hoptrace.detect.detector.PacketView;
 import io.hoptrace.detect.net.Ip;
+import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowDirection;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.TcpInfo;
 import java.util.List;
@@ -360,6 +362,7 @@ public final class FlowDetector implements DetectorContext {
     v.payload = payload;
     v.size = size;
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onPacket(this, c, v, c.slices[i]);
     }
@@ -378,15 +381,18 @@ public final class FlowDetector implements DetectorContext {
   }
 
   /**
-   * Processes one record of the packets topic, either kind ({@link PacketSummary}, {@link
-   * FlowHopCounters}: {@code io.hoptrace.schema.PacketsRecordCodec}); anything else is counted
-   * ({@code skipped.UNKNOWN_KIND}) and skipped.
+   * Processes one record of stage 1's input: either kind of the packets topic ({@link
+   * PacketSummary}, {@link FlowHopCounters}: {@code io.hoptrace.schema.PacketsRecordCodec}) or a
+   * kernel drop ({@link KernelDrop}, drops topic); anything else is counted ({@code
+   * skipped.UNKNOWN_KIND}) and skipped.
    */
   public void onRecord(org.apache.avro.specific.SpecificRecord r) {
     if (r instanceof PacketSummary p) {
       onPacket(p);
     } else if (r instanceof FlowHopCounters k) {
       onCounters(k);
+    } else if (r instanceof KernelDrop k) {
+      onDrop(k);
     } else {
       count("skipped.UNKNOWN_KIND");
     }
@@ -412,6 +418,7 @@ public final class FlowDetector implements DetectorContext {
       return;
     }
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onCounters(this, c, v, c.slices[i]);
     }
@@ -423,6 +430,36 @@ public final class FlowDetector implements DetectorContext {
   private void afterIntake(Conversation c) {
     evaluate(c, evaluationTime(c), false);
     lifecycle.schedule(c, now);
+    stores.conversations().put(c.id, c);
+  }
+
+  /**
+   * Notes drops the kernel reported for packets of a conversation ({@link KernelDrop}, the drops
+   * topic): its firing alerts then say what the kernel said ({@link DropJoin}). Drop records carry
+   * the sensors' wall clock and do not move event time. Records of no conversation (the flow's
+   * packets never reached this task, or it ended) and records without a flow are counted and
+   * skipped, never thrown.
+   */
+  public void onDrop(KernelDrop k) {
+    count("drops");
+    if (k.getFlow() == null || k.getHop() == null || k.getReason() == null || k.getCount() <= 0) {
+      count("drops.skipped.INVALID");
+      return;
+    }
+    FiveTuple f = k.getFlow();
+    String key =
+        FlowKey.key(
+            f.getProto(),
+            Ip.canonical(f.getSrc()),
+            f.getSport(),
+            Ip.canonical(f.getDst()),
+            f.getDport());
+    Conversation c = load(key);
+    if (c == null) {
+      count("drops.skipped.NO_CONVERSATION");
+      return;
+    }
+    c.drops.add(k);
     stores.conversations().put(c.id, c);
   }
 
@@ -476,6 +513,7 @@ public final class FlowDetector implements DetectorContext {
       return;
     }
     out.at = evaluationTime(c);
+    out.conv = c;
     for (int i : order) {
       detector(i).onIcmpError(this, c, e, c.slices[i]);
     }
@@ -524,6 +562,7 @@ public final class FlowDetector implements DetectorContext {
     }
     inventoryUnchecked = false;
     out.at = now;
+    out.conv = null;
     audit.check(inventory, now);
   }
 
@@ -597,6 +636,7 @@ public final class FlowDetector implements DetectorContext {
 
   private void evaluate(Conversation c, long t, boolean fin) {
     out.at = t;
+    out.conv = c;
     settler.settleDue(c, t, fin);
     for (int i : judged(c)) {
       detector(i).evaluate(this, c, c.slices[i], t, fin);

@@ -88,6 +88,7 @@ public final class IncidentAggregator {
               .setCause(a.getHint())
               .setSeverity(a.getSeverity())
               .setLostAt(a.getLostAt())
+              .setDropReason(a.getDropReason())
               .setAlertIds(new ArrayList<>())
               .setAlertTypes(new ArrayList<>())
               .setFiringAlertIds(new ArrayList<>())
@@ -105,6 +106,9 @@ public final class IncidentAggregator {
         if (a.getLostAt() != null) {
           inc.setLostAt(a.getLostAt());
         }
+        if (a.getDropReason() != null) {
+          inc.setDropReason(a.getDropReason());
+        }
       }
       // kept in alert-id order (with their types): the same on every engine, whatever order
       // the alerts of one incident arrive in from several stage-2 tasks
@@ -114,6 +118,14 @@ public final class IncidentAggregator {
       }
       ids.add(at, a.getId());
       types.add(at, a.getType().name());
+      changed = true;
+    } else if (inc.getDropReason() == null
+        && a.getDropReason() != null
+        && a.getStatus() == AlertStatus.FIRING
+        && Incidents.rank(a.getType()) <= bestRank(types)) {
+      // the cause's alert learnt what the kernel said after the incident opened
+      inc.setCause(a.getHint());
+      inc.setDropReason(a.getDropReason());
       changed = true;
     }
     if (a.getStatus() == AlertStatus.FIRING) {

@@ -15,6 +15,12 @@ final class StampedOutput implements DetectionOutput {
   /** The event time findings are made at now (ns). */
   long at = Long.MIN_VALUE;
 
+  /**
+   * The conversation being judged (null: none, e.g. the inventory audit): its firing alerts get
+   * what the kernel said about its packets ({@link DropJoin}).
+   */
+  Conversation conv;
+
   StampedOutput(DetectionOutput out) {
     this.out = out;
   }
@@ -26,6 +32,10 @@ final class StampedOutput implements DetectionOutput {
 
   @Override
   public void finding(Finding finding) {
+    Conversation c = conv;
+    if (c != null && !c.drops.isEmpty() && finding.member().equals(c.id())) {
+      DropJoin.attach(finding.alert(), c.drops);
+    }
     out.finding(finding.stamped(at, ++seq));
   }
 }

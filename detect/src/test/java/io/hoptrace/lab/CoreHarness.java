@@ -72,6 +72,11 @@ public final class CoreHarness implements Harness {
   }
 
   @Override
+  public void drops(List<io.hoptrace.schema.KernelDrop> drops) {
+    drops.forEach(detection::onDrop);
+  }
+
+  @Override
   public void idle(long nanos) {
     long now = detection.flowDetector().now();
     for (long t = nanos; t > 0; t -= 1_000_000_000L) {

@@ -15,6 +15,14 @@ public interface Harness extends AutoCloseable {
 
   void send(List<PacketSummary> packets);
 
+  /**
+   * Drop records of the sensors (the drops topic), each to its conversation's partition. Hosts that
+   * do not take them say so.
+   */
+  default void drops(List<io.hoptrace.schema.KernelDrop> drops) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no drop records");
+  }
+
   /** Lets time pass without traffic (wall clock for engines, event time for the core). */
   void idle(long nanos);
 

@@ -112,6 +112,14 @@ public final class PartitionedHarness implements Harness {
     nodes.addAll(n);
   }
 
+  /** Drop records, each to the partition of its flow key (no NAT: keyed as its summaries). */
+  @Override
+  public void drops(List<io.hoptrace.schema.KernelDrop> drops) {
+    for (io.hoptrace.schema.KernelDrop k : drops) {
+      tasks.get(Math.floorMod(k.getFlowKey().hashCode(), tasks.size())).core.onDrop(k);
+    }
+  }
+
   /** Summaries in the order a replay publishes them, each to its conversation's partition. */
   @Override
   public void send(List<PacketSummary> packets) {

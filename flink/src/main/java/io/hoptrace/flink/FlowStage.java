@@ -17,6 +17,7 @@ import io.hoptrace.flink.state.SubtaskStores;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketsRecordCodec;
 import io.hoptrace.schema.PacketsRecordSerde;
 import java.time.Duration;
@@ -86,6 +87,7 @@ public final class FlowStage
   private transient EventClock clock;
   private transient BroadcastInventory inventory;
   private transient PacketsRecordSerde packets;
+  private transient AvroSerde<KernelDrop> drops;
   private transient AvroSerde<FlowRecord> flowSerde;
   private transient String flowsTopic;
   private transient Collector<FindingIn> findingsOut;
@@ -127,6 +129,7 @@ public final class FlowStage
   public void open(OpenContext openContext) {
     AvroTrust.install();
     packets = PacketsRecordSerde.get();
+    drops = AvroSerde.kernelDrop();
     flowSerde = AvroSerde.flowRecord();
     flowsTopic = settings.topics().flows();
     clock = EventClock.of(settings.detection());
@@ -201,17 +204,23 @@ public final class FlowStage
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
     SpecificRecord r = null;
     try {
-      r = packets.decode(null, in.value);
-      clock.observe(
-          PacketsRecordCodec.eventTimeNanos(r),
-          Ticks.nanos(ctx.timerService().currentProcessingTime()));
-      core.onRecord(r);
+      if (in.drop) {
+        KernelDrop k = drops.decode(in.value);
+        r = k;
+        core.onDrop(k);
+      } else {
+        r = packets.decode(null, in.value);
+        clock.observe(
+            PacketsRecordCodec.eventTimeNanos(r),
+            Ticks.nanos(ctx.timerService().currentProcessingTime()));
+        core.onRecord(r);
+      }
     } catch (RuntimeException e) {
       errors++;
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn(
             "skipping {} record that failed detection (#{}): {}",
-            r == null ? "packets" : PacketsRecordCodec.kind(r),
+            r == null ? (in.drop ? "drops" : "packets") : r.getSchema().getName(),
             errors,
             e,
             e);

@@ -2,6 +2,7 @@ package io.hoptrace.flink;
 
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.AvroTrust;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketsRecordCodec;
 import io.hoptrace.schema.PacketsRecordSerde;
@@ -38,19 +39,33 @@ final class KafkaRecords {
    */
   static final class Packets implements KafkaRecordDeserializationSchema<PacketIn> {
     private static final long serialVersionUID = 1L;
+    private final String dropsTopic;
     private transient PacketsRecordSerde serde;
+    private transient AvroSerde<KernelDrop> drops;
     private transient long skipped;
     private transient long unknownSchema;
+
+    /**
+     * @param dropsTopic records of this topic are kernel drop records, the others packets records
+     */
+    Packets(String dropsTopic) {
+      this.dropsTopic = dropsTopic;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
       AvroTrust.install();
       serde = PacketsRecordSerde.get();
+      drops = AvroSerde.kernelDrop();
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<PacketIn> out) {
       String key = key(r.key());
+      if (r.topic().equals(dropsTopic)) {
+        drop(r, key, out);
+        return;
+      }
       if (DetectionTopology.FLUSH_KEY.equals(key)) {
         out.collect(PacketIn.flushMarker());
         return;
@@ -58,9 +73,23 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      SpecificRecord p;
+      SpecificRecord p = decodeOrSkip(v -> serde.decode(r.topic(), v), r);
+      if (p == null) {
+        return;
+      }
+      long event = PacketsRecordCodec.eventTimeNanos(p);
+      long ts = event > 0 ? event : Math.max(0, r.timestamp()) * 1_000_000L;
+      out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
+    }
+
+    /**
+     * The record's value, or null when undecodable (counted by reason — {@code unknown-schema} or
+     * {@code undecodable} — logged sparsely, skipped).
+     */
+    private <T extends SpecificRecord> T decodeOrSkip(
+        java.util.function.Function<byte[], T> decoder, ConsumerRecord<byte[], byte[]> r) {
       try {
-        p = serde.decode(r.topic(), r.value());
+        return decoder.apply(r.value());
       } catch (RuntimeException e) {
         skipped++;
         boolean unknown = e instanceof UnknownSchemaException;
@@ -69,7 +98,7 @@ final class KafkaRecords {
         }
         if (skipped <= 10 || Long.bitCount(skipped) == 1) {
           LOG.warn(
-              "skipping {} packets record (#{}, {} of unknown schema) at {}-{}@{}: {}",
+              "skipping {} record (#{}, {} of unknown schema) at {}-{}@{}: {}",
               unknown ? "unknown-schema" : "undecodable",
               skipped,
               unknownSchema,
@@ -78,11 +107,26 @@ final class KafkaRecords {
               r.offset(),
               e.toString());
         }
+        return null;
+      }
+    }
+
+    /** A drop record: event time is its interval's end; undecodable ones counted and skipped. */
+    private void drop(ConsumerRecord<byte[], byte[]> r, String key, Collector<PacketIn> out) {
+      if (r.value() == null) {
         return;
       }
-      long event = PacketsRecordCodec.eventTimeNanos(p);
-      long ts = event > 0 ? event : Math.max(0, r.timestamp()) * 1_000_000L;
-      out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
+      KernelDrop k = decodeOrSkip(drops::decode, r);
+      if (k == null) {
+        return;
+      }
+      long ts =
+          k.getIntervalEndNanos() > 0
+              ? k.getIntervalEndNanos()
+              : Math.max(0, r.timestamp()) * 1_000_000L;
+      PacketIn in = new PacketIn(key == null ? "" : key, ts, r.value());
+      in.drop = true;
+      out.collect(in);
     }
 
     @Override

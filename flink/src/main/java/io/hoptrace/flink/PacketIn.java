@@ -1,9 +1,9 @@
 package io.hoptrace.flink;
 
 /**
- * A record of the packets topic inside the job: its routing key, the capture time and the Avro
- * single-object bytes (decoded once more by stage 1, which is cheaper than a second serializer for
- * the shuffle), or the end-of-input marker. A Flink POJO.
+ * A record of the packets (or drops) topic inside the job: its routing key, the capture time and
+ * the Avro single-object bytes (decoded once more by stage 1, which is cheaper than a second
+ * serializer for the shuffle), or the end-of-input marker. A Flink POJO.
  */
 public final class PacketIn {
   /** The Kafka record key (the routing key; "" when the record had none). */
@@ -20,6 +20,12 @@ public final class PacketIn {
 
   /** Whether this is the end-of-input marker of its partition. */
   public boolean flush;
+
+  /**
+   * Whether {@link #value} is a KernelDrop of the drops topic (a kernel drop reason, keyed as the
+   * flow's packets; {@link #tsNanos} is the end of its interval) rather than a packets record.
+   */
+  public boolean drop;
 
   public PacketIn() {}
 

@@ -153,6 +153,20 @@ public final class StageHarness implements AutoCloseable {
     pump();
   }
 
+  /** A kernel drop record under its flow key, as the drops topic feeds the packets source. */
+  public void drop(io.hoptrace.schema.KernelDrop k) throws Exception {
+    PacketIn in =
+        new PacketIn(
+            k.getFlowKey(),
+            k.getIntervalEndNanos(),
+            io.hoptrace.schema.AvroSerde.kernelDrop().encode(k));
+    in.drop = true;
+    long ts = k.getIntervalEndNanos() / 1_000_000L;
+    watermarks.onEvent(in, ts, output());
+    one.processElement(in, ts);
+    pump();
+  }
+
   /** Wall time passes (processing-time timers of both stages). */
   public void wall(long ms) throws Exception {
     wallMs += ms;

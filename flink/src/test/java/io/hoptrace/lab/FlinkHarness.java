@@ -63,6 +63,16 @@ public final class FlinkHarness implements Harness {
   }
 
   @Override
+  public void drops(List<io.hoptrace.schema.KernelDrop> drops) {
+    run(
+        () -> {
+          for (io.hoptrace.schema.KernelDrop k : drops) {
+            stages.drop(k);
+          }
+        });
+  }
+
+  @Override
   public void idle(long nanos) {
     run(
         () -> {

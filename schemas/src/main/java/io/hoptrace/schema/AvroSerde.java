@@ -51,6 +51,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return of(Alert.class);
   }
 
+  public static AvroSerde<KernelDrop> kernelDrop() {
+    return of(KernelDrop.class);
+  }
+
   public static AvroSerde<Incident> incident() {
     return of(Incident.class);
   }

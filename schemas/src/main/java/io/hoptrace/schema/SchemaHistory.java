@@ -27,7 +27,8 @@ public final class SchemaHistory {
           "FlowRecord", FlowRecord.getClassSchema(),
           "Alert", Alert.getClassSchema(),
           "Incident", Incident.getClassSchema(),
-          "FlowHopCounters", FlowHopCounters.getClassSchema());
+          "FlowHopCounters", FlowHopCounters.getClassSchema(),
+          "KernelDrop", KernelDrop.getClassSchema());
 
   private static final String ROOT = "/io/hoptrace/schema/history/";
   private static final int MAX_VERSIONS = 1000;

@@ -19,9 +19,11 @@ import org.apache.kafka.common.config.TopicConfig;
  * How hoptrace's topics ({@link Topics}) are created, in one place: whoever creates them (the
  * sensor at start, {@code hoptrace run}, {@code hoptrace flink}, {@code hoptrace broker}, the
  * embedded pipeline) creates them alike. {@code packets} gets {@link #DEFAULT_PACKETS_PARTITIONS}
- * partitions unless told otherwise; {@code nodes} is compacted with one partition; {@code flows},
- * {@code alerts}, {@code alerts.ecs} and {@code incidents} have one partition each. Every topic but
- * {@code nodes} keeps the broker's arrival time as record timestamp ({@link #ARRIVAL_TIME}).
+ * partitions unless told otherwise, and {@code drops} as many (its records are keyed like packets
+ * and must land on the same stage-one task); {@code nodes} is compacted with one partition; {@code
+ * flows}, {@code alerts}, {@code alerts.ecs} and {@code incidents} have one partition each. Every
+ * topic but {@code nodes} keeps the broker's arrival time as record timestamp ({@link
+ * #ARRIVAL_TIME}).
  *
  * <p>Needs {@code kafka-clients} (an optional dependency of this module).
  */
@@ -73,10 +75,22 @@ public final class TopicSettings {
   /** The packets topic. */
   public static NewTopic packets(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
+    return keyedLikePackets(topics.packets(), packetsPartitions, replicationFactor);
+  }
+
+  /**
+   * The drops topic: kernel drop reasons keyed by the canonical flow key, partitioned as packets
+   * (co-partitioned: a conversation's drops reach the stage-one task of its packets).
+   */
+  public static NewTopic drops(
+      Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
+    return keyedLikePackets(topics.drops(), packetsPartitions, replicationFactor);
+  }
+
+  private static NewTopic keyedLikePackets(
+      String name, int packetsPartitions, Optional<Short> replicationFactor) {
     return new NewTopic(
-            topics.packets(),
-            Optional.of(checkPacketsPartitions(packetsPartitions)),
-            replicationFactor)
+            name, Optional.of(checkPacketsPartitions(packetsPartitions)), replicationFactor)
         .configs(PACKETS_CONFIG);
   }
 
@@ -85,14 +99,18 @@ public final class TopicSettings {
     return new NewTopic(topics.nodes(), Optional.of(1), replicationFactor).configs(NODES_CONFIG);
   }
 
-  /** What a sensor creates at start when missing: packets and nodes. */
+  /** What a sensor creates at start when missing: packets, nodes and drops. */
   public static List<NewTopic> sensorTopics(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
     return List.of(
-        packets(topics, packetsPartitions, replicationFactor), nodes(topics, replicationFactor));
+        packets(topics, packetsPartitions, replicationFactor),
+        nodes(topics, replicationFactor),
+        drops(topics, packetsPartitions, replicationFactor));
   }
 
-  /** Every topic of the detection job: packets, nodes, flows, alerts, alerts.ecs, incidents. */
+  /**
+   * Every topic of the detection job: packets, nodes, drops, flows, alerts, alerts.ecs, incidents.
+   */
   public static List<NewTopic> all(
       Topics topics, int packetsPartitions, Optional<Short> replicationFactor) {
     List<NewTopic> out =

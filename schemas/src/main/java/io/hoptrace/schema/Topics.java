@@ -25,6 +25,13 @@ public final class Topics {
   /** Incidents: alerts that share one cause, keyed by incident id. */
   public static final String INCIDENTS = "incidents";
 
+  /**
+   * Kernel drop reasons (KernelDrop records), keyed by the canonical flow key like packets and
+   * partitioned alike, so the detection's stage 1 sees a conversation's drops where it sees its
+   * packets.
+   */
+  public static final String DROPS = "drops";
+
   /** Alerts as ECS JSON, for SIEMs. */
   public static final String ALERTS_ECS = "alerts.ecs";
 
@@ -72,6 +79,10 @@ public final class Topics {
     return prefix + PACKETS;
   }
 
+  public String drops() {
+    return prefix + DROPS;
+  }
+
   public String nodes() {
     return prefix + NODES;
   }
@@ -92,9 +103,9 @@ public final class Topics {
     return prefix + INCIDENTS;
   }
 
-  /** All topic names: packets, nodes, flows, alerts, alerts.ecs, incidents. */
+  /** All topic names: packets, nodes, drops, flows, alerts, alerts.ecs, incidents. */
   public List<String> all() {
-    return List.of(packets(), nodes(), flows(), alerts(), alertsEcs(), incidents());
+    return List.of(packets(), nodes(), drops(), flows(), alerts(), alertsEcs(), incidents());
   }
 
   /** Whether the topic is one of these topics and must use {@code cleanup.policy=compact}. */

@@ -10,7 +10,9 @@ import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -32,6 +34,42 @@ class AvroSerdeTest {
     assertRoundTrip(AvroSerde.nodeInventory(), Fixtures.inventory());
     assertRoundTrip(AvroSerde.flowRecord(), Fixtures.flow());
     assertRoundTrip(AvroSerde.alert(), Fixtures.alert());
+    assertRoundTrip(AvroSerde.alert(), Fixtures.alertWithDropReason());
+    assertRoundTrip(AvroSerde.kernelDrop(), Fixtures.kernelDrop());
+  }
+
+  @Test
+  void anAlertWrittenBeforeDropReasonsReadsWithoutOne() throws IOException {
+    Schema v2 = SchemaHistory.versions("Alert").get(1).schema();
+    Alert original = Fixtures.alert();
+    GenericRecord old = new GenericData.Record(v2);
+    // the v2 writer: every field v2 has, from the current record
+    for (Schema.Field f : v2.getFields()) {
+      old.put(f.name(), GenericData.get().deepCopy(f.schema(), toGeneric(original, f.name())));
+    }
+    byte[] v2Bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+
+    Alert read = AvroSerde.alert().decode(v2Bytes);
+
+    assertThat(AvroSerde.readFingerprint(v2Bytes))
+        .isEqualTo(SchemaHistory.versions("Alert").get(1).fingerprint());
+    assertThat(read.getDropReason()).isNull();
+    assertThat(read.getHint()).isEqualTo(original.getHint());
+    assertThat(read.getLostAt()).isEqualTo(original.getLostAt());
+  }
+
+  private static Object toGeneric(Alert a, String field) throws IOException {
+    // through the current schema's generic form, so nested records are GenericRecords
+    byte[] bytes = AvroSerde.alert().encode(a);
+    GenericRecord g =
+        new GenericDatumReader<GenericRecord>(Alert.getClassSchema())
+            .read(
+                null,
+                DecoderFactory.get()
+                    .binaryDecoder(
+                        Arrays.copyOfRange(bytes, AvroSerde.HEADER_LENGTH, bytes.length), null));
+    return g.get(field);
   }
 
   @Test

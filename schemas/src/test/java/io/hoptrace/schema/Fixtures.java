@@ -243,4 +243,49 @@ final class Fixtures {
         .setCommunityIds(List.of("1:abc="))
         .build();
   }
+
+  static KernelDrop kernelDrop() {
+    return KernelDrop.newBuilder()
+        .setNode("node-b")
+        .setHop("node-b/ens33")
+        .setIface("ens33")
+        .setRole(InterfaceRole.UPLINK)
+        .setNetns(4026532500L)
+        .setReasonCode(12)
+        .setReason("NETFILTER_DROP")
+        .setCount(14)
+        .setIntervalStartNanos(1_000_000_000L)
+        .setIntervalEndNanos(2_000_000_000L)
+        .setFlowKey("6|10.244.0.5|51234|10.244.1.7|8080")
+        .setFlow(
+            FiveTuple.newBuilder()
+                .setSrc("10.244.0.5")
+                .setDst("10.244.1.7")
+                .setProto(6)
+                .setSport(51234)
+                .setDport(8080)
+                .build())
+        .setEncapType(EncapType.VXLAN)
+        .setOuter(
+            FiveTuple.newBuilder()
+                .setSrc("192.168.232.128")
+                .setDst("192.168.232.130")
+                .setProto(17)
+                .setSport(40000)
+                .setDport(8472)
+                .build())
+        .build();
+  }
+
+  static Alert alertWithDropReason() {
+    Alert a = alert();
+    a.setDropReason(
+        DropReason.newBuilder()
+            .setReason("NETFILTER_DROP")
+            .setCode(12)
+            .setHop("node-b/ens33")
+            .setCount(14)
+            .build());
+    return a;
+  }
 }

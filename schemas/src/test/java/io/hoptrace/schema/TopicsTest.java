@@ -15,6 +15,7 @@ class TopicsTest {
         .containsExactly(
             "hoptrace.packets",
             "hoptrace.nodes",
+            "hoptrace.drops",
             "hoptrace.flows",
             "hoptrace.alerts",
             "hoptrace.alerts.ecs",

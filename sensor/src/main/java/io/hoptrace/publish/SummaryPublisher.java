@@ -3,6 +3,7 @@ package io.hoptrace.publish;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowHopCounters;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.PacketsRecordSerde;
@@ -53,13 +54,17 @@ public final class SummaryPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final PacketsRecordSerde records = PacketsRecordSerde.get();
   private final AvroSerde<NodeInventory> inventories = AvroSerde.nodeInventory();
+  private final AvroSerde<KernelDrop> drops = AvroSerde.kernelDrop();
   private final LongSupplier nanoClock;
   private final long backoffNanos;
   private final FailureLog failureLog;
+  private final FailureLog dropFailureLog;
   private final LongAdder sent = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder inventoriesSent = new LongAdder();
   private final LongAdder countersSent = new LongAdder();
+  private final LongAdder dropsSent = new LongAdder();
+  private final LongAdder dropsFailed = new LongAdder();
   private final Callback summaryCallback = (m, e) -> onCompletion(m, e, false);
   private final Callback countersCallback = (m, e) -> onCompletion(m, e, true);
   private volatile long suspendedUntil;
@@ -96,6 +101,8 @@ public final class SummaryPublisher implements AutoCloseable {
     this.backoffNanos = TimeUnit.MILLISECONDS.toNanos(config.outageBackoffMs());
     this.failureLog =
         new FailureLog(LOG, "packet summary sends", config.failureLogIntervalMs(), nanoClock);
+    this.dropFailureLog =
+        new FailureLog(LOG, "kernel drop record sends", config.failureLogIntervalMs(), nanoClock);
   }
 
   private long valueBytes;
@@ -200,6 +207,39 @@ public final class SummaryPublisher implements AutoCloseable {
     } catch (KafkaException | IllegalStateException e) {
       LOG.warn("inventory of node {} not sent: {}", node, e.toString());
     }
+  }
+
+  /**
+   * Sends a kernel drop record to the drops topic keyed by its flow key (as the flow's summaries
+   * are on packets: same partition). Failures are counted ({@link #dropsFailed()}) and logged at
+   * most once per failure-log interval, never thrown.
+   */
+  public void publishDrop(KernelDrop drop) {
+    try {
+      producer.send(
+          new ProducerRecord<>(topics.drops(), drop.getFlowKey(), drops.encode(drop)),
+          (metadata, error) -> {
+            if (error == null) {
+              dropsSent.increment();
+            } else {
+              dropsFailed.increment();
+              dropFailureLog.failed(1, error);
+            }
+          });
+    } catch (KafkaException | IllegalStateException e) {
+      dropsFailed.increment();
+      dropFailureLog.failed(1, e);
+    }
+  }
+
+  /** Kernel drop records acknowledged by Kafka so far. */
+  public long dropsSent() {
+    return dropsSent.sum();
+  }
+
+  /** Kernel drop records that could not be sent. */
+  public long dropsFailed() {
+    return dropsFailed.sum();
   }
 
   /** Waits until everything published so far is acknowledged or failed. */

@@ -41,13 +41,14 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code nodes} (compacted) feeds a global store, so every task sees every node's inventory.
  *   <li>Stage 1, {@code flow-detector}: {@code packets} keyed by canonical flow key, event time
  *       from the capture timestamp; both record kinds of the topic ({@link PacketsRecordSerde}:
- *       packet summaries and, in reduced mode, a sensor's per-hop counters) go to the core in
- *       partition order; a {@link io.hoptrace.detect.FlowDetector} per task over persistent stores
- *       (conversations, aliases, hops), each behind a cache of decoded values written back at every
- *       commit ({@link ObjectCachingStore}). Derived state is in memory only, rebuilt from the
- *       restored conversations when a task starts: the NAT fingerprint index and the index of
- *       deadlines by time (each conversation holds its own deadline). Emits flow records to {@code
- *       flows} and findings keyed by their alert subject.
+ *       packet summaries and, in reduced mode, a sensor's per-hop counters) and {@code drops} (the
+ *       kernel's drop reasons, keyed and partitioned alike) go to the core in partition order; a
+ *       {@link io.hoptrace.detect.FlowDetector} per task over persistent stores (conversations,
+ *       aliases, hops), each behind a cache of decoded values written back at every commit ({@link
+ *       ObjectCachingStore}). Derived state is in memory only, rebuilt from the restored
+ *       conversations when a task starts: the NAT fingerprint index and the index of deadlines by
+ *       time (each conversation holds its own deadline). Emits flow records to {@code flows} and
+ *       findings keyed by their alert subject.
  *   <li>Findings are repartitioned by subject (internal topic {@code <app>-findings-repartition})
  *       to stage 2, {@code alert-aggregator}: an {@link io.hoptrace.detect.AlertAggregator} per
  *       task deduplicates, aggregates across flows (storms per destination, ICMP patterns per
@@ -230,8 +231,18 @@ public final class DetectionTopology {
             Consumed.with(Serdes.String(), packetSerde)
                 .withTimestampExtractor(new PacketTimestampExtractor())
                 .withName("packets"));
+    // kernel drop reasons (drops topic, keyed and partitioned as packets): into the same stage-1
+    // task as their conversation's packets; event time of a drop record is its interval's end
+    KStream<String, SpecificRecord> drops =
+        b.stream(
+                topics.drops(),
+                Consumed.with(Serdes.String(), AvroSerde.kernelDrop())
+                    .withTimestampExtractor(new PacketTimestampExtractor())
+                    .withName("drops"))
+            .mapValues(v -> (SpecificRecord) v, Named.as("drop-records"));
+    KStream<String, SpecificRecord> input = packets.merge(drops, Named.as("packets-and-drops"));
     KStream<String, StageOne> one =
-        packets.process(
+        input.process(
             () -> new FlowDetectorProcessor(cfg, punctuateInterval, stats),
             Named.as("flow-detector"),
             CONVERSATIONS_STORE,

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 1: hosts {@link FlowDetector} over the task's stores; one instance per task. Both kinds of
- * packets record go to the core ({@link FlowDetector#onPacket}, {@link FlowDetector#onCounters}); a
- * record that fails detection is counted by kind and skipped.
+ * packets record and the kernel's drop records go to the core ({@link FlowDetector#onRecord}); a
+ * record that fails detection is counted and skipped.
  */
 final class FlowDetectorProcessor implements Processor<String, SpecificRecord, String, StageOne> {
   private static final Logger LOG = LoggerFactory.getLogger(FlowDetectorProcessor.class);
@@ -194,7 +194,7 @@ final class FlowDetectorProcessor implements Processor<String, SpecificRecord, S
       if (errors <= 10 || Long.bitCount(errors) == 1) {
         LOG.warn(
             "skipping {} record that failed detection (#{}): {}",
-            PacketsRecordCodec.kind(r),
+            r.getSchema().getName(),
             errors,
             e.toString(),
             e);

@@ -1,5 +1,6 @@
 package io.hoptrace.streams;
 
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketsRecordCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -7,7 +8,8 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Event time of a packets record (ms): a summary's capture timestamp, a counters record's last
- * capture time ({@link PacketsRecordCodec#eventTimeNanos}), else the record timestamp.
+ * capture time ({@link PacketsRecordCodec#eventTimeNanos}); of a kernel drop record: the end of its
+ * interval; else the record timestamp.
  */
 public final class PacketTimestampExtractor implements TimestampExtractor {
   @Override
@@ -17,6 +19,9 @@ public final class PacketTimestampExtractor implements TimestampExtractor {
       if (ts > 0) {
         return ts / 1_000_000L;
       }
+    }
+    if (record.value() instanceof KernelDrop k && k.getIntervalEndNanos() > 0) {
+      return k.getIntervalEndNanos() / 1_000_000L;
     }
     long ts = record.timestamp();
     return ts >= 0 ? ts : Math.max(0, partitionTime);

@@ -39,6 +39,7 @@ public final class TopologyHarness implements Harness {
   private TopologyTestDriver driver;
   private TestInputTopic<String, PacketSummary> packets;
   private TestInputTopic<String, NodeInventory> nodes;
+  private TestInputTopic<String, io.hoptrace.schema.KernelDrop> drops;
   private TestOutputTopic<String, Alert> alertsOut;
   private TestOutputTopic<String, FlowRecord> flowsOut;
   private TestOutputTopic<String, String> ecsOut;
@@ -84,6 +85,9 @@ public final class TopologyHarness implements Harness {
     packets =
         driver.createInputTopic(
             topics.packets(), Serdes.String().serializer(), AvroSerde.packetSummary().serializer());
+    drops =
+        driver.createInputTopic(
+            topics.drops(), Serdes.String().serializer(), AvroSerde.kernelDrop().serializer());
     nodes =
         driver.createInputTopic(
             topics.nodes(), Serdes.String().serializer(), AvroSerde.nodeInventory().serializer());
@@ -133,6 +137,21 @@ public final class TopologyHarness implements Harness {
     for (PacketSummary p : list) {
       packets.pipeInput(p.getFlowKey(), p, p.getTsNanos() / 1_000_000L);
     }
+  }
+
+  @Override
+  public void drops(List<io.hoptrace.schema.KernelDrop> list) {
+    for (io.hoptrace.schema.KernelDrop k : list) {
+      drops.pipeInput(k.getFlowKey(), k, k.getIntervalEndNanos() / 1_000_000L);
+    }
+  }
+
+  /** Raw bytes on the drops topic (bad records). */
+  public void sendRawDrop(byte[] value) {
+    driver
+        .createInputTopic(
+            topics.drops(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput("garbage", value);
   }
 
   /** Raw bytes on the packets topic (bad records). */

@@ -61,4 +61,19 @@ class TopologyOutputTest {
           .containsEntry("hoptrace.packets unknown-schema", unknown + 1);
     }
   }
+
+  @Test
+  void undecodableDropRecordsAreCountedAndSkipped() {
+    try (TopologyHarness h = new TopologyHarness()) {
+      long before = LogAndCountDeserializationHandler.skipped().getOrDefault("hoptrace.drops", 0L);
+      h.nodes(Lab.inventory());
+      h.sendRawDrop(new byte[] {1, 2, 3});
+      Scenarios.vxlanBlocked(h, lab, 40082, 0);
+      h.idle(12_000_000_000L);
+      assertThat(h.firing(AlertType.ONE_WAY)).hasSize(1);
+      assertThat(h.firing(AlertType.ONE_WAY).get(0).getDropReason()).isNull();
+      assertThat(LogAndCountDeserializationHandler.skipped().get("hoptrace.drops"))
+          .isEqualTo(before + 1);
+    }
+  }
 }

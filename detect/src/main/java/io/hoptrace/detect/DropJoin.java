@@ -1,0 +1,126 @@
+package io.hoptrace.detect;
+
+import io.hoptrace.contract.HopId;
+import io.hoptrace.schema.Alert;
+import io.hoptrace.schema.AlertStatus;
+import io.hoptrace.schema.DropReason;
+import io.hoptrace.schema.LostAt;
+import java.util.Map;
+
+/**
+ * Joins what the kernel said into a conversation's alert: the drop reason sensors traced for its
+ * packets ({@link DropNotes}) becomes the alert's {@code dropReason} and a sentence of its hint.
+ * The reason never overrides the hops: a drop at the lost-at segment (its after or before hop, or
+ * their nodes) confirms it and says why; a drop elsewhere is said next to the hops' localisation,
+ * both kept ({@code atLostSegment} false).
+ */
+final class DropJoin {
+
+  /** What a reason usually means, for the hint; others are named only. */
+  private static final Map<String, String> GLOSS =
+      Map.ofEntries(
+          Map.entry("NETFILTER_DROP", "iptables"),
+          Map.entry("IP_RPFILTER", "reverse-path filter"),
+          Map.entry("NO_SOCKET", "no socket listening"),
+          Map.entry("IP_INNOROUTES", "no route"),
+          Map.entry("IP_INADDRERRORS", "bad destination address"),
+          Map.entry("IP_OUTNOROUTES", "no route out"),
+          Map.entry("NEIGH_FAILED", "neighbour (ARP) failed"),
+          Map.entry("NEIGH_QUEUEFULL", "neighbour queue full"),
+          Map.entry("PKT_TOO_BIG", "larger than the MTU"),
+          Map.entry("OTHERHOST", "not addressed to this host"),
+          Map.entry("VXLAN_VNI_NOT_FOUND", "unknown VXLAN VNI"),
+          Map.entry("VXLAN_INVALID_HDR", "bad VXLAN header"),
+          Map.entry("TC_DROP", "tc filter"),
+          Map.entry("QDISC_DROP", "queue full"),
+          Map.entry("UNICAST_IN_L2_MULTICAST", "unicast in L2 multicast"),
+          Map.entry("SOCKET_RCVBUFF", "socket receive buffer full"));
+
+  private DropJoin() {}
+
+  /**
+   * Adds the kernel's reason to a firing alert of the conversation whose notes are {@code drops}:
+   * the note at the lost-at segment with the most drops, else the one with the most drops anywhere.
+   * Alerts of conversations without drops, and resolutions, are left as they are.
+   */
+  static void attach(Alert a, DropNotes drops) {
+    if (drops.isEmpty() || a.getStatus() != AlertStatus.FIRING || a.getDropReason() != null) {
+      return;
+    }
+    LostAt l = a.getLostAt();
+    DropNotes.Note best = null;
+    boolean bestNear = false;
+    for (DropNotes.Note n : drops.notes()) {
+      boolean near = l == null || near(n, l);
+      if (best == null || (near && !bestNear) || (near == bestNear && n.count > best.count)) {
+        best = n;
+        bestNear = near;
+      }
+    }
+    a.setDropReason(
+        DropReason.newBuilder()
+            .setReason(best.reason)
+            .setCode(best.code)
+            .setHop(best.hop)
+            .setCount(best.count)
+            .setAtLostSegment(bestNear)
+            .build());
+    String said = describe(best);
+    String hint = a.getHint() == null ? "" : a.getHint();
+    String join = hint.isEmpty() ? "" : "; ";
+    if (bestNear) {
+      a.setHint(hint + join + "the kernel: " + said);
+    } else {
+      a.setHint(
+          hint
+              + join
+              + "the kernel dropped elsewhere than the hops show: "
+              + said
+              + " (the hops lose the packets "
+              + segment(l)
+              + ")");
+    }
+  }
+
+  /**
+   * Whether the drop's hop is at the segment: its after or before hop, or on the before hop's node
+   * (the packets reached that node and died in its stack before the before hop saw them), or, with
+   * no before hop, on the after hop's node.
+   */
+  static boolean near(DropNotes.Note n, LostAt l) {
+    if (n.hop.equals(l.getAfter()) || n.hop.equals(l.getBefore())) {
+      return true;
+    }
+    String node = l.getBefore() != null ? l.getBefore() : l.getAfter();
+    return node != null && HopId.nodeOf(node).equals(n.node);
+  }
+
+  /** E.g. "node-b dropped 14 VXLAN packets from 192.168.232.128 after ens33: NETFILTER_DROP". */
+  static String describe(DropNotes.Note n) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(n.node).append(" dropped ").append(n.count).append(' ');
+    if (n.encap != null) {
+      sb.append(n.encap).append(' ');
+    }
+    sb.append(n.count == 1 ? "packet" : "packets");
+    if (n.outerSrc != null) {
+      sb.append(" from ").append(n.outerSrc);
+    }
+    sb.append(" after ").append(n.iface).append(": ").append(n.reason);
+    String gloss = GLOSS.get(n.reason);
+    if (gloss != null) {
+      sb.append(" (").append(gloss).append(')');
+    }
+    return sb.toString();
+  }
+
+  private static String segment(LostAt l) {
+    if (l.getBefore() == null) {
+      return "after " + l.getAfter();
+    }
+    if (l.getAfter() == null) {
+      return "before " + l.getBefore();
+    }
+    return "between " + l.getAfter() + " and " + l.getBefore();
+  }
+}
