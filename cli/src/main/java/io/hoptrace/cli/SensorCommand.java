@@ -27,7 +27,6 @@ import io.hoptrace.reduce.InventoryMtus;
 import io.hoptrace.reduce.Reducer;
 import io.hoptrace.reduce.ReducerConfig;
 import io.hoptrace.reduce.SummaryMode;
-import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -416,8 +415,8 @@ final class SensorCommand implements Callable<Integer> {
       NetnsTarget.named(netns).checkExists();
     }
     for (String spec : podIfaces) {
-      podHop(spec);
-      netnsOf(spec).checkExists();
+      NamedHops.podHop(node, spec);
+      NamedHops.netnsOf(spec).checkExists();
     }
     return config;
   }
@@ -440,7 +439,7 @@ final class SensorCommand implements Callable<Integer> {
       }
     }
     for (String spec : podIfaces) {
-      builder.netnsIface(netnsOf(spec), podHop(spec));
+      builder.netnsIface(NamedHops.netnsOf(spec), NamedHops.podHop(node, spec));
     }
     InventoryWatcher watcher = null;
     CountDownLatch stop = new CountDownLatch(1);
@@ -483,7 +482,7 @@ final class SensorCommand implements Callable<Integer> {
       stats = () -> auto.captures().stream().flatMap(c -> c.stats().stream()).toList();
     }
     AutoCloseable ticker = pipeline.startTicks(100);
-    List<DiscoveredHop> fixedHops = fixedHops(interfaceRoles);
+    List<DiscoveredHop> fixedHops = NamedHops.all(node, ifaces, podIfaces, interfaceRoles);
     try (capture;
         ticker;
         SensorDrops drops =
@@ -563,20 +562,6 @@ final class SensorCommand implements Callable<Integer> {
   private final AtomicReference<Reducer.MtuLookup> mtus =
       new AtomicReference<>(Reducer.MtuLookup.UNKNOWN);
 
-  /** The --iface and --pod-iface hops with their namespaces (null: the node's own). */
-  private List<DiscoveredHop> fixedHops(InterfaceRoles interfaceRoles) {
-    List<DiscoveredHop> out = new ArrayList<>();
-    for (String iface : ifaces) {
-      out.add(
-          new DiscoveredHop(
-              new HopContext(node, null, iface, interfaceRoles.roleOf(iface)), null, null));
-    }
-    for (String spec : podIfaces) {
-      out.add(new DiscoveredHop(podHop(spec), netnsOf(spec), null));
-    }
-    return out;
-  }
-
   private HopDiscovery discovery() {
     try {
       return HopDiscovery.system(
@@ -601,23 +586,6 @@ final class SensorCommand implements Callable<Integer> {
         .printf(
             "sent %d (%d counters), failed %d;%s%n",
             publisher.sent(), publisher.countersSent(), publisher.failed(), sb);
-  }
-
-  private HopContext podHop(String spec) {
-    int eq = spec.indexOf('=');
-    int colon = spec.lastIndexOf(':');
-    if (eq <= 0 || colon <= eq + 1 || colon == spec.length() - 1) {
-      throw new ParameterException(
-          this.spec.commandLine(), "--pod-iface wants POD=NETNS:IFACE, got '" + spec + "'");
-    }
-    return new HopContext(
-        node, spec.substring(0, eq), spec.substring(colon + 1), InterfaceRole.POD);
-  }
-
-  private NetnsTarget netnsOf(String spec) {
-    int eq = spec.indexOf('=');
-    String ns = spec.substring(eq + 1, spec.lastIndexOf(':'));
-    return ns.startsWith("/") ? NetnsTarget.path(ns) : NetnsTarget.named(ns);
   }
 
   private PrintWriter err() {

@@ -156,6 +156,9 @@ class BadInputTest {
             "--drop-reasons",
             "maybe"),
         "--drop-reasons maybe: must be auto, on or off");
+    oneLineError(
+        CliRun.run("sensor", "--pod-iface", "no-netns-here", "--node", "n", "--bootstrap", closed),
+        "--pod-iface wants POD=NETNS:IFACE, got 'no-netns-here'");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.hoptrace.contract.HopId;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.DropReason;
+import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.LostAt;
 import java.util.Map;
 
@@ -15,6 +16,22 @@ import java.util.Map;
  * both kept ({@code atLostSegment} false).
  */
 final class DropJoin {
+  /**
+   * The key of the conversation a drop record is about (its flow, canonical), or null when the
+   * record lacks a flow, hop or reason or counts nothing.
+   */
+  static String conversationKey(KernelDrop k) {
+    if (k.getFlow() == null || k.getHop() == null || k.getReason() == null || k.getCount() <= 0) {
+      return null;
+    }
+    io.hoptrace.schema.FiveTuple f = k.getFlow();
+    return io.hoptrace.contract.FlowKey.key(
+        f.getProto(),
+        io.hoptrace.detect.net.Ip.canonical(f.getSrc()),
+        f.getSport(),
+        io.hoptrace.detect.net.Ip.canonical(f.getDst()),
+        f.getDport());
+  }
 
   /** What a reason usually means, for the hint; others are named only. */
   private static final Map<String, String> GLOSS =

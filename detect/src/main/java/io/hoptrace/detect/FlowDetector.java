@@ -9,7 +9,6 @@ import io.hoptrace.detect.detector.Detectors;
 import io.hoptrace.detect.detector.IcmpErrorView;
 import io.hoptrace.detect.detector.PacketView;
 import io.hoptrace.detect.net.Ip;
-import io.hoptrace.schema.FiveTuple;
 import io.hoptrace.schema.FlowDirection;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.IcmpInfo;
@@ -42,11 +41,9 @@ import java.util.Map;
  */
 public final class FlowDetector implements DetectorContext {
   private static final int[] NO_DETECTORS = {};
-  private static final long SECOND = 1_000_000_000L;
 
   private final FlowStores stores;
   private final Timers timers;
-  private final InventorySource inventorySource;
   private final StampedOutput out;
   private final boolean onewayDns;
   private final RequestTracker requests;
@@ -67,7 +64,7 @@ public final class FlowDetector implements DetectorContext {
   private final Settler settler;
   private final NatLinker nat;
   private final ConversationLifecycle lifecycle;
-  private final InventoryAudit audit;
+  private final InventoryTracker inventory;
   private final CounterIntake counters;
 
   /** The conversation an intake ({@link CounterIntake}, {@link IcmpErrorIntake}) resolved. */
@@ -76,12 +73,6 @@ public final class FlowDetector implements DetectorContext {
   private final PacketView view = new PacketView();
   private final IcmpErrorIntake icmpErrors;
 
-  private InventoryIndex inventory = InventoryIndex.EMPTY;
-
-  /** The inventory changed and its own findings (bad FDB entries, ...) are not yet emitted. */
-  private boolean inventoryUnchecked;
-
-  private long inventoryCheckedAt = Long.MIN_VALUE;
   private long now = Long.MIN_VALUE;
 
   private final StatCounts stats = new StatCounts();
@@ -102,7 +93,6 @@ public final class FlowDetector implements DetectorContext {
       DetectionOutput out) {
     this.stores = stores;
     this.timers = timers;
-    this.inventorySource = inventory;
     this.out = new StampedOutput(out);
     this.onewayDns = cfg.get(DetectionConfig.ONE_WAY_DNS);
     this.requests = new RequestTracker(cfg, this::count);
@@ -138,7 +128,8 @@ public final class FlowDetector implements DetectorContext {
             this::nextDeadline,
             c -> ended(c, "expired"),
             this::count);
-    this.audit = new InventoryAudit(stores.aliases(), this.out);
+    this.inventory =
+        new InventoryTracker(inventory, new InventoryAudit(stores.aliases(), this.out), this.out);
     this.counters = new CounterIntake(hops, requests, this::load, this::count, maxHops);
     this.icmpErrors = new IcmpErrorIntake(this::load, this::count);
     this.endOfInputNs = endOfInputNanos(cfg, ds);
@@ -186,12 +177,12 @@ public final class FlowDetector implements DetectorContext {
 
   @Override
   public InventoryIndex inventory() {
-    return inventory;
+    return inventory.index();
   }
 
   @Override
   public PathPlanner planner() {
-    return new PathPlanner(inventory, this::hopsOf, hops.version());
+    return new PathPlanner(inventory.index(), this::hopsOf, hops.version());
   }
 
   @Override
@@ -233,7 +224,7 @@ public final class FlowDetector implements DetectorContext {
     if (ts > now) {
       now = ts;
     }
-    refreshInventory(false);
+    inventory.refresh(now);
     if (p.getIpVersion() == 0 || p.getSrc() == null || p.getDst() == null || p.getProto() < 0) {
       count("skipped.NOT_IP");
       return;
@@ -410,7 +401,7 @@ public final class FlowDetector implements DetectorContext {
     if (ts > now) {
       now = ts;
     }
-    refreshInventory(false);
+    inventory.refresh(now);
     CountersView v = counters.apply(k, countersOf);
     Conversation c = countersOf[0];
     countersOf[0] = null;
@@ -442,18 +433,11 @@ public final class FlowDetector implements DetectorContext {
    */
   public void onDrop(KernelDrop k) {
     count("drops");
-    if (k.getFlow() == null || k.getHop() == null || k.getReason() == null || k.getCount() <= 0) {
+    String key = DropJoin.conversationKey(k);
+    if (key == null) {
       count("drops.skipped.INVALID");
       return;
     }
-    FiveTuple f = k.getFlow();
-    String key =
-        FlowKey.key(
-            f.getProto(),
-            Ip.canonical(f.getSrc()),
-            f.getSport(),
-            Ip.canonical(f.getDst()),
-            f.getDport());
     Conversation c = load(key);
     if (c == null) {
       count("drops.skipped.NO_CONVERSATION");
@@ -470,21 +454,6 @@ public final class FlowDetector implements DetectorContext {
       }
     }
     return null;
-  }
-
-  private void refreshInventory(boolean force) {
-    if (!force && inventoryCheckedAt != Long.MIN_VALUE && now - inventoryCheckedAt < SECOND) {
-      return;
-    }
-    inventoryCheckedAt = now;
-    Iterable<io.hoptrace.schema.NodeInventory> nodes = inventorySource.nodes();
-    if (InventoryIndex.signatureOf(nodes) != inventory.signature()) {
-      inventory = new InventoryIndex(nodes);
-      inventoryUnchecked = true;
-    }
-    if (inventoryUnchecked && !force) {
-      inventoryFindings();
-    }
   }
 
   private Conversation load(String key) {
@@ -551,19 +520,7 @@ public final class FlowDetector implements DetectorContext {
    * time is known the findings wait for it, so that they carry event time.
    */
   public void checkInventory() {
-    refreshInventory(true);
-    inventoryUnchecked = true;
-    inventoryFindings();
-  }
-
-  private void inventoryFindings() {
-    if (now == Long.MIN_VALUE) {
-      return;
-    }
-    inventoryUnchecked = false;
-    out.at = now;
-    out.conv = null;
-    audit.check(inventory, now);
+    inventory.check(now);
   }
 
   // ------------------------------------------------------------------------------------ time
@@ -579,7 +536,7 @@ public final class FlowDetector implements DetectorContext {
     if (now == Long.MIN_VALUE) {
       return;
     }
-    refreshInventory(false);
+    inventory.refresh(now);
     nat.sweep(now);
   }
 
@@ -631,7 +588,7 @@ public final class FlowDetector implements DetectorContext {
 
   /** Multicast/broadcast has no unicast path to judge: no detector, no alert, NO_UNICAST_PATH. */
   private int[] judged(Conversation c) {
-    return FlowRecords.noUnicastPath(c, inventory) ? NO_DETECTORS : order;
+    return FlowRecords.noUnicastPath(c, inventory.index()) ? NO_DETECTORS : order;
   }
 
   private void evaluate(Conversation c, long t, boolean fin) {
@@ -643,7 +600,7 @@ public final class FlowDetector implements DetectorContext {
     }
     c.clearEvaluationFacts();
     if (fin || (c.dirty && t - Math.max(c.lastFlowEmit, c.firstSeen) >= flowUpdateNs)) {
-      String verdict = FlowRecords.verdict(c, detectors, inventory);
+      String verdict = FlowRecords.verdict(c, detectors, inventory.index());
       out.flow(FlowRecords.build(c, planner(), verdict, fin));
       c.lastFlowEmit = t;
       c.dirty = false;
