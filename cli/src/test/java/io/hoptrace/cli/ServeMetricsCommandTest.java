@@ -5,24 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve --metrics-port}: the server's requests and the JVM in the Prometheus format. */
 class ServeMetricsCommandTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @TempDir Path store;
-
-  private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
 
   @Test
   void servesRequestCountsByRouteAndTheJvm() throws Exception {

@@ -3,10 +3,6 @@ package io.hoptrace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,14 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve --metrics-port}'s scrape passes {@code promtool check metrics} (Debian's tool). */
 class ServeMetricsIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @TempDir Path store;
-
-  private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
 
   @Test
   void serveMetricsPassPromtool() throws Exception {
