@@ -4,6 +4,8 @@ import io.hoptrace.flink.DetectionGraph;
 import io.hoptrace.flink.FlinkHost;
 import io.hoptrace.flink.LocalJobStats;
 import io.hoptrace.flink.StateBackendKind;
+import io.hoptrace.notify.AlertSinks;
+import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.Topics;
@@ -92,6 +94,8 @@ final class FlinkCommand implements Callable<Integer> {
   @Mixin StateBackendOption state;
   @Mixin JobMetricsOptions metricsOptions;
 
+  @Mixin NotifyOptions notifyOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -106,6 +110,7 @@ final class FlinkCommand implements Callable<Integer> {
     }
     state.kind().checkAvailable();
     metricsOptions.validate();
+    NotifyOptions.validate(notifyOptions);
     Topics topics = Topics.withPrefix(topicPrefix);
     connect.check(bootstrap, Map.of());
     try (Admin admin =
@@ -157,10 +162,21 @@ final class FlinkCommand implements Callable<Integer> {
             + "); Ctrl-C to stop");
     err.flush();
     try (JobMetricsOptions.Served metrics =
-        metricsOptions
-            .start(LocalJobStats.of(jobId), "flink", err)
-            .followTopics(bootstrap, topics)) {
+            metricsOptions
+                .start(LocalJobStats.of(jobId), "flink", err)
+                .followTopics(bootstrap, topics);
+        AlertSinks sinks = notifyOptions.open();
+        AlertFollower follower =
+            sinks.isEmpty()
+                ? null
+                : AlertFollower.start(
+                    bootstrap,
+                    topics.alerts(),
+                    Duration.ofMinutes(2),
+                    sinks::restore,
+                    sinks::accept)) {
       job.getJobExecutionResult().get();
+      NotifyOptions.finish(sinks, "flink", err);
       return 0;
     } catch (ExecutionException e) {
       err.println("hoptrace flink: job failed: " + e.getCause());

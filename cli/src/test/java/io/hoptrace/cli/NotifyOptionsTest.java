@@ -18,7 +18,9 @@ class NotifyOptionsTest {
     "analyze --syslog tcp://siem /nonexistent/manifest.json, --syslog",
     "analyze --syslog tcp://siem:514 --syslog-format xml /nonexistent/manifest.json, --syslog-format",
     "demo --syslog udp://siem:0 --recordings /nonexistent, --syslog",
-    "demo --alertmanager not-a-url --recordings /nonexistent, --alertmanager"
+    "demo --alertmanager not-a-url --recordings /nonexistent, --alertmanager",
+    "flink --bootstrap 127.0.0.1:1 --alertmanager ftp://am, --alertmanager",
+    "flink --bootstrap 127.0.0.1:1 --syslog tcp://siem, --syslog"
   })
   void anInvalidValueIsOneLineNamingTheOption(String args, String option) {
     CliRun run = CliRun.run(args.split(" "));
