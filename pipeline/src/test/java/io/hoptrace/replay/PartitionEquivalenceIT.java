@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,6 +33,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * has (FindingOrder).
  */
 class PartitionEquivalenceIT {
+  private static SharedBroker broker;
+
+  @BeforeAll
+  static void broker() {
+    broker = new SharedBroker("partitions");
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
   private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
 
   /** The Zeek traces of the cli ITs (attribution: cli/src/test/resources/captures/README.md). */
@@ -71,7 +87,7 @@ class PartitionEquivalenceIT {
       PipelineConfig cfg =
           new PipelineConfig(
               Map.of(PipelineConfig.PACKETS_PARTITIONS, c[0], PipelineConfig.STREAM_THREADS, c[1]));
-      try (EmbeddedPipeline p = EmbeddedPipeline.builder().config(cfg).start()) {
+      try (EmbeddedPipeline p = broker.pipeline().config(cfg).start()) {
         r =
             new Analysis(p, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
                 .run(m, msg -> {});

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.Alerts;
-import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.reduce.ReducerConfig;
 import io.hoptrace.reduce.SummaryMode;
-import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.SortedSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,31 +33,22 @@ class ReducedSummariesIT {
     return PartitionEquivalenceIT.inputs();
   }
 
-  /** One broker for every run (each run its own topics and job, deleted after it). */
-  private static EmbeddedKafka kafka;
-
-  private static final AtomicInteger RUN = new AtomicInteger();
+  private static SharedBroker broker;
 
   @BeforeAll
   static void broker() {
-    kafka = EmbeddedPipeline.brokerForJob().start();
+    broker = new SharedBroker("reduced");
   }
 
   @AfterAll
   static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
+    if (broker != null) {
+      broker.close();
     }
   }
 
   private static Analysis.Result run(Manifest m, SummaryMode mode, ReducerConfig cfg) {
-    int n = RUN.incrementAndGet();
-    try (EmbeddedPipeline p =
-        EmbeddedPipeline.builder()
-            .bootstrapServers(kafka.bootstrapServers(), true)
-            .topics(Topics.withPrefix("reduced" + n + "."))
-            .applicationId("hoptrace-reduced-" + n)
-            .start()) {
+    try (EmbeddedPipeline p = broker.pipeline().start()) {
       return new Analysis(
               p, DecoderConfig.defaults(), InstantSource.system(), Duration.ofMinutes(2))
           .summaries(mode)
