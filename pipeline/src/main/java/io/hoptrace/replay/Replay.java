@@ -188,7 +188,14 @@ public final class Replay {
         MergedCaptures merged = MergedCaptures.open(manifest.hops(), decoderConfig)) {
       out = new CountingRecordSink(sink);
       ReducingSink sender =
-          new ReducingSink(mode, reducerConfig, new InventoryMtus(inventories), links::route, out);
+          new ReducingSink(
+              mode,
+              // the replayed sensors drop a packet captured twice exactly as the job would
+              reducerConfig.withDuplicateNanos(
+                  host.detectionConfig().get(DetectionConfig.DUPLICATE_CAPTURE_NS)),
+              new InventoryMtus(inventories),
+              links::route,
+              out);
       while (merged.hasNext()) {
         if (stop.getAsBoolean()) {
           stopped = true;

@@ -81,4 +81,10 @@ public record ReducerConfig(
     return new ReducerConfig(
         n, sampleRate, intervalNanos, maxFlows, idleNanos, pauseNanos, duplicateNanos);
   }
+
+  /** The same with another duplicate-capture window (ns, &gt;= 0). */
+  public ReducerConfig withDuplicateNanos(long ns) {
+    return new ReducerConfig(
+        firstPackets, sampleRate, intervalNanos, maxFlows, idleNanos, pauseNanos, ns);
+  }
 }
