@@ -54,6 +54,7 @@ public final class FlowDetector implements DetectorContext {
   private final long flowUpdateNs;
   private final int maxHops;
   private final long lossWindowNs;
+  private final long endOfInputNs;
 
   /** The detectors, in registration order (the order of a conversation's slices). */
   private final Detector<Object>[] detectors;
@@ -132,23 +133,17 @@ public final class FlowDetector implements DetectorContext {
         new InventoryTracker(inventory, new InventoryAudit(stores.aliases(), this.out), this.out);
     this.counters = new CounterIntake(hops, requests, this::load, this::count, maxHops);
     this.icmpErrors = new IcmpErrorIntake(this::load, this::count);
-    this.endOfInputNs = endOfInputNanos(cfg, ds);
+    this.endOfInputNs = endOfInputNanos(cfg);
   }
-
-  private final long endOfInputNs;
 
   /**
    * How far (ns) {@link #endOfInput} moves event time: four times the idle timeout, the lateness
    * and every detector's drain time.
    */
   public static long endOfInputNanos(DetectionConfig cfg) {
-    return endOfInputNanos(cfg, Detectors.create(cfg));
-  }
-
-  private static long endOfInputNanos(DetectionConfig cfg, List<Detector<?>> ds) {
     return 4
         * (cfg.nanos(DetectionConfig.FLOW_IDLE_TIMEOUT_MS)
-            + Detectors.drainNanos(ds)
+            + Detectors.drainNanos(Detectors.create(cfg))
             + cfg.nanos(DetectionConfig.LATENESS_MS));
   }
 
