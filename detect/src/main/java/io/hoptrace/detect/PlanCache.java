@@ -1,7 +1,6 @@
 package io.hoptrace.detect;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,19 +29,43 @@ final class PlanCache {
   private final List<List<PathPlanner.PathHop>> plans =
       new ArrayList<>(List.of(List.of(), List.of()));
 
-  /** The cached plan of direction d when every input is as when it was made, else null. */
+  /**
+   * The cached plan of direction d when every input is as when it was made, else null. Compares in
+   * place, in {@link #snapshotRefs}/{@link #snapshotNums} order, allocating nothing: it runs at
+   * every judgement of a conversation.
+   */
   List<PathPlanner.PathHop> get(Conversation c, int d, InventoryIndex inv, long registryVersion) {
     Object[] r = refs[d];
-    if (r == null) {
+    long[] n = nums[d];
+    if (r == null
+        || r.length != 1 + TUPLE_REFS * c.tuples.size() + SLOT_REFS * c.slots.size()
+        || r[0] != inv
+        || n[0] != registryVersion) {
       return null;
     }
-    Object[] now = snapshotRefs(c, inv);
-    long[] n = snapshotNums(c, registryVersion);
-    if (now.length != r.length || !Arrays.equals(n, nums[d])) {
-      return null;
+    int k = 1;
+    for (TupleInfo t : c.tuples) {
+      if (r[k++] != t || !Objects.equals(r[k++], t.src) || !Objects.equals(r[k++], t.dst)) {
+        return null;
+      }
     }
-    for (int i = 0; i < r.length; i++) {
-      if (!Objects.equals(r[i], now[i])) {
+    int m = 1;
+    for (HopSlot s : c.slots) {
+      HopDir a = s.dir[0];
+      HopDir b = s.dir[1];
+      if (r[k++] != s
+          || !Objects.equals(r[k++], s.hop)
+          || !Objects.equals(r[k++], s.node)
+          || r[k++] != a
+          || r[k++] != b
+          || !Objects.equals(r[k++], a.outerSrc)
+          || !Objects.equals(r[k++], a.outerDst)
+          || !Objects.equals(r[k++], b.outerSrc)
+          || !Objects.equals(r[k++], b.outerDst)
+          || n[m++] != s.tuple
+          || n[m++] != a.firstTs
+          || n[m++] != b.firstTs
+          || n[m++] != s.role.ordinal()) {
         return null;
       }
     }
