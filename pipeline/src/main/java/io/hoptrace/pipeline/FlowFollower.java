@@ -6,41 +6,66 @@ import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.LostAt;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running job's flows from its {@code flows} topic ({@code read_committed}), each with the
  * lost-at segment of the newest alert about its conversation (from the {@code alerts} topic), as
  * the flow store's {@code flows} view joins them: first each conversation's last flow record, then
  * (when following) every new flow record as the job commits it.
+ *
+ * <p>Following, one thread reads both topics. A flow record is written by the conversation stage
+ * and its alert by the alert stage after a repartition, so the alert can be committed a commit
+ * interval or more <em>after</em> the flow record that shows the fault. A new flow record whose
+ * verdict is not {@code OK} and whose conversation has no alert yet is therefore held back until
+ * its alert arrives or {@link #ALERT_GRACE} passes (then it is printed without a lost-at); records
+ * are printed in the order they were committed.
  */
 public final class FlowFollower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FlowFollower.class);
+
+  /** How long a faulty flow record waits for its conversation's alert before it is printed. */
+  public static final Duration ALERT_GRACE = Duration.ofSeconds(15);
+
   /** A flow record and the lost-at of the newest alert about its conversation (or null). */
   public record Flow(FlowRecord record, LostAt lostAt) {}
 
   /** What {@link #read} found, and the follower (null when not following). */
   public record Snapshot(List<Flow> lastRecords, FlowFollower follower) {}
 
-  private final Follower<Alert> alerts;
-  private final Follower<FlowRecord> flows;
+  private final TopicTail<Alert> alertTail;
+  private final TopicTail<FlowRecord> flowTail;
+  private final Thread reader;
 
-  private FlowFollower(Follower<Alert> alerts, Follower<FlowRecord> flows) {
-    this.alerts = alerts;
-    this.flows = flows;
+  private FlowFollower(
+      TopicTail<Alert> alertTail,
+      TopicTail<FlowRecord> flowTail,
+      Map<String, LostAt> lostAt,
+      Consumer<Flow> onNew) {
+    this.alertTail = alertTail;
+    this.flowTail = flowTail;
+    this.reader =
+        new Thread(() -> follow(lostAt, onNew, ALERT_GRACE.toNanos()), "hoptrace-flows-follow");
+    reader.setDaemon(true);
   }
 
   /**
-   * Reads both topics to their end; with {@code onNew}, then follows them (alerts first, so that a
-   * flow record committed after its alert carries its lost-at), until the follower is closed.
+   * Reads both topics to their end; with {@code onNew}, then follows them until the follower is
+   * closed.
    */
   public static Snapshot read(
       String bootstrapServers, Topics topics, Duration timeout, Consumer<Flow> onNew) {
-    Map<String, LostAt> lostAt = new ConcurrentHashMap<>();
+    Map<String, LostAt> lostAt = new HashMap<>();
     TopicTail<Alert> alertTail =
         new TopicTail<>(bootstrapServers, topics.alerts(), AvroSerde.alert()::decode);
     TopicTail<FlowRecord> flowTail = null;
@@ -56,19 +81,54 @@ public final class FlowFollower implements AutoCloseable {
         flowTail.close();
         return new Snapshot(out, null);
       }
-      Follower<Alert> a = Follower.start(alertTail, r -> note(lostAt, r), "hoptrace-flows-alerts");
-      Follower<FlowRecord> f =
-          Follower.start(
-              flowTail,
-              r -> onNew.accept(new Flow(r, lostAt.get(r.getConversationId()))),
-              "hoptrace-flows-follow");
-      return new Snapshot(out, new FlowFollower(a, f));
+      FlowFollower follower = new FlowFollower(alertTail, flowTail, lostAt, onNew);
+      follower.reader.start();
+      return new Snapshot(out, follower);
     } catch (RuntimeException e) {
       alertTail.close();
       if (flowTail != null) {
         flowTail.close();
       }
       throw e;
+    }
+  }
+
+  /** A flow record waiting for its alert until {@code until} (System.nanoTime). */
+  record Held(FlowRecord record, long until) {}
+
+  private void follow(Map<String, LostAt> lostAt, Consumer<Flow> onNew, long graceNanos) {
+    ArrayDeque<Held> held = new ArrayDeque<>();
+    try {
+      while (true) {
+        alertTail.poll(Duration.ofMillis(100)).forEach(i -> note(lostAt, i.value()));
+        long now = System.nanoTime();
+        for (var item : flowTail.poll(Duration.ofMillis(100))) {
+          held.add(new Held(item.value(), now + graceNanos));
+        }
+        release(held, lostAt, onNew, System.nanoTime());
+      }
+    } catch (WakeupException | InterruptException e) {
+      // stopping
+    } catch (RuntimeException e) {
+      LOG.warn("following flows stopped: {}", e.toString());
+    } finally {
+      alertTail.close();
+      flowTail.close();
+    }
+  }
+
+  /** Prints held records from the oldest on while each is ready (see the class comment). */
+  static void release(
+      ArrayDeque<Held> held, Map<String, LostAt> lostAt, Consumer<Flow> onNew, long now) {
+    while (!held.isEmpty()) {
+      Held h = held.peek();
+      LostAt at = lostAt.get(h.record().getConversationId());
+      boolean ready = at != null || "OK".equals(h.record().getVerdict()) || now - h.until() >= 0;
+      if (!ready) {
+        return;
+      }
+      held.poll();
+      onNew.accept(new Flow(h.record(), at));
     }
   }
 
@@ -79,9 +139,15 @@ public final class FlowFollower implements AutoCloseable {
     }
   }
 
+  /** Stops the reading thread (waits up to 5 s for it). */
   @Override
   public void close() {
-    flows.close();
-    alerts.close();
+    alertTail.wakeup();
+    flowTail.wakeup();
+    try {
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
