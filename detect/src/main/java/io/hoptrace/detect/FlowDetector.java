@@ -535,6 +535,16 @@ public final class FlowDetector implements DetectorContext {
     nat.sweep(now);
   }
 
+  /** Forgets NAT fingerprints too old to link now, in a per-key store view (Flink keyed state). */
+  public void forgetOldFingerprints(long nowNanos) {
+    nat.sweepNow(nowNanos);
+  }
+
+  /** How long after its capture time a NAT fingerprint can still link a conversation (ns). */
+  public static long fingerprintRetentionNanos(DetectionConfig cfg) {
+    return NatLinker.retentionNanos(cfg);
+  }
+
   /**
    * The timer of conversation {@code id} for {@code at} fired: processes it up to the current event
    * time (matches that settled, timeouts, expiry). Timers of conversations gone are dropped.

@@ -17,7 +17,7 @@ final class NatLinker {
   private final Timers timers;
   private final long natNs;
   private final long natPackets;
-  private final long latenessNs;
+  private final DetectionConfig cfg;
   private final int maxHops;
   private final Function<String, Conversation> load;
   private final BiConsumer<Conversation, Conversation> beforeMerge;
@@ -40,7 +40,7 @@ final class NatLinker {
     this.timers = timers;
     this.natNs = cfg.nanos(DetectionConfig.NAT_LINK_WINDOW_MS);
     this.natPackets = cfg.get(DetectionConfig.NAT_INDEXED_PACKETS);
-    this.latenessNs = cfg.nanos(DetectionConfig.LATENESS_MS);
+    this.cfg = cfg;
     this.maxHops = (int) Math.min(64, cfg.get(DetectionConfig.MAX_HOPS));
     this.load = load;
     this.beforeMerge = beforeMerge;
@@ -163,9 +163,22 @@ final class NatLinker {
       return;
     }
     lastSweep = now;
+    sweepNow(now);
+  }
+
+  /**
+   * How long after its capture time a fingerprint can still link anything: a sighting under the
+   * other tuple may arrive up to the lateness later, within the link window either side.
+   */
+  static long retentionNanos(DetectionConfig cfg) {
+    return cfg.nanos(DetectionConfig.LATENESS_MS)
+        + 2 * cfg.nanos(DetectionConfig.NAT_LINK_WINDOW_MS);
+  }
+
+  /** Forgets the fingerprints (of the store's current view) older than {@link #retentionNanos}. */
+  void sweepNow(long now) {
     List<Long> old = new ArrayList<>();
-    // a sighting under the other tuple may still arrive up to the lateness later
-    long horizon = now - latenessNs - 2 * natNs;
+    long horizon = now - retentionNanos(cfg);
     stores
         .fingerprints()
         .forEach(

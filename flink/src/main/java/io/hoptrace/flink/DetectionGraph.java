@@ -170,13 +170,16 @@ public final class DetectionGraph {
   }
 
   /**
-   * Properties of the sources' consumers. The consumer protocol's client commits offsets from its
-   * own thread: with the classic one a source's commit at a completed checkpoint waits for its
-   * fetcher's next poll, up to 10 s on an idle topic (the nodes topic, the end of a replay).
+   * Properties of the sources' consumers: the classic group protocol. Not the consumer protocol
+   * ({@code group.protocol=consumer}): Kafka 4.2's client with a group id and assigned partitions
+   * (what a Flink Kafka source does) never blocks in poll — KAFKA-20426, fixed after 4.2 — so each
+   * source's fetcher spun a core even on an idle topic (JFR of {@code bench detect --engine flink}:
+   * the nodes source's fetcher took 0.7× the CPU of stage 1 itself). With the classic client a
+   * source commits a checkpoint's offsets after its fetcher's current poll (up to 10 s on an idle
+   * topic); hosts that wait for those commits end the poll with {@link Nudges}.
    */
   private static java.util.Properties consumerProperties(Settings s) {
     java.util.Properties p = new java.util.Properties();
-    p.put("group.protocol", "consumer");
     p.putAll(s.kafka());
     return p;
   }

@@ -20,12 +20,10 @@ import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.PacketsRecordCodec;
 import io.hoptrace.schema.PacketsRecordSerde;
-import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -68,22 +66,13 @@ public final class FlowStage
   /** The broadcast state of the node inventory (Avro bytes by node name). */
   public static final MapStateDescriptor<String, byte[]> NODES = BroadcastInventory.DESCRIPTOR;
 
-  /**
-   * Retention of NAT fingerprints in keyed state. The core forgets a fingerprint once it is too old
-   * to link anything (seconds of event time), but its sweep sees only the key in hand; a key whose
-   * conversations have all ended is never in hand again. Fingerprints therefore also expire after
-   * this much processing time since written: far longer than they can link anything (the sightings
-   * of one packet are processed within the lateness of each other).
-   */
-  static final StateTtlConfig FINGERPRINT_TTL =
-      StateTtlConfig.newBuilder(Duration.ofMinutes(10)).cleanupIncrementally(10, false).build();
-
   private final StageSettings settings;
   private final String statsJob;
 
   private transient SubtaskStores subtask;
   private transient FlowDetector core;
   private transient KeyedTimers timers;
+  private transient SweptFingerprints fingerprints;
   private transient EventClock clock;
   private transient BroadcastInventory inventory;
   private transient PacketsRecordSerde packets;
@@ -97,6 +86,15 @@ public final class FlowStage
   private transient DetectionStats stats;
   private transient String statsSource;
   private transient long publishedAtMs;
+
+  /**
+   * The NAT fingerprints of a key ({@link SweptFingerprints}). Named "-swept": the state called
+   * "fingerprints" had Flink's TTL, which a restore cannot drop.
+   */
+  static MapStateDescriptor<Long, FingerprintEntry> fingerprintsDescriptor() {
+    return new MapStateDescriptor<>(
+        "fingerprints-swept", LongSerializer.INSTANCE, StateCodec.FINGERPRINT.serializer());
+  }
 
   public FlowStage(StageSettings settings) {
     this(settings, null);
@@ -150,12 +148,10 @@ public final class FlowStage
         new MapStateStore<>(
             getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("aliases", Types.STRING, Types.STRING)));
-    MapStateDescriptor<Long, FingerprintEntry> fingerprintsState =
-        new MapStateDescriptor<>(
-            "fingerprints", LongSerializer.INSTANCE, StateCodec.FINGERPRINT.serializer());
-    fingerprintsState.enableTimeToLive(FINGERPRINT_TTL);
-    MapStateStore<Long, FingerprintEntry> fingerprints =
-        new MapStateStore<>(getRuntimeContext().getMapState(fingerprintsState));
+    fingerprints =
+        new SweptFingerprints(
+            new MapStateStore<>(getRuntimeContext().getMapState(fingerprintsDescriptor())),
+            FlowDetector.fingerprintRetentionNanos(settings.detection()));
     FlowStores stores =
         new FlowStores(
             conversations,
@@ -201,6 +197,7 @@ public final class FlowStage
     }
     bind(out, r -> ctx.output(FLOWS, r));
     timers.bind(ctx.timerService());
+    fingerprints.bind(ctx.timerService());
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
     SpecificRecord r = null;
     try {
@@ -244,12 +241,14 @@ public final class FlowStage
       throws Exception {
     bind(out, r -> ctx.output(FLOWS, r));
     timers.bind(ctx.timerService());
+    fingerprints.bind(ctx.timerService());
     inventory.load(ctx.getBroadcastState(BroadcastInventory.DESCRIPTOR));
     publish(ctx.timerService().currentProcessingTime());
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
       long watermark = Ticks.nanos(ctx.timerService().currentWatermark());
       core.advanceTo(watermark);
       timers.fireDue(watermark, core);
+      core.forgetOldFingerprints(watermark); // the key's SweptFingerprints timer, or any other
     } else {
       long now = clock.now(Ticks.nanos(ctx.timerService().currentProcessingTime()));
       if (now == Long.MIN_VALUE) {

@@ -176,6 +176,31 @@ public final class StageHarness implements AutoCloseable {
     pump();
   }
 
+  /** Event time passes: stage 1's watermark moves to {@code ms} (its event-time timers fire). */
+  public void watermark(long ms) throws Exception {
+    if (ms > watermark) {
+      watermark = ms;
+      one.processWatermark(new Watermark(ms));
+      pump();
+    }
+  }
+
+  /** How many NAT fingerprints stage 1 keeps under routing key {@code key}. */
+  public int fingerprints(String key) throws Exception {
+    var backend = one.getOperator().<String>getKeyedStateBackend();
+    backend.setCurrentKey(key);
+    var state =
+        backend.getPartitionedState(
+            org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+            org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+            FlowStage.fingerprintsDescriptor());
+    int n = 0;
+    for (var e : state.entries()) {
+      n++;
+    }
+    return n;
+  }
+
   /** The end-of-input marker of the (only) partition. */
   public void endOfInput() throws Exception {
     watermarks.onEvent(PacketIn.flushMarker(), wallMs, output());
