@@ -197,8 +197,10 @@ public final class DetectionGraph {
         .setProperty("isolation.level", "read_committed")
         // Not yet the drops topic: subscribing it here (keyed and partitioned as packets, decoded
         // by KafkaRecords.Packets into PacketIn.drop, handled by FlowStage) made InventoryFirstIT's
-        // job started on full topics give other flows and alerts than the running one (to find
-        // out why); the stage takes drop records (FlinkHarness, DropReasonJoinTest)
+        // job that runs from the start (empty drops partitions all along) group vxlan-blocked's
+        // two ONE_WAY alerts into an incident of one alert, where Kafka Streams and the job
+        // started on full topics give one incident of both (docs/detection.md, "Kernel drop
+        // reasons"); the stage takes drop records (FlinkHarness, DropReasonJoinTest)
         .setTopics(s.topics().packets())
         .setClientIdPrefix(s.groupId() + "-packets")
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
