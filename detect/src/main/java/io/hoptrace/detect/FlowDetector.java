@@ -311,23 +311,7 @@ public final class FlowDetector implements DetectorContext {
 
     // conversation level
     c.sawPackets(d, ts, ts);
-    int o = 1 - d;
-    if (tcp != null) {
-      requests.tcpBookkeeping(c, d, flags, payload, ts);
-    }
-    if (requests.isRequest(c, p, d, flags, payload)) {
-      c.requested = true;
-      boolean answered = c.lastDirTs[o] >= ts || c.lastIcmpTs >= ts;
-      if (!answered) {
-        if (c.firstUnanswered[d] < 0) {
-          c.firstUnanswered[d] = ts;
-        }
-        if (firstSighting) {
-          c.unanswered[d]++;
-        }
-      }
-    }
-    c.lastDirTs[d] = Math.max(c.lastDirTs[d], ts);
+    requests.onPacket(c, p, d, tcp != null, flags, payload, ts, firstSighting);
     if (p.getDns() != null && proto == IpProto.UDP && (sport == 53 || dport == 53)) {
       c.dnsFlow = true;
     }

@@ -29,6 +29,38 @@ final class RequestTracker {
     this.count = count;
   }
 
+  /**
+   * A packet of direction {@code d} (its first sighting on any hop, or another hop's): TCP
+   * bookkeeping, then whether it is a request still unanswered at its time (first such time, and
+   * how many, counted once per packet), and the direction's latest packet time.
+   */
+  void onPacket(
+      Conversation c,
+      PacketSummary p,
+      int d,
+      boolean tcp,
+      int flags,
+      int payload,
+      long ts,
+      boolean firstSighting) {
+    if (tcp) {
+      tcpBookkeeping(c, d, flags, payload, ts);
+    }
+    if (isRequest(c, p, d, flags, payload)) {
+      c.requested = true;
+      boolean answered = c.lastDirTs[1 - d] >= ts || c.lastIcmpTs >= ts;
+      if (!answered) {
+        if (c.firstUnanswered[d] < 0) {
+          c.firstUnanswered[d] = ts;
+        }
+        if (firstSighting) {
+          c.unanswered[d]++;
+        }
+      }
+    }
+    c.lastDirTs[d] = Math.max(c.lastDirTs[d], ts);
+  }
+
   /** TCP flags, history letters, close and rejection (RST to a SYN) of a conversation. */
   void tcpBookkeeping(Conversation c, int d, int flags, int payload, long ts) {
     c.tcpFlags[d] |= flags;
