@@ -8,10 +8,8 @@ import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
-import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
-import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Files;
@@ -170,9 +168,9 @@ class SaslKafkaIT {
             .detection(DETECTION)
             .start()) {
       p.publishInventory(manifest.inventories(inventoryTs), Duration.ofSeconds(60));
-      publish(p, items);
+      RestartIT.publish(p, items);
       p.endOfInput(Duration.ofMinutes(2));
-      plain = describe(p.readAlerts());
+      plain = RestartIT.describe(p.readAlerts());
     }
     assertThat(plain).isNotEmpty();
 
@@ -186,7 +184,7 @@ class SaslKafkaIT {
             .startJob(false)
             .start()) {
       p.publishInventory(manifest.inventories(inventoryTs), Duration.ofSeconds(60));
-      publish(p, items);
+      RestartIT.publish(p, items);
       try (ChildHoptrace job =
           ChildHoptrace.start(
               tmp.resolve("run.log"),
@@ -217,23 +215,9 @@ class SaslKafkaIT {
                 throw new IllegalStateException("hoptrace run exited:\n" + job.output());
               }
             });
-        assertThat(describe(p.readAlerts())).as(job.output()).isEqualTo(plain);
+        assertThat(RestartIT.describe(p.readAlerts())).as(job.output()).isEqualTo(plain);
       }
     }
-  }
-
-  private static void publish(EmbeddedPipeline p, List<MergedCaptures.Item> items) {
-    try (SummaryPublisher pub = p.newPublisher()) {
-      for (MergedCaptures.Item i : items) {
-        pub.publish(i.key(), i.summary());
-      }
-      pub.flush();
-      assertThat(pub.failed()).isZero();
-    }
-  }
-
-  private static List<String> describe(List<Alert> alerts) {
-    return alerts.stream().map(Alert::toString).toList();
   }
 
   @Test

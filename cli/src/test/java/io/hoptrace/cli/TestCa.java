@@ -56,148 +56,47 @@ final class TestCa {
   /** The keytool steps, in {@code args[0]}. */
   public static void main(String[] args) throws Exception {
     Path d = Path.of(args[0]);
-    String ks = "PKCS12";
-    String san = "SAN=ip:127.0.0.1,dns:localhost";
-    caIn(d, "ca");
-    caIn(d, "other-ca");
+    for (String ca : new String[] {"ca", "other-ca"}) {
+      keytool(d, "-genkeypair -alias ca -dname CN=hoptrace-test-" + ca + " -ext bc:c", ca);
+      keytool(d, "-exportcert -alias ca -rfc -file {" + ca + ".pem}", ca);
+    }
+    keytool(d, "-genkeypair -alias broker -dname CN=127.0.0.1", "broker");
+    keytool(d, "-certreq -alias broker -file {broker.csr}", "broker");
     keytool(
-        "-genkeypair",
-        "-alias",
-        "broker",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=127.0.0.1",
-        "-validity",
-        "2",
-        "-keystore",
-        f(d, "broker.p12"),
-        "-storetype",
-        ks,
-        "-storepass",
-        PASSWORD);
-    keytool(
-        "-certreq",
-        "-alias",
-        "broker",
-        "-keystore",
-        f(d, "broker.p12"),
-        "-storepass",
-        PASSWORD,
-        "-file",
-        f(d, "broker.csr"));
-    keytool(
-        "-gencert",
-        "-alias",
-        "ca",
-        "-keystore",
-        f(d, "ca.p12"),
-        "-storepass",
-        PASSWORD,
-        "-infile",
-        f(d, "broker.csr"),
-        "-outfile",
-        f(d, "broker.pem"),
-        "-rfc",
-        "-validity",
-        "2",
-        "-ext",
-        san);
-    keytool(
-        "-importcert",
-        "-alias",
-        "ca",
-        "-file",
-        f(d, "ca.pem"),
-        "-keystore",
-        f(d, "broker.p12"),
-        "-storepass",
-        PASSWORD,
-        "-noprompt");
-    keytool(
-        "-importcert",
-        "-alias",
-        "broker",
-        "-file",
-        f(d, "broker.pem"),
-        "-keystore",
-        f(d, "broker.p12"),
-        "-storepass",
-        PASSWORD,
-        "-noprompt");
-    keytool(
-        "-importcert",
-        "-alias",
-        "ca",
-        "-file",
-        f(d, "ca.pem"),
-        "-keystore",
-        f(d, "trust.p12"),
-        "-storetype",
-        ks,
-        "-storepass",
-        PASSWORD,
-        "-noprompt");
-    keytool(
-        "-importcert",
-        "-alias",
-        "ca",
-        "-file",
-        f(d, "other-ca.pem"),
-        "-keystore",
-        f(d, "other-trust.p12"),
-        "-storetype",
-        ks,
-        "-storepass",
-        PASSWORD,
-        "-noprompt");
+        d,
+        "-gencert -alias ca -infile {broker.csr} -outfile {broker.pem} -rfc -validity 2"
+            + " -ext SAN=ip:127.0.0.1,dns:localhost",
+        "ca");
+    keytool(d, "-importcert -noprompt -alias ca -file {ca.pem}", "broker");
+    keytool(d, "-importcert -noprompt -alias broker -file {broker.pem}", "broker");
+    keytool(d, "-importcert -noprompt -alias ca -file {ca.pem}", "trust");
+    keytool(d, "-importcert -noprompt -alias ca -file {other-ca.pem}", "other-trust");
   }
 
-  /** A self-signed CA {@code name}.p12 and its certificate {@code name}.pem. */
-  private static void caIn(Path d, String name) throws Exception {
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "ca",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=hoptrace test " + name,
-        "-ext",
-        "bc:c",
-        "-validity",
-        "2",
-        "-keystore",
-        f(d, name + ".p12"),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        PASSWORD);
-    keytool(
-        "-exportcert",
-        "-alias",
-        "ca",
-        "-keystore",
-        f(d, name + ".p12"),
-        "-storepass",
-        PASSWORD,
-        "-rfc",
-        "-file",
-        f(d, name + ".pem"));
-  }
-
-  private static String f(Path d, String name) {
-    return d.resolve(name).toString();
-  }
-
-  /** keytool in this JVM (it exits the JVM with 1 on an error; exported by the child's flags). */
-  private static void keytool(String... args) throws Exception {
+  /**
+   * keytool in this JVM on the PKCS12 store {@code store}.p12 of {@code d}: {@code command}'s words
+   * with {@code {NAME}} standing for the file NAME in {@code d}; new keys are EC P-256, valid for 2
+   * days. keytool exits the JVM with 1 on an error; its package is exported by the child's flags.
+   */
+  private static void keytool(Path d, String command, String store) throws Exception {
+    List<String> args = new ArrayList<>();
+    for (String word : command.split(" ")) {
+      args.add(
+          word.startsWith("{") ? d.resolve(word.substring(1, word.length() - 1)).toString() : word);
+    }
+    if (command.startsWith("-genkeypair")) {
+      args.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"));
+    }
+    args.addAll(
+        List.of(
+            "-keystore",
+            d.resolve(store + ".p12").toString(),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            PASSWORD));
     Class.forName("sun.security.tools.keytool.Main")
         .getMethod("main", String[].class)
-        .invoke(null, (Object) args);
+        .invoke(null, (Object) args.toArray(String[]::new));
   }
 }

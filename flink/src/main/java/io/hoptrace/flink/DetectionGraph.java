@@ -187,7 +187,7 @@ public final class DetectionGraph {
    * own thread: with the classic one a source's commit at a completed checkpoint waits for its
    * fetcher's next poll, up to 10 s on an idle topic (the nodes topic, the end of a replay).
    */
-  private static java.util.Properties consumerProperties(Settings s) {
+  static java.util.Properties consumerProperties(Settings s) {
     java.util.Properties p = new java.util.Properties();
     p.put("group.protocol", "consumer");
     p.putAll(s.kafka());

@@ -408,21 +408,19 @@ public final class EmbeddedPipeline implements DetectionHost {
       return this;
     }
 
-    /**
-     * Uses the Kafka at {@code bootstrapServers} instead of starting an in-process broker. Topics
-     * are created if missing (broker-default replication); give the pipeline its own {@link
-     * #topics} prefix and {@link #applicationId} to keep it apart from other users of the cluster.
-     *
-     * @param deleteOnClose delete the pipeline's topics, internal topics and consumer group when it
-     *     closes
-     */
+    /** {@link #kafka} without connection settings. */
     public Builder bootstrapServers(String bootstrapServers, boolean deleteOnClose) {
       return kafka(KafkaClientSettings.plain(bootstrapServers), deleteOnClose);
     }
 
     /**
-     * {@link #bootstrapServers(String, boolean)} with connection settings (security, SASL) for
-     * every client of the pipeline: the job's, its admin client's, publishers' and readers'.
+     * Uses the Kafka of {@code kafka} (its connection settings for every client of the pipeline)
+     * instead of starting an in-process broker. Topics are created if missing (broker-default
+     * replication); give the pipeline its own {@link #topics} prefix and {@link #applicationId} to
+     * keep it apart from other users of the cluster.
+     *
+     * @param deleteOnClose delete the pipeline's topics, internal topics and consumer group when it
+     *     closes
      */
     public Builder kafka(KafkaClientSettings kafka, boolean deleteOnClose) {
       externalKafka(kafka);
