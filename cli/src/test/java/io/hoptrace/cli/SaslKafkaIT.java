@@ -10,6 +10,7 @@ import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.EndOfInput;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.MergedCaptures;
+import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Files;
@@ -215,9 +216,34 @@ class SaslKafkaIT {
                 throw new IllegalStateException("hoptrace run exited:\n" + job.output());
               }
             });
-        assertThat(RestartIT.describe(p.readAlerts())).as(job.output()).isEqualTo(plain);
+        List<Alert> alerts = p.readAlerts();
+        assertThat(RestartIT.describe(alerts)).as(job.output()).isEqualTo(plain);
+        // the readers of a running job's topics over SASL_SSL too
+        String[] where = {
+          "--bootstrap",
+          cluster.saslSslBootstrapServers(),
+          "--kafka-config",
+          goodConfig.toString(),
+          "--topic-prefix",
+          "saslrun.",
+          "--format",
+          "json"
+        };
+        CliRun listed = CliRun.run(concat("alerts", where));
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.jsonLines())
+            .hasSize((int) alerts.stream().map(Alert::getId).distinct().count());
+        CliRun flows = CliRun.run(concat("flows", where));
+        assertThat(flows.exitCode()).as(flows.err()).isZero();
+        assertThat(flows.jsonLines()).isNotEmpty();
       }
     }
+  }
+
+  private static String[] concat(String command, String[] args) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
   }
 
   @Test
