@@ -186,24 +186,28 @@ class SaslKafkaIT {
             .start()) {
       p.publishInventory(manifest.inventories(inventoryTs), Duration.ofSeconds(60));
       RestartIT.publish(p, items);
+      String[] where = {
+        "--bootstrap",
+        cluster.saslSslBootstrapServers(),
+        "--kafka-config",
+        goodConfig.toString(),
+        "--topic-prefix",
+        "saslrun."
+      };
       try (ChildHoptrace job =
           ChildHoptrace.start(
               tmp.resolve("run.log"),
               Map.of(),
-              "run",
-              "--bootstrap",
-              cluster.saslSslBootstrapServers(),
-              "--kafka-config",
-              goodConfig.toString(),
-              "--topic-prefix",
-              "saslrun.",
-              "--app-id",
-              appId,
-              "--state-dir",
-              tmp.resolve("run-state").toString(),
-              "--quiet",
-              "--detect",
-              DetectionConfig.SILENCE_MS.key() + "=3600000")) {
+              concat(
+                  "run",
+                  where,
+                  "--app-id",
+                  appId,
+                  "--state-dir",
+                  tmp.resolve("run-state").toString(),
+                  "--quiet",
+                  "--detect",
+                  DetectionConfig.SILENCE_MS.key() + "=3600000"))) {
         p.sendFlush();
         EndOfInput.awaitDrained(
             p.admin(),
@@ -219,30 +223,21 @@ class SaslKafkaIT {
         List<Alert> alerts = p.readAlerts();
         assertThat(RestartIT.describe(alerts)).as(job.output()).isEqualTo(plain);
         // the readers of a running job's topics over SASL_SSL too
-        String[] where = {
-          "--bootstrap",
-          cluster.saslSslBootstrapServers(),
-          "--kafka-config",
-          goodConfig.toString(),
-          "--topic-prefix",
-          "saslrun.",
-          "--format",
-          "json"
-        };
-        CliRun listed = CliRun.run(concat("alerts", where));
+        CliRun listed = CliRun.run(concat("alerts", where, "--format", "json"));
         assertThat(listed.exitCode()).as(listed.err()).isZero();
         assertThat(listed.jsonLines())
             .hasSize((int) alerts.stream().map(Alert::getId).distinct().count());
-        CliRun flows = CliRun.run(concat("flows", where));
+        CliRun flows = CliRun.run(concat("flows", where, "--format", "json"));
         assertThat(flows.exitCode()).as(flows.err()).isZero();
         assertThat(flows.jsonLines()).isNotEmpty();
       }
     }
   }
 
-  private static String[] concat(String command, String[] args) {
+  private static String[] concat(String command, String[] args, String... more) {
     List<String> all = new ArrayList<>(List.of(command));
     all.addAll(List.of(args));
+    all.addAll(List.of(more));
     return all.toArray(String[]::new);
   }
 
