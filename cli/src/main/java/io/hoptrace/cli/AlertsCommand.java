@@ -6,6 +6,7 @@ import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AlertType;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,6 +43,8 @@ final class AlertsCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers of the job's cluster.")
   String bootstrap;
+
+  @Mixin KafkaConnectOptions connect;
 
   @Option(
       names = "--topic-prefix",
@@ -109,10 +113,11 @@ final class AlertsCommand implements Callable<Integer> {
       }
     }
     String topic = Topics.withPrefix(topicPrefix).alerts();
+    KafkaClientSettings kafka = connect.check(bootstrap);
     PrintWriter out = spec.commandLine().getOut();
     AlertFollower.Snapshot s =
         AlertFollower.read(
-            bootstrap,
+            kafka,
             topic,
             Duration.ofSeconds(timeoutSeconds),
             follow

@@ -14,6 +14,7 @@ import io.hoptrace.replay.MergedCaptures;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +126,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     storeOptions.config();
     engineOptions.streamsOnly(storeOptions.store != null, "--store");
-    connect.validate(bootstrap);
+    KafkaClientSettings kafka = connect.validate(bootstrap);
     if (incidentPcaps != null) {
       try {
         IncidentPcaps.checkDirectory(incidentPcaps);
@@ -136,8 +137,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     // the manifest and every hop's capture are checked before any broker starts or is reached
     Manifest m = Manifest.read(manifest);
     MergedCaptures.check(m.hops());
-    if (bootstrap != null) {
-      connect.check(bootstrap, Map.of());
+    if (kafka != null) {
+      connect.check(kafka, kafka.client());
     }
     EmbeddedPipeline.Builder b =
         stateDirOptions.apply(
@@ -145,7 +146,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     String where = "the embedded broker";
     if (bootstrap != null) {
       String run = "analyze-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-      b.bootstrapServers(bootstrap, true)
+      b.kafka(kafka, true)
           .topics(io.hoptrace.schema.Topics.withPrefix("hoptrace." + run + "."))
           .applicationId("hoptrace-" + run);
       where = "Kafka at " + bootstrap + " (topics hoptrace." + run + ".*, deleted at the end)";

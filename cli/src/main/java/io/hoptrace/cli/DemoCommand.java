@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
                 : ApiServer.start(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), servePort),
                     storeOptions.store,
-                    e2.bootstrapServers(),
+                    e2.kafkaClients(),
                     e2.topics().alerts())) {
       if (web != null) {
         err.println("hoptrace demo: page at " + web.url());

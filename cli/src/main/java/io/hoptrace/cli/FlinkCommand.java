@@ -8,11 +8,11 @@ import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +21,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,9 +111,8 @@ final class FlinkCommand implements Callable<Integer> {
     metricsOptions.validate();
     NotifyOptions.validate(notifyOptions);
     Topics topics = Topics.withPrefix(topicPrefix);
-    connect.check(bootstrap, Map.of());
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    KafkaClientSettings kafka = connect.check(bootstrap);
+    try (Admin admin = Admin.create(kafka.client())) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
       RunCommand.reportMismatches(admin, topics, packetsPartitions, "flink", err);
     }
@@ -126,7 +124,7 @@ final class FlinkCommand implements Callable<Integer> {
                 .kind()
                 .configure(DetectionGraph.configuration(checkpointInterval, true), checkpointDir));
     DetectionGraph.build(
-        env, new DetectionGraph.Settings(bootstrap, topics, detectionOptions.config(), jobId));
+        env, new DetectionGraph.Settings(kafka, topics, detectionOptions.config(), jobId));
     JobClient job = env.executeAsync("hoptrace detection (" + jobId + ")");
     Runtime.getRuntime()
         .addShutdownHook(
@@ -164,17 +162,13 @@ final class FlinkCommand implements Callable<Integer> {
     try (JobMetricsOptions.Served metrics =
             metricsOptions
                 .start(LocalJobStats.of(jobId), "flink", err)
-                .followTopics(bootstrap, topics);
+                .followTopics(kafka, topics);
         AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             sinks.isEmpty()
                 ? null
                 : AlertFollower.start(
-                    bootstrap,
-                    topics.alerts(),
-                    Duration.ofMinutes(2),
-                    sinks::restore,
-                    sinks::accept)) {
+                    kafka, topics.alerts(), Duration.ofMinutes(2), sinks::restore, sinks::accept)) {
       job.getJobExecutionResult().get();
       NotifyOptions.finish(sinks, "flink", err);
       return 0;

@@ -7,6 +7,7 @@ import io.hoptrace.history.StoreQuery;
 import io.hoptrace.history.TimeArg;
 import io.hoptrace.pipeline.FlowFollower;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.LostAt;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
@@ -41,6 +42,8 @@ final class FlowsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin StoreReadOptions read;
+
+  @Mixin KafkaConnectOptions connect;
 
   @Option(names = "--src", paramLabel = "IP|CIDR", description = "Source address or IPv4 prefix.")
   String src;
@@ -98,6 +101,7 @@ final class FlowsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     FlowFilter f = filter(Instant.now());
+    connect.validate(bootstrap);
     if (bootstrap != null) {
       return fromTopic(f);
     }
@@ -119,10 +123,11 @@ final class FlowsCommand implements Callable<Integer> {
     if (read.format == QueryOutput.Format.csv) {
       throw new IllegalArgumentException("--format csv: with --bootstrap, table or json");
     }
+    KafkaClientSettings kafka = connect.check(bootstrap);
     PrintWriter out = spec.commandLine().getOut();
     FlowFollower.Snapshot s =
         FlowFollower.read(
-            bootstrap,
+            kafka,
             Topics.withPrefix(topicPrefix),
             Duration.ofSeconds(30),
             follow

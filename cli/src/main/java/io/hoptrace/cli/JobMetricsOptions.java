@@ -7,6 +7,7 @@ import io.hoptrace.pipeline.Follower;
 import io.hoptrace.pipeline.TopicTail;
 import io.hoptrace.pipeline.metrics.JobMetrics;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -59,28 +60,27 @@ final class JobMetricsOptions {
      * Counts the alerts and flow records a job commits to {@code topics} from now on (the alerts
      * firing now set the firing gauge), for a job that runs against a Kafka of its own.
      */
-    Served followTopics(String bootstrap, Topics topics) {
+    Served followTopics(KafkaClientSettings kafka, Topics topics) {
       if (metrics != null) {
         AlertFollower alerts =
             AlertFollower.start(
-                bootstrap,
+                kafka,
                 topics.alerts(),
                 Duration.ofMinutes(2),
                 metrics::restoreFiring,
                 metrics::onAlert);
         watches.add(alerts::close);
-        followFlows(bootstrap, topics);
+        followFlows(kafka, topics);
       }
       return this;
     }
 
     /** Counts the flow records a job commits to {@code topics} from now on. */
-    Served followFlows(String bootstrap, Topics topics) {
+    Served followFlows(KafkaClientSettings kafka, Topics topics) {
       if (metrics != null) {
         watches.add(
             Follower.start(
-                new TopicTail<>(bootstrap, topics.flows(), AvroSerde.flowRecord()::decode)
-                    .fromEnd(),
+                new TopicTail<>(kafka, topics.flows(), AvroSerde.flowRecord()::decode).fromEnd(),
                 metrics::onFlow,
                 "hoptrace-flows-follow"));
       }

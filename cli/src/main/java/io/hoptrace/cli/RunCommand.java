@@ -8,6 +8,7 @@ import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.pipeline.StateDirs;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
@@ -22,7 +23,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,16 +122,15 @@ final class RunCommand implements Callable<Integer> {
     metricsOptions.validate();
     Topics topics = Topics.withPrefix(topicPrefix);
     Path state = stateDir != null ? stateDir : StateDirs.root(System.getenv()).resolve("streams");
-    connect.check(bootstrap, Map.of());
+    KafkaClientSettings kafka = connect.check(bootstrap);
     int stageOneTasks;
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(kafka.client())) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
       stageOneTasks = DetectionTopics.partitions(admin, topics.packets());
       reportMismatches(admin, topics, packetsPartitions, "run", err);
     }
     java.nio.file.Files.createDirectories(state);
-    Properties props = DetectionTopology.config(bootstrap, appId, state);
+    Properties props = DetectionTopology.config(kafka, appId, state);
     props.put(DetectionTopology.PACKETS_PARTITIONS_CONFIG, stageOneTasks);
     props.putAll(streamsProperties);
     DetectionStats stats = new DetectionStats();
@@ -176,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
         AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             AlertFollower.start(
-                bootstrap,
+                kafka,
                 topics.alerts(),
                 Duration.ofMinutes(2),
                 firing -> {
@@ -201,7 +200,7 @@ final class RunCommand implements Callable<Integer> {
                     metrics.metrics.onAlert(a);
                   }
                 })) {
-      metrics.followFlows(bootstrap, topics);
+      metrics.followFlows(kafka, topics);
       stopped.await();
       NotifyOptions.finish(sinks, "run", err);
     }

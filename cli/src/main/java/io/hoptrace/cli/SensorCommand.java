@@ -27,6 +27,7 @@ import io.hoptrace.reduce.InventoryMtus;
 import io.hoptrace.reduce.Reducer;
 import io.hoptrace.reduce.ReducerConfig;
 import io.hoptrace.reduce.SummaryMode;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -239,7 +240,9 @@ final class SensorCommand implements Callable<Integer> {
     @Option(
         names = "--kafka",
         paramLabel = "KEY=VALUE",
-        description = "Extra Kafka producer setting (repeatable), e.g. security.protocol=SSL.")
+        description =
+            "Extra Kafka client setting of the sensor's producer and admin client (repeatable),"
+                + " e.g. linger.ms=50; wins over --kafka-config for the same key.")
     Map<String, String> settings = new HashMap<>();
   }
 
@@ -303,8 +306,8 @@ final class SensorCommand implements Callable<Integer> {
     SummaryMode mode = summariesOption.mode();
     ReducerConfig reducerConfig = reducerOptions.config();
     LiveCaptureConfig liveConfig = pcaps.isEmpty() ? liveConfig() : null;
-    Map<String, Object> publisherSettings = new HashMap<>();
-    publisherSettings.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrap);
+    KafkaClientSettings kafkaClients = connect.validate(bootstrap);
+    Map<String, Object> publisherSettings = PublisherConfig.settingsFor(kafkaClients);
     publisherSettings.put(PublisherConfig.TOPIC_PREFIX, topicPrefix);
     publisherSettings.put(PublisherConfig.PACKETS_PARTITIONS, packetsPartitions);
     if (!pcaps.isEmpty()) {
@@ -312,7 +315,8 @@ final class SensorCommand implements Callable<Integer> {
       // cannot wait, so it keeps the short default and counts what it drops).
       publisherSettings.put(PublisherConfig.MAX_BLOCK_MS, REPLAY_MAX_BLOCK_MS);
     }
-    kafka.settings.forEach((k, v) -> publisherSettings.put("kafka." + k, v));
+    // --kafka after --kafka-config: a key set by both takes --kafka's value
+    kafka.settings.forEach((k, v) -> publisherSettings.put(PublisherConfig.CLIENT_PREFIX + k, v));
     PublisherConfig publisherConfig;
     try {
       publisherConfig = new PublisherConfig(publisherSettings);
@@ -320,7 +324,7 @@ final class SensorCommand implements Callable<Integer> {
       throw new IllegalArgumentException(e.getMessage());
     }
     // then Kafka: one line within --connect-timeout if it is not there
-    connect.check(bootstrap, publisherConfig.adminProperties());
+    connect.check(kafkaClients, publisherConfig.adminProperties());
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     SensorMetrics metrics = new SensorMetrics(registry);
     MetricsServer server =

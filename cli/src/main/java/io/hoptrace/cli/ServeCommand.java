@@ -1,5 +1,6 @@
 package io.hoptrace.cli;
 
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.serve.ApiServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -68,6 +69,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin MetricsEndpointOptions metrics = new MetricsEndpointOptions();
 
+  @Mixin KafkaConnectOptions connect = new KafkaConnectOptions();
+
   /** Counted down to stop serving (tests); Ctrl-C otherwise. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -96,12 +99,16 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--topic-prefix: " + e.getMessage(), e);
     }
+    KafkaClientSettings kafka = connect.validate(bootstrap);
     Path dir = store != null ? store : Path.of(StoreReadOptions.DEFAULT_STORE);
     if (!Files.isDirectory(dir)) {
       if (store != null || bootstrap == null) {
         throw new IllegalArgumentException("--store " + dir + ": no such directory");
       }
       dir = null;
+    }
+    if (kafka != null) {
+      connect.check(kafka, kafka.client());
     }
     Thread hook = new Thread(stop::countDown, "hoptrace-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -110,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
             ApiServer.start(
                 new InetSocketAddress(address, port),
                 dir,
-                bootstrap,
+                kafka,
                 bootstrap == null ? null : topics.alerts(),
                 registry);
         MetricsServer m = registry == null ? null : metrics.start(registry, "serve", err)) {

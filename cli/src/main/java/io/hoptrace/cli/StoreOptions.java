@@ -3,6 +3,7 @@ package io.hoptrace.cli;
 import io.hoptrace.history.StoreConfig;
 import io.hoptrace.history.StoreWriter;
 import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,17 +63,17 @@ final class StoreOptions {
    * --store}; the returned handle drains and closes it and reports on {@code err}.
    */
   Writer start(EmbeddedPipeline p, String command, PrintWriter err) throws java.io.IOException {
-    return start(p.bootstrapServers(), p.topics(), command, err);
+    return start(p.kafkaClients(), p.topics(), command, err);
   }
 
   /** As {@link #start(EmbeddedPipeline, String, PrintWriter)} for any host's Kafka and topics. */
-  Writer start(String bootstrapServers, Topics topics, String command, PrintWriter err)
+  Writer start(KafkaClientSettings kafka, Topics topics, String command, PrintWriter err)
       throws java.io.IOException {
     StoreConfig config = config();
     if (store == null) {
       return new Writer(null, command, err);
     }
-    StoreWriter w = StoreWriter.start(store, bootstrapServers, topics, config);
+    StoreWriter w = StoreWriter.start(store, kafka, topics, config);
     err.println("hoptrace " + command + ": writing flows and alerts to the store " + w.store());
     err.flush();
     return new Writer(w, command, err);

@@ -373,7 +373,7 @@ class LiveOverlayIT {
       // both kinds of the packets topic (the sensors' default is reduced): the summaries
       try (TopicTail<SpecificRecord> tail =
           new TopicTail<>(
-              p.bootstrapServers(),
+              p.kafkaClients(),
               p.topics().packets(),
               b -> PacketsRecordSerde.get().decode(null, b))) {
         packets =
@@ -633,8 +633,7 @@ class LiveOverlayIT {
     Set<String> seen = new TreeSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try (TopicTail<NodeInventory> tail =
-        new TopicTail<>(
-            p.bootstrapServers(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
+        new TopicTail<>(p.kafkaClients(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
       while (!seen.containsAll(nodes)) {
         assertThat(System.nanoTime() < deadline)
             .as("inventories of %s on the nodes topic within 30 s (seen: %s)", nodes, seen)
@@ -654,8 +653,7 @@ class LiveOverlayIT {
       }
     }
     try (TopicTail<NodeInventory> tail =
-        new TopicTail<>(
-            p.bootstrapServers(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
+        new TopicTail<>(p.kafkaClients(), p.topics().nodes(), AvroSerde.nodeInventory()::decode)) {
       StringBuilder sb = new StringBuilder();
       tail.readToEnd(Duration.ofSeconds(30)).forEach(i -> sb.append(i.value()).append('\n'));
       Files.writeString(logs.resolve("inventories.txt"), sb);

@@ -103,7 +103,7 @@ class RestartIT {
     assertThat(restarted).containsExactlyInAnyOrderElementsOf(clean);
   }
 
-  private static void publish(EmbeddedPipeline p, List<MergedCaptures.Item> items) {
+  static void publish(EmbeddedPipeline p, List<MergedCaptures.Item> items) {
     try (SummaryPublisher pub = p.newPublisher()) {
       for (MergedCaptures.Item i : items) {
         pub.publish(i.key(), i.summary());
@@ -161,7 +161,7 @@ class RestartIT {
   }
 
   /** The alert records as comparable text: everything but nothing time-of-run dependent. */
-  private static List<String> describe(List<Alert> alerts) {
+  static List<String> describe(List<Alert> alerts) {
     List<String> out = new ArrayList<>();
     for (Alert a : alerts) {
       out.add(a.toString());

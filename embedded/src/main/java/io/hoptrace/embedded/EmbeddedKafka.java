@@ -27,6 +27,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -66,6 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final DataDirLock lock;
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final String saslSslBootstrapServers;
   private final Admin admin;
   private final Thread shutdownHook;
   private boolean closed;
@@ -76,12 +80,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       DataDirLock lock,
       KafkaRaftServer server,
       String bootstrap,
+      String saslSslBootstrap,
       Admin admin) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.lock = lock;
     this.server = server;
     this.bootstrapServers = bootstrap;
+    this.saslSslBootstrapServers = saslSslBootstrap;
     this.admin = admin;
     this.shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -107,6 +113,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** {@code host:port} of the broker's PLAINTEXT listener, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * {@code host:port} of the broker's SASL_SSL listener ({@link Builder#saslSsl}), or null when it
+   * has none.
+   */
+  public String saslSslBootstrapServers() {
+    return saslSslBootstrapServers;
   }
 
   /** The directory holding the broker's logs and metadata. */
@@ -234,9 +248,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     return "EmbeddedKafka[" + bootstrapServers + ", " + dataDir + "]";
   }
 
+  /**
+   * A SASL_SSL listener: TLS with the broker's key and certificate in {@code keystore} (PKCS12),
+   * SCRAM-SHA-512 with one user, whose credentials are created through the admin API once the
+   * broker runs.
+   */
+  public record SaslSsl(Path keystore, String keystorePassword, String user, String password) {
+    public SaslSsl {
+      Objects.requireNonNull(keystore, "keystore");
+      Objects.requireNonNull(keystorePassword, "keystorePassword");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+    }
+  }
+
   /** Options for {@link EmbeddedKafka}. */
   public static final class Builder {
     private Path dataDir;
+    private SaslSsl saslSsl;
     private Duration startTimeout = Duration.ofSeconds(60);
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -263,6 +292,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalArgumentException("port must be 1..65535, got " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Also serves clients on a SASL_SSL listener (SCRAM-SHA-512) besides the PLAINTEXT one, which
+     * stays the broker's own (inter-broker, {@link #admin()}).
+     */
+    public Builder saslSsl(SaslSsl listener) {
+      this.saslSsl = Objects.requireNonNull(listener);
       return this;
     }
 
@@ -314,6 +352,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+        int saslPort = saslSsl == null ? 0 : freePort();
+        if (saslSsl != null) {
+          addSaslSsl(props, saslPort, saslSsl);
+        }
         props.putAll(overrides);
         format(logDir, props);
         KafkaRaftServer server =
@@ -330,13 +372,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         try {
           awaitReady(admin, startTimeout);
+          if (saslSsl != null) {
+            addScramUser(admin, saslSsl, startTimeout);
+          }
         } catch (RuntimeException e) {
           admin.close(Duration.ofSeconds(2));
           stop(server);
           throw e;
         }
         LOG.info("embedded Kafka ready on {} (data in {})", bootstrap, dir);
-        return new EmbeddedKafka(dir, temporary, lock, server, bootstrap, admin);
+        String saslBootstrap = saslSsl == null ? null : HOST + ":" + saslPort;
+        return new EmbeddedKafka(dir, temporary, lock, server, bootstrap, saslBootstrap, admin);
       }
       if (port > 0) {
         throw new IllegalStateException(
@@ -388,6 +434,58 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.consumer.min.heartbeat.interval.ms", "100");
     p.put("group.consumer.heartbeat.interval.ms", "500");
     return p;
+  }
+
+  /** The SASL_SSL listener's settings, added to the PLAINTEXT and CONTROLLER ones. */
+  private static void addSaslSsl(Properties p, int port, SaslSsl s) {
+    String listener = "SASL_SSL://" + HOST + ":" + port;
+    p.put("listeners", p.getProperty("listeners") + "," + listener);
+    p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+    p.put(
+        "listener.security.protocol.map",
+        p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put("listener.name.sasl_ssl.ssl.keystore.location", s.keystore().toAbsolutePath().toString());
+    p.put("listener.name.sasl_ssl.ssl.keystore.password", s.keystorePassword());
+    p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+    p.put("listener.name.sasl_ssl.ssl.key.password", s.keystorePassword());
+  }
+
+  /**
+   * Creates the SCRAM user of the SASL_SSL listener (KRaft keeps it in the metadata log) and waits
+   * until the broker lists it, so that the first client can authenticate.
+   */
+  private static void addScramUser(Admin admin, SaslSsl s, Duration timeout) {
+    try {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      s.user(),
+                      new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                      s.password())))
+          .all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!admin
+          .describeUserScramCredentials()
+          .users()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(s.user())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("SCRAM user " + s.user() + " not visible in time");
+        }
+        sleep(50);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create SCRAM user " + s.user() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted creating SCRAM user", e);
+    }
   }
 
   private static void format(Path logDir, Properties props) {

@@ -1,6 +1,7 @@
 package io.hoptrace.flink;
 
 import io.hoptrace.detect.DetectionConfig;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -82,7 +83,19 @@ public final class DetectionGraph {
     }
 
     public Settings(String bootstrapServers, Topics topics, DetectionConfig cfg, String groupId) {
-      this(bootstrapServers, topics, cfg, groupId, DEFAULT_TICK, DEFAULT_IDLENESS, Map.of());
+      this(KafkaClientSettings.plain(bootstrapServers), topics, cfg, groupId);
+    }
+
+    /** On the cluster of {@code kafka}, its connection settings for sources and sink. */
+    public Settings(KafkaClientSettings kafka, Topics topics, DetectionConfig cfg, String groupId) {
+      this(
+          kafka.bootstrapServers(),
+          topics,
+          cfg,
+          groupId,
+          DEFAULT_TICK,
+          DEFAULT_IDLENESS,
+          kafka.connection());
     }
   }
 
@@ -178,7 +191,7 @@ public final class DetectionGraph {
    * source commits a checkpoint's offsets after its fetcher's current poll (up to 10 s on an idle
    * topic); hosts that wait for those commits end the poll with {@link Nudges}.
    */
-  private static java.util.Properties consumerProperties(Settings s) {
+  static java.util.Properties consumerProperties(Settings s) {
     java.util.Properties p = new java.util.Properties();
     p.putAll(s.kafka());
     return p;

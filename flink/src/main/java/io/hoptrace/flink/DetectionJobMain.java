@@ -3,11 +3,12 @@ package io.hoptrace.flink;
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -15,7 +16,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Entry point of the job jar ({@code hoptrace-flink-*-job.jar}) that {@code flink run} or the Flink
@@ -29,7 +29,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * created, default as {@code hoptrace run}: {@link PipelineConfig#RUN_DEFAULT_PACKETS_PARTITIONS}),
  * {@code --checkpoint-interval ISO-8601} (default PT1S), {@code --state-backend heap|rocksdb}
  * (default: the cluster's), {@code --checkpoint-dir URI} (required with rocksdb unless the cluster
- * sets one). Bad arguments: one line on stderr, exit code 2.
+ * sets one), {@code --kafka-config FILE} (Kafka client connection settings: TLS, SASL; read where
+ * the job is submitted). Bad arguments: one line on stderr, exit code 2.
  */
 public final class DetectionJobMain {
   private static final Set<String> KNOWN =
@@ -40,7 +41,8 @@ public final class DetectionJobMain {
           "packets-partitions",
           "checkpoint-interval",
           "state-backend",
-          "checkpoint-dir");
+          "checkpoint-dir",
+          "kafka-config");
 
   /** What {@link ParameterTool} gives for an argument without a value. */
   private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -57,14 +59,12 @@ public final class DetectionJobMain {
     }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrap))) {
+    try (Admin admin = Admin.create(job.kafka.client())) {
       DetectionTopics.ensure(admin, job.topics, job.packetsPartitions, Optional.empty());
     }
     DetectionGraph.build(
         env,
-        new DetectionGraph.Settings(
-            job.bootstrap, job.topics, DetectionConfig.defaults(), job.jobId));
+        new DetectionGraph.Settings(job.kafka, job.topics, DetectionConfig.defaults(), job.jobId));
     env.execute("hoptrace detection (" + job.jobId + ")");
   }
 
@@ -84,7 +84,7 @@ public final class DetectionJobMain {
 
   /** The parsed arguments. */
   record Job(
-      String bootstrap,
+      KafkaClientSettings kafka,
       Topics topics,
       String jobId,
       int packetsPartitions,
@@ -144,8 +144,14 @@ public final class DetectionJobMain {
       if (jobId.isBlank()) {
         throw new IllegalArgumentException("--job-id must not be blank");
       }
+      String kafkaConfig = p.get("kafka-config");
+      if (NO_VALUE.equals(kafkaConfig)) {
+        throw new IllegalArgumentException("--kafka-config needs a FILE");
+      }
+      KafkaClientSettings kafka =
+          KafkaClientSettings.load(bootstrap, kafkaConfig == null ? null : Path.of(kafkaConfig));
       return new Job(
-          bootstrap,
+          kafka,
           Topics.withPrefix(p.get("topic-prefix", Topics.DEFAULT_PREFIX)),
           jobId,
           partitions,

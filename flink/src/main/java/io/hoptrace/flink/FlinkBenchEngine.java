@@ -63,10 +63,7 @@ public final class FlinkBenchEngine implements BenchEngine {
     FlinkHost h = builder().startJob(false).start();
     DetectionGraph.Settings pass =
         new DetectionGraph.Settings(
-            h.bootstrapServers(),
-            h.topics(),
-            detection,
-            FlinkHost.DEFAULT_JOB_ID + "-pass-through");
+            h.kafkaClients(), h.topics(), detection, FlinkHost.DEFAULT_JOB_ID + "-pass-through");
     return new Idle(
         h,
         h::sendFlush,

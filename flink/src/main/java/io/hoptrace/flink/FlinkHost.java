@@ -12,6 +12,7 @@ import io.hoptrace.pipeline.PacketSink;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.Topics;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -59,7 +59,7 @@ public final class FlinkHost implements DetectionHost {
   private static final Duration SETTLE = Duration.ofMillis(150);
 
   private final EmbeddedKafka kafka;
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafkaClients;
   private final Admin admin;
   private final Builder options;
   private final JobTopicsIo io;
@@ -69,14 +69,14 @@ public final class FlinkHost implements DetectionHost {
   private Path checkpointDir;
   private boolean closed;
 
-  private FlinkHost(Builder b, EmbeddedKafka kafka, String bootstrapServers, Admin admin) {
+  private FlinkHost(Builder b, EmbeddedKafka kafka, KafkaClientSettings kafkaClients, Admin admin) {
     this.options = b;
     this.kafka = kafka;
-    this.bootstrapServers = bootstrapServers;
+    this.kafkaClients = kafkaClients;
     this.admin = admin;
-    this.io = new JobTopicsIo(bootstrapServers, b.topics());
+    this.io = new JobTopicsIo(kafkaClients, b.topics());
     this.progress = new KafkaProgress(admin);
-    this.nudges = new Nudges(bootstrapServers);
+    this.nudges = new Nudges(kafkaClients);
   }
 
   public static Builder builder() {
@@ -85,7 +85,12 @@ public final class FlinkHost implements DetectionHost {
 
   @Override
   public String bootstrapServers() {
-    return bootstrapServers;
+    return kafkaClients.bootstrapServers();
+  }
+
+  @Override
+  public KafkaClientSettings kafkaClients() {
+    return kafkaClients;
   }
 
   /** The job's topics. */
@@ -114,13 +119,13 @@ public final class FlinkHost implements DetectionHost {
     DetectionGraph.build(
         env,
         new DetectionGraph.Settings(
-            bootstrapServers,
+            kafkaClients.bootstrapServers(),
             options.topics(),
             options.detection(),
             options.jobId,
             options.tick,
             DetectionGraph.DEFAULT_IDLENESS,
-            Map.of()));
+            kafkaClients.connection()));
     try {
       job = env.executeAsync("hoptrace detection (" + options.jobId + ")");
     } catch (Exception e) {
@@ -192,7 +197,7 @@ public final class FlinkHost implements DetectionHost {
 
   /** Sends the end-of-input marker to every packets partition. */
   public void sendFlush() {
-    EndOfInput.sendFlush(bootstrapServers, options.topics(), admin);
+    EndOfInput.sendFlush(kafkaClients, options.topics(), admin);
   }
 
   /**
@@ -390,7 +395,12 @@ public final class FlinkHost implements DetectionHost {
 
     /** Uses the Kafka at {@code bootstrapServers} (topics created if missing). */
     public Builder bootstrapServers(String servers) {
-      externalKafka(servers);
+      return kafka(KafkaClientSettings.plain(servers));
+    }
+
+    /** Uses the Kafka of {@code kafka}, with its connection settings for every client. */
+    public Builder kafka(KafkaClientSettings kafka) {
+      externalKafka(kafka);
       return this;
     }
 
@@ -401,13 +411,14 @@ public final class FlinkHost implements DetectionHost {
     public FlinkHost start() {
       stateBackend.checkAvailable();
       FlinkHost h;
-      if (bootstrapServers() != null) {
-        Admin admin =
-            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
-        h = new FlinkHost(this, null, bootstrapServers(), admin);
+      if (kafka() != null) {
+        Admin admin = Admin.create(kafka().client());
+        h = new FlinkHost(this, null, kafka(), admin);
       } else {
         EmbeddedKafka kafka = startBroker();
-        h = new FlinkHost(this, kafka, kafka.bootstrapServers(), kafka.admin());
+        h =
+            new FlinkHost(
+                this, kafka, KafkaClientSettings.plain(kafka.bootstrapServers()), kafka.admin());
       }
       try {
         createTopics(h.kafka, h.admin);

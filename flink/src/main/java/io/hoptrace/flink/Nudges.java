@@ -1,6 +1,7 @@
 package io.hoptrace.flink;
 
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,18 +22,11 @@ final class Nudges implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final AvroSerde<NodeInventory> nodes = AvroSerde.nodeInventory();
 
-  Nudges(String bootstrapServers) {
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "hoptrace-flink-nudge",
-                ProducerConfig.LINGER_MS_CONFIG,
-                0),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+  Nudges(KafkaClientSettings kafka) {
+    Map<String, Object> cfg = kafka.client();
+    cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "hoptrace-flink-nudge");
+    cfg.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producer = new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** One empty record on each of {@code partitions} partitions of {@code topic}. */

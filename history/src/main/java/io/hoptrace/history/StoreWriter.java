@@ -4,6 +4,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,7 +53,7 @@ public final class StoreWriter implements AutoCloseable {
   private final StoreFiles files;
   private final StoreConfig config;
   private final Topics topics;
-  private final String bootstrap;
+  private final KafkaClientSettings kafka;
   private final String clusterId;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<TopicPartition> partitions;
@@ -70,13 +70,14 @@ public final class StoreWriter implements AutoCloseable {
   private long batchStart;
   private long lastRetention;
 
-  private StoreWriter(StoreFiles files, String bootstrap, Topics topics, StoreConfig config) {
+  private StoreWriter(
+      StoreFiles files, KafkaClientSettings kafka, Topics topics, StoreConfig config) {
     this.files = files;
     this.config = config;
     this.topics = topics;
-    this.bootstrap = bootstrap;
-    this.clusterId = clusterId(bootstrap);
-    this.consumer = consumer(bootstrap, topics);
+    this.kafka = kafka;
+    this.clusterId = clusterId(kafka);
+    this.consumer = consumer(kafka, topics);
     this.partitions = List.copyOf(consumer.assignment());
     thread.setDaemon(true);
   }
@@ -90,10 +91,16 @@ public final class StoreWriter implements AutoCloseable {
    */
   public static StoreWriter start(Path store, String bootstrap, Topics topics, StoreConfig config)
       throws IOException {
+    return start(store, KafkaClientSettings.plain(bootstrap), topics, config);
+  }
+
+  /** {@link #start(Path, String, Topics, StoreConfig)} with {@code kafka}'s connection settings. */
+  public static StoreWriter start(
+      Path store, KafkaClientSettings kafka, Topics topics, StoreConfig config) throws IOException {
     StoreFiles files = StoreFiles.open(store);
     StoreWriter w;
     try {
-      w = new StoreWriter(files, bootstrap, topics, config);
+      w = new StoreWriter(files, kafka, topics, config);
     } catch (RuntimeException e) {
       files.close();
       throw e;
@@ -109,24 +116,20 @@ public final class StoreWriter implements AutoCloseable {
     return w;
   }
 
-  private static String clusterId(String bootstrap) {
-    try (Admin a = admin(bootstrap)) {
+  private static String clusterId(KafkaClientSettings kafka) {
+    try (Admin a = Admin.create(kafka.client())) {
       return a.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e, e);
     }
   }
 
-  private static Admin admin(String bootstrap) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Topics topics) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static KafkaConsumer<byte[], byte[]> consumer(KafkaClientSettings kafka, Topics topics) {
+    Map<String, Object> cfg = kafka.client();
     cfg.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "history");
     cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, topics.prefix() + "history");
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -139,7 +142,8 @@ public final class StoreWriter implements AutoCloseable {
       List<PartitionInfo> infos = c.partitionsFor(t, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
         c.close();
-        throw new IllegalStateException("topic " + t + " does not exist on " + bootstrap);
+        throw new IllegalStateException(
+            "topic " + t + " does not exist on " + kafka.bootstrapServers());
       }
       infos.forEach(i -> parts.add(new TopicPartition(t, i.partition())));
     }
@@ -293,7 +297,7 @@ public final class StoreWriter implements AutoCloseable {
 
   /** The last stable offsets (the read_committed ends) of the topics read. */
   private Map<TopicPartition, Long> committedEnds() {
-    try (Admin a = admin(bootstrap)) {
+    try (Admin a = Admin.create(kafka.client())) {
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
       partitions.forEach(tp -> specs.put(tp, OffsetSpec.latest()));
       Map<TopicPartition, Long> out = new HashMap<>();

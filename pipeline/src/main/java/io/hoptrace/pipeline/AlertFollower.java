@@ -3,6 +3,7 @@ package io.hoptrace.pipeline;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,12 +31,12 @@ public final class AlertFollower implements AutoCloseable {
    * @param timeout how long reading the existing records may take
    */
   public static AlertFollower start(
-      String bootstrapServers,
+      KafkaClientSettings kafka,
       String topic,
       Duration timeout,
       Consumer<List<Alert>> firingNow,
       Consumer<Alert> onNew) {
-    TopicTail<Alert> tail = new TopicTail<>(bootstrapServers, topic, AvroSerde.alert()::decode);
+    TopicTail<Alert> tail = new TopicTail<>(kafka, topic, AvroSerde.alert()::decode);
     try {
       firingNow.accept(
           firing(tail.readToEnd(timeout).stream().map(TopicTail.Item::value).toList()));
@@ -72,8 +73,8 @@ public final class AlertFollower implements AutoCloseable {
    * the returned follower is closed.
    */
   public static Snapshot read(
-      String bootstrapServers, String topic, Duration timeout, Consumer<Alert> onNew) {
-    TopicTail<Alert> tail = new TopicTail<>(bootstrapServers, topic, AvroSerde.alert()::decode);
+      KafkaClientSettings kafka, String topic, Duration timeout, Consumer<Alert> onNew) {
+    TopicTail<Alert> tail = new TopicTail<>(kafka, topic, AvroSerde.alert()::decode);
     List<Alert> last;
     try {
       last = lastStates(tail.readToEnd(timeout).stream().map(TopicTail.Item::value).toList());

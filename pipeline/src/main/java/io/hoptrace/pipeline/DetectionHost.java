@@ -5,6 +5,7 @@ import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,14 @@ public interface DetectionHost extends AutoCloseable {
   /** The Kafka bootstrap servers of the job's topics ("" for a host without Kafka). */
   default String bootstrapServers() {
     return "";
+  }
+
+  /**
+   * How clients reach the job's Kafka: its bootstrap servers and connection settings (a host
+   * without Kafka: none; do not call).
+   */
+  default KafkaClientSettings kafkaClients() {
+    return KafkaClientSettings.plain(bootstrapServers());
   }
 
   /** Every flow record committed so far (interim and final), in output order. */

@@ -8,6 +8,7 @@ import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.Topics;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -69,7 +69,7 @@ public final class EmbeddedPipeline implements DetectionHost {
   /** The in-process broker, or null when the pipeline uses an existing Kafka. */
   private final EmbeddedKafka kafka;
 
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafkaClients;
   private final Admin admin;
 
   /** External Kafka only: delete this pipeline's topics and consumer group on close. */
@@ -97,7 +97,8 @@ public final class EmbeddedPipeline implements DetectionHost {
       boolean temporaryState,
       ShutdownCleanup shutdown) {
     this.kafka = kafka;
-    this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : b.bootstrapServers();
+    this.kafkaClients =
+        kafka != null ? KafkaClientSettings.plain(kafka.bootstrapServers()) : b.kafka();
     this.admin = admin;
     this.deleteOnClose = kafka == null && b.deleteOnClose;
     this.topics = b.topics();
@@ -107,7 +108,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     this.temporaryState = temporaryState;
     this.streamsOverrides = Map.copyOf(b.streamsOverrides);
     this.punctuateInterval = b.punctuateInterval;
-    this.io = new JobTopicsIo(bootstrapServers, topics);
+    this.io = new JobTopicsIo(kafkaClients, topics);
     this.shutdown = shutdown;
     shutdown.pipeline = this;
   }
@@ -118,7 +119,12 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   @Override
   public String bootstrapServers() {
-    return bootstrapServers;
+    return kafkaClients.bootstrapServers();
+  }
+
+  @Override
+  public KafkaClientSettings kafkaClients() {
+    return kafkaClients;
   }
 
   /** An admin client of the pipeline's Kafka (owned by the pipeline: do not close it). */
@@ -145,7 +151,7 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** The Streams properties of the job (host-independent defaults plus the overrides). */
   public Properties streamsConfig() {
-    Properties p = DetectionTopology.config(bootstrapServers(), applicationId, stateDir);
+    Properties p = DetectionTopology.config(kafkaClients, applicationId, stateDir);
     // stage 2 waits for the progress and end of input of every stage-1 task
     p.put(
         DetectionTopology.PACKETS_PARTITIONS_CONFIG,
@@ -243,7 +249,7 @@ public final class EmbeddedPipeline implements DetectionHost {
 
   /** Sends the end-of-input marker to every packets partition. */
   public void sendFlush() {
-    EndOfInput.sendFlush(bootstrapServers(), topics, admin);
+    EndOfInput.sendFlush(kafkaClients, topics, admin);
   }
 
   /** Waits until the job has committed everything published so far (see {@link EndOfInput}). */
@@ -367,7 +373,7 @@ public final class EmbeddedPipeline implements DetectionHost {
       LOG.warn(
           "could not delete every topic or the consumer group of {} on {}: {}",
           applicationId,
-          bootstrapServers,
+          bootstrapServers(),
           e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -402,16 +408,22 @@ public final class EmbeddedPipeline implements DetectionHost {
       return this;
     }
 
+    /** {@link #kafka} without connection settings. */
+    public Builder bootstrapServers(String bootstrapServers, boolean deleteOnClose) {
+      return kafka(KafkaClientSettings.plain(bootstrapServers), deleteOnClose);
+    }
+
     /**
-     * Uses the Kafka at {@code bootstrapServers} instead of starting an in-process broker. Topics
-     * are created if missing (broker-default replication); give the pipeline its own {@link
-     * #topics} prefix and {@link #applicationId} to keep it apart from other users of the cluster.
+     * Uses the Kafka of {@code kafka} (its connection settings for every client of the pipeline)
+     * instead of starting an in-process broker. Topics are created if missing (broker-default
+     * replication); give the pipeline its own {@link #topics} prefix and {@link #applicationId} to
+     * keep it apart from other users of the cluster.
      *
      * @param deleteOnClose delete the pipeline's topics, internal topics and consumer group when it
      *     closes
      */
-    public Builder bootstrapServers(String bootstrapServers, boolean deleteOnClose) {
-      externalKafka(bootstrapServers);
+    public Builder kafka(KafkaClientSettings kafka, boolean deleteOnClose) {
+      externalKafka(kafka);
       if (brokerDataDir != null) {
         throw new IllegalArgumentException("a broker data directory needs the embedded broker");
       }
@@ -506,9 +518,8 @@ public final class EmbeddedPipeline implements DetectionHost {
       // from here on, Ctrl-C removes a temporary state directory whatever is under way
       ShutdownCleanup shutdown = new ShutdownCleanup(temporaryState ? state : null);
       EmbeddedPipeline p;
-      if (bootstrapServers() != null) {
-        Admin admin =
-            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+      if (kafka() != null) {
+        Admin admin = Admin.create(kafka().client());
         p = new EmbeddedPipeline(this, null, admin, state, temporaryState, shutdown);
       } else {
         EmbeddedKafka.Builder broker = brokerForJob();

@@ -1,5 +1,6 @@
 package io.hoptrace.pipeline;
 
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.streams.DetectionTopology;
 import java.time.Duration;
@@ -39,10 +40,9 @@ public final class EndOfInput {
   private EndOfInput() {}
 
   /** Sends {@link DetectionTopology#FLUSH_KEY} (null value) to every partition of packets. */
-  public static void sendFlush(String bootstrapServers, Topics topics, Admin admin) {
+  public static void sendFlush(KafkaClientSettings kafka, Topics topics, Admin admin) {
     int partitions = partitions(admin, topics.packets());
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> cfg = kafka.client();
     cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     cfg.put(ProducerConfig.ACKS_CONFIG, "all");
     cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "hoptrace-flush");

@@ -3,6 +3,7 @@ package io.hoptrace.pipeline;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.LostAt;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
@@ -64,14 +65,13 @@ public final class FlowFollower implements AutoCloseable {
    * closed.
    */
   public static Snapshot read(
-      String bootstrapServers, Topics topics, Duration timeout, Consumer<Flow> onNew) {
+      KafkaClientSettings kafka, Topics topics, Duration timeout, Consumer<Flow> onNew) {
     Map<String, LostAt> lostAt = new HashMap<>();
-    TopicTail<Alert> alertTail =
-        new TopicTail<>(bootstrapServers, topics.alerts(), AvroSerde.alert()::decode);
+    TopicTail<Alert> alertTail = new TopicTail<>(kafka, topics.alerts(), AvroSerde.alert()::decode);
     TopicTail<FlowRecord> flowTail = null;
     try {
       alertTail.readToEnd(timeout).forEach(i -> note(lostAt, i.value()));
-      flowTail = new TopicTail<>(bootstrapServers, topics.flows(), AvroSerde.flowRecord()::decode);
+      flowTail = new TopicTail<>(kafka, topics.flows(), AvroSerde.flowRecord()::decode);
       Map<String, FlowRecord> last = new LinkedHashMap<>();
       flowTail.readToEnd(timeout).forEach(i -> last.put(i.value().getConversationId(), i.value()));
       List<Flow> out = new ArrayList<>();

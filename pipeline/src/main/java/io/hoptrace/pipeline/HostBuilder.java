@@ -2,6 +2,7 @@ package io.hoptrace.pipeline;
 
 import io.hoptrace.detect.DetectionConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public abstract class HostBuilder<B extends HostBuilder<B>> {
   private DetectionConfig detection = DetectionConfig.defaults();
   private int packetsPartitions = DetectionTopics.DEFAULT_PACKETS_PARTITIONS;
   private boolean startJob = true;
-  private String bootstrapServers;
+  private KafkaClientSettings kafka;
 
   protected HostBuilder() {}
 
@@ -54,13 +55,11 @@ public abstract class HostBuilder<B extends HostBuilder<B>> {
   }
 
   /**
-   * Uses the Kafka at {@code servers} instead of the in-process broker (topics made if missing).
+   * Uses the Kafka of {@code kafka} (bootstrap servers and connection settings) instead of the
+   * in-process broker (topics made if missing).
    */
-  protected void externalKafka(String servers) {
-    if (servers == null || servers.isBlank()) {
-      throw new IllegalArgumentException("bootstrap servers must not be blank");
-    }
-    this.bootstrapServers = servers;
+  protected void externalKafka(KafkaClientSettings kafka) {
+    this.kafka = java.util.Objects.requireNonNull(kafka);
   }
 
   public Topics topics() {
@@ -79,9 +78,14 @@ public abstract class HostBuilder<B extends HostBuilder<B>> {
     return startJob;
   }
 
-  /** The external Kafka, or null for the in-process broker. */
+  /** The external Kafka's bootstrap servers, or null for the in-process broker. */
   public String bootstrapServers() {
-    return bootstrapServers;
+    return kafka == null ? null : kafka.bootstrapServers();
+  }
+
+  /** How to reach the external Kafka, or null for the in-process broker. */
+  public KafkaClientSettings kafka() {
+    return kafka;
   }
 
   /**

@@ -8,12 +8,12 @@ import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * {@link #close()} closes them.
  */
 public final class JobTopicsIo implements AutoCloseable {
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafka;
   private final Topics topics;
   private TopicTail<Alert> alertTail;
   private TopicTail<FlowRecord> flowTail;
@@ -38,15 +38,14 @@ public final class JobTopicsIo implements AutoCloseable {
   private final List<FlowRecord> flowsRead = new ArrayList<>();
   private final List<Incident> incidentsRead = new ArrayList<>();
 
-  public JobTopicsIo(String bootstrapServers, Topics topics) {
-    this.bootstrapServers = bootstrapServers;
+  public JobTopicsIo(KafkaClientSettings kafka, Topics topics) {
+    this.kafka = kafka;
     this.topics = topics;
   }
 
   /** A publisher to the packets and nodes topics (topics exist already; none are created). */
   public SummaryPublisher newPublisher() {
-    Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put(PublisherConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+    Map<String, Object> cfg = PublisherConfig.settingsFor(kafka);
     cfg.put(PublisherConfig.TOPIC_PREFIX, topics.prefix());
     cfg.put(PublisherConfig.TOPIC_CREATE, false);
     cfg.put(PublisherConfig.CLIENT_ID, "hoptrace-replay");
@@ -104,17 +103,17 @@ public final class JobTopicsIo implements AutoCloseable {
 
   /** A new reader of the alerts topic from its beginning (the caller closes it). */
   public TopicTail<Alert> tailAlerts() {
-    return new TopicTail<>(bootstrapServers, topics.alerts(), AvroSerde.alert()::decode);
+    return new TopicTail<>(kafka, topics.alerts(), AvroSerde.alert()::decode);
   }
 
   /** A new reader of the flows topic from its beginning (the caller closes it). */
   public TopicTail<FlowRecord> tailFlows() {
-    return new TopicTail<>(bootstrapServers, topics.flows(), AvroSerde.flowRecord()::decode);
+    return new TopicTail<>(kafka, topics.flows(), AvroSerde.flowRecord()::decode);
   }
 
   /** A new reader of the incidents topic from its beginning (the caller closes it). */
   public TopicTail<Incident> tailIncidents() {
-    return new TopicTail<>(bootstrapServers, topics.incidents(), AvroSerde.incident()::decode);
+    return new TopicTail<>(kafka, topics.incidents(), AvroSerde.incident()::decode);
   }
 
   /** Every alert record committed so far, in topic order (FIRING, updates, RESOLVED). */

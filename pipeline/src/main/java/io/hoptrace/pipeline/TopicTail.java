@@ -1,8 +1,8 @@
 package io.hoptrace.pipeline;
 
+import io.hoptrace.schema.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,10 +27,9 @@ public final class TopicTail<V> implements AutoCloseable {
   private final List<TopicPartition> partitions = new ArrayList<>();
   private long undecodable;
 
-  public TopicTail(String bootstrapServers, String topic, Function<byte[], V> decoder) {
+  public TopicTail(KafkaClientSettings kafka, String topic, Function<byte[], V> decoder) {
     this.decoder = decoder;
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> cfg = kafka.client();
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -34,7 +34,7 @@ class AlertFollowerIT {
       List<Alert> seen = Collections.synchronizedList(new ArrayList<>());
       try (AlertFollower f =
           AlertFollower.start(
-              p.bootstrapServers(),
+              p.kafkaClients(),
               p.topics().alerts(),
               Duration.ofMinutes(1),
               atStart::add,

@@ -22,6 +22,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * The check every command that talks to an external Kafka makes before anything else (before
@@ -91,6 +94,17 @@ public final class KafkaCheck {
    * @throws KafkaUnreachableException when no Kafka answered, saying why in one sentence
    */
   public static void check(String bootstrap, Map<String, ?> clientSettings, Duration timeout) {
+    check(bootstrap, clientSettings, timeout, null);
+  }
+
+  /**
+   * {@link #check(String, Map, Duration)}; a refusal of the credentials or of the TLS handshake,
+   * and a Kafka that does not answer on an open port, end with {@code hint} (what to check, e.g.
+   * the settings file), when not null.
+   */
+  public static void check(
+      String bootstrap, Map<String, ?> clientSettings, Duration timeout, String hint) {
+    String tail = hint == null ? "" : " — " + hint;
     List<InetSocketAddress> addresses = parseBootstrap(bootstrap);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("the Kafka connect timeout must be positive: " + timeout);
@@ -121,7 +135,7 @@ public final class KafkaCheck {
       admin = Admin.create(props);
     } catch (KafkaException e) {
       throw new KafkaUnreachableException(
-          "cannot connect to Kafka at " + bootstrap + ": " + rootMessage(e), e);
+          "cannot connect to Kafka at " + bootstrap + ": " + rootMessage(e) + tail, e);
     }
     try {
       Collection<Node> nodes =
@@ -136,18 +150,40 @@ public final class KafkaCheck {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw new KafkaUnreachableException(noAnswer(bootstrap, timeout), cause);
+        throw new KafkaUnreachableException(noAnswer(bootstrap, timeout) + tail, cause);
+      }
+      if (cause instanceof AuthenticationException) {
+        throw new KafkaUnreachableException(refused(bootstrap, cause) + tail, cause);
       }
       throw new KafkaUnreachableException(
           "Kafka at " + bootstrap + " refused the connection: " + rootMessage(cause), cause);
     } catch (TimeoutException e) {
-      throw new KafkaUnreachableException(noAnswer(bootstrap, timeout), e);
+      throw new KafkaUnreachableException(noAnswer(bootstrap, timeout) + tail, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnreachableException("interrupted checking Kafka at " + bootstrap, e);
     } finally {
       admin.close(Duration.ZERO);
     }
+  }
+
+  /** Why an authentication (SASL or TLS) failed, in one sentence. */
+  private static String refused(String bootstrap, Throwable cause) {
+    if (cause instanceof SslAuthenticationException) {
+      return "the TLS handshake with Kafka at "
+          + bootstrap
+          + " failed ("
+          + rootMessage(cause)
+          + "; is its certificate trusted by ssl.truststore.*?)";
+    }
+    if (cause instanceof SaslAuthenticationException) {
+      return "Kafka at "
+          + bootstrap
+          + " refused the credentials (SASL authentication failed: "
+          + cause.getMessage()
+          + ")";
+    }
+    return "Kafka at " + bootstrap + " refused the authentication: " + rootMessage(cause);
   }
 
   private static String noAnswer(String bootstrap, Duration timeout) {

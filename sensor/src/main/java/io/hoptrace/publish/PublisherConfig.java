@@ -1,5 +1,6 @@
 package io.hoptrace.publish;
 
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.util.HashMap;
@@ -213,6 +214,17 @@ public final class PublisherConfig extends AbstractConfig {
   /** The defaults, publishing to {@code bootstrapServers}. */
   public static PublisherConfig forBootstrap(String bootstrapServers) {
     return new PublisherConfig(Map.of(BOOTSTRAP_SERVERS, bootstrapServers));
+  }
+
+  /**
+   * Settings publishing to the cluster of {@code kafka}: its bootstrap servers and its connection
+   * settings (passed through with {@value #CLIENT_PREFIX}); the caller adds the rest.
+   */
+  public static Map<String, Object> settingsFor(KafkaClientSettings kafka) {
+    Map<String, Object> s = new HashMap<>();
+    s.put(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    kafka.connection().forEach((k, v) -> s.put(CLIENT_PREFIX + k, v));
+    return s;
   }
 
   /** The definition of every setting (for help text and documentation). */

@@ -2,6 +2,7 @@ package io.hoptrace.serve;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,14 +46,14 @@ public final class ApiServer implements AutoCloseable {
    *
    * @param address where to listen (port 0: any free port)
    * @param store the flow store, or null to serve live alerts only
-   * @param bootstrap Kafka bootstrap servers for live alerts, or null for none
-   * @param alertsTopic the alerts topic (used with {@code bootstrap})
+   * @param kafka the Kafka of live alerts, or null for none
+   * @param alertsTopic the alerts topic (used with {@code kafka})
    * @throws IllegalArgumentException naming the store when it is not a directory, or the address
    *     when it cannot be bound
    */
   public static ApiServer start(
-      InetSocketAddress address, Path store, String bootstrap, String alertsTopic) {
-    return start(address, store, bootstrap, alertsTopic, null);
+      InetSocketAddress address, Path store, KafkaClientSettings kafka, String alertsTopic) {
+    return start(address, store, kafka, alertsTopic, null);
   }
 
   /**
@@ -62,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(
       InetSocketAddress address,
       Path store,
-      String bootstrap,
+      KafkaClientSettings kafka,
       String alertsTopic,
       MeterRegistry metrics) {
     if (store != null && !Files.isDirectory(store)) {
@@ -81,11 +82,11 @@ public final class ApiServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    AlertStream stream = bootstrap == null ? null : new AlertStream();
+    AlertStream stream = kafka == null ? null : new AlertStream();
     LiveAlerts live = null;
-    if (bootstrap != null) {
+    if (kafka != null) {
       try {
-        live = LiveAlerts.start(bootstrap, alertsTopic, stream);
+        live = LiveAlerts.start(kafka, alertsTopic, stream);
       } catch (RuntimeException e) {
         http.stop(0);
         throw e;

@@ -5,6 +5,7 @@ import io.hoptrace.history.AlertFilter;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertSubject;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.LostAt;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,13 +24,13 @@ final class LiveAlerts implements AutoCloseable {
   }
 
   /**
-   * Starts following {@code topic} on {@code bootstrap}: alerts already on it are not sent (the
-   * store lists them); every record from then on is.
+   * Starts following {@code topic} on {@code kafka}: alerts already on it are not sent (the store
+   * lists them); every record from then on is.
    */
-  static LiveAlerts start(String bootstrap, String topic, AlertStream stream) {
+  static LiveAlerts start(KafkaClientSettings kafka, String topic, AlertStream stream) {
     Consumer<Alert> onNew = a -> stream.publish(json(a));
     return new LiveAlerts(
-        AlertFollower.start(bootstrap, topic, Duration.ofMinutes(2), firing -> {}, onNew));
+        AlertFollower.start(kafka, topic, Duration.ofMinutes(2), firing -> {}, onNew));
   }
 
   /** An alert as a row of {@code GET /api/alerts}. */

@@ -7,6 +7,7 @@ import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertStatus;
 import io.hoptrace.schema.AvroSerde;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ class LiveAlertsIT {
           ApiServer.start(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               null,
-              kafka.bootstrapServers(),
+              KafkaClientSettings.plain(kafka.bootstrapServers()),
               topic)) {
         HttpClient http = HttpClient.newHttpClient();
         URI base = URI.create(server.url());

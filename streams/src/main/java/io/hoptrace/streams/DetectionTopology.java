@@ -8,6 +8,7 @@ import io.hoptrace.ecs.EcsAlertJson;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FlowRecord;
+import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.Topics;
@@ -285,9 +286,18 @@ public final class DetectionTopology {
    * skipped, earliest offsets. Hosts may add or override entries.
    */
   public static Properties config(String bootstrapServers, String applicationId, Path stateDir) {
+    return config(KafkaClientSettings.plain(bootstrapServers), applicationId, stateDir);
+  }
+
+  /**
+   * {@link #config(String, String, Path)} on the cluster of {@code kafka}: its connection settings
+   * (security, SASL) at the top level, where Kafka Streams hands them to every internal client
+   * (consumers, producers, admin).
+   */
+  public static Properties config(KafkaClientSettings kafka, String applicationId, Path stateDir) {
     Properties p = new Properties();
+    p.putAll(kafka.client());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(
