@@ -151,12 +151,17 @@ final class SpoolSender implements AutoCloseable {
           connects.failed(1, e);
         } else {
           failures.failed(1, e);
-        }
-        if (batch != null) {
           spool.rewind(batch.start());
         }
         dropProducer();
         pause(500);
+      } catch (RuntimeException e) {
+        // the spool's files (e.g. a disk error): logged, tried again, the thread never dies of it
+        failures.failed(1, e);
+        if (batch != null) {
+          spool.rewind(batch.start());
+        }
+        pause(1000);
       }
     }
   }

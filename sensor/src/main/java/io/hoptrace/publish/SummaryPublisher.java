@@ -10,6 +10,7 @@ import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import io.hoptrace.spool.Spool;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -331,8 +332,12 @@ public final class SummaryPublisher implements AutoCloseable {
     if (kind <= SpoolSender.COUNTERS) {
       valueBytes += value.length;
     }
-    if (!spool.append(kind, key, value)) {
-      countSpoolFailed(kind, null);
+    try {
+      if (!spool.append(kind, key, value)) {
+        countSpoolFailed(kind, null);
+      }
+    } catch (UncheckedIOException e) {
+      countSpoolFailed(kind, e); // e.g. the disk is full: counted, the capture goes on
     }
   }
 
