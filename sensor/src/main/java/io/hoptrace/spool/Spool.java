@@ -1,9 +1,6 @@
 package io.hoptrace.spool;
 
 import io.hoptrace.metrics.SensorMetrics;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -12,14 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -135,7 +130,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
     this.clockMillis = clock;
-    this.id = readOrMakeId(dir);
+    this.id = SpoolFormat.readOrMakeId(dir.resolve(ID));
     this.torn = recover();
   }
 
@@ -179,19 +174,6 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
 
   // ------------------------------------------------------------------ recovery
 
-  private static String readOrMakeId(Path dir) throws IOException {
-    Path file = dir.resolve(ID);
-    if (Files.exists(file)) {
-      String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      if (!id.isEmpty()) {
-        return id;
-      }
-    }
-    String id = UUID.randomUUID().toString();
-    replaceAtomically(file, id + "\n");
-    return id;
-  }
-
   /** Reads the segments and the committed position; returns the torn records cut away. */
   private long recover() throws IOException {
     List<Path> files;
@@ -202,7 +184,10 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     for (Path p : files) {
       String name = p.getFileName().toString();
       Segment seg = new Segment(Long.parseLong(name.substring(0, 20)), p);
-      long valid = scan(seg);
+      long[] whole = SpoolFormat.scan(p);
+      seg.records = whole[0];
+      seg.bytes = whole[1];
+      long valid = seg.bytes;
       if (valid < Files.size(p)) {
         tornFound++;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
@@ -224,41 +209,6 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     cursor = committed;
     recount();
     return tornFound;
-  }
-
-  /** Counts the segment's whole records and returns the bytes they take (the rest is torn). */
-  private static long scan(Segment seg) throws IOException {
-    long valid = 0;
-    CRC32 check = new CRC32();
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(seg.path), 1 << 16))) {
-      while (true) {
-        int length;
-        int sum;
-        try {
-          length = in.readInt();
-          sum = in.readInt();
-        } catch (EOFException e) {
-          break;
-        }
-        if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) {
-          break;
-        }
-        byte[] payload = new byte[length];
-        if (in.readNBytes(payload, 0, length) < length) {
-          break;
-        }
-        check.reset();
-        check.update(payload);
-        if ((int) check.getValue() != sum) {
-          break;
-        }
-        valid += HEADER + length;
-        seg.records++;
-      }
-    }
-    seg.bytes = valid;
-    return valid;
   }
 
   private Position readCommitted() throws IOException {
@@ -355,17 +305,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
         flushWrites();
       }
       ByteBuffer buf = writeBuf.remaining() >= size ? writeBuf : ByteBuffer.allocate((int) size);
-      int start = buf.position();
-      buf.putInt(payload).putInt(0).putLong(now).put(kind);
-      if (k == null) {
-        buf.putInt(-1);
-      } else {
-        buf.putInt(k.length).put(k);
-      }
-      buf.put(value);
-      crc.reset();
-      crc.update(buf.array(), start + HEADER, payload);
-      buf.putInt(start + 4, (int) crc.getValue());
+      SpoolFormat.put(buf, crc, now, kind, k, value);
       if (buf != writeBuf) {
         active.write(buf.array(), 0, buf.position());
       }
@@ -409,12 +349,6 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     }
   }
 
-  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-    while (buf.hasRemaining()) {
-      ch.write(buf);
-    }
-  }
-
   /** Writes buffered appends to the file and fsyncs it. */
   public synchronized void sync() {
     if (!dirty || active == null) {
@@ -451,7 +385,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
           cursor = new Position(next.getKey(), next.getKey(), 0);
           continue;
         }
-        Read r = readAt(cursor);
+        SpoolFormat.Read r = readAt(cursor);
         out.add(r.entry());
         bytes += r.size();
         cursor = new Position(cursor.index() + 1, cursor.segment(), cursor.offset() + r.size());
@@ -462,9 +396,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     return new Batch(start, cursor, out);
   }
 
-  private record Read(Entry entry, int size) {}
-
-  private Read readAt(Position p) throws IOException {
+  private SpoolFormat.Read readAt(Position p) throws IOException {
     if (readingSegment == null || readingSegment.base != p.segment()) {
       if (reading != null) {
         reading.close();
@@ -472,31 +404,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
       readingSegment = segments.get(p.segment());
       reading = new RandomAccessFile(readingSegment.path.toFile(), "r");
     }
-    reading.seek(p.offset());
-    int length = reading.readInt();
-    int sum = reading.readInt();
-    if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) {
-      throw new IOException(readingSegment.path + " at " + p.offset() + ": bad length " + length);
-    }
-    byte[] bytes = new byte[length];
-    reading.readFully(bytes);
-    CRC32 check = new CRC32();
-    check.update(bytes);
-    if ((int) check.getValue() != sum) {
-      throw new IOException(readingSegment.path + " at " + p.offset() + ": CRC mismatch");
-    }
-    ByteBuffer payload = ByteBuffer.wrap(bytes);
-    long at = payload.getLong();
-    byte kind = payload.get();
-    int keyLength = payload.getInt();
-    String key = null;
-    if (keyLength >= 0) {
-      key = new String(payload.array(), payload.position(), keyLength, StandardCharsets.UTF_8);
-      payload.position(payload.position() + keyLength);
-    }
-    byte[] value = new byte[payload.remaining()];
-    payload.get(value);
-    return new Read(new Entry(kind, key, value, at), HEADER + length);
+    return SpoolFormat.read(reading, p.offset(), readingSegment.path);
   }
 
   /**
@@ -535,7 +443,7 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
       }
     }
     try {
-      replaceAtomically(
+      SpoolFormat.replaceAtomically(
           dir.resolve(COMMITTED), p.index() + " " + p.segment() + " " + p.offset() + "\n");
       for (Path s : sent) {
         if (readingSegment != null && readingSegment.path.equals(s)) {
@@ -550,20 +458,6 @@ public final class Spool implements AutoCloseable, SensorMetrics.SpoolStats {
     } catch (IOException e) {
       throw new UncheckedIOException("spool " + dir + ": " + e, e);
     }
-  }
-
-  private static void replaceAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      writeFully(ch, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   // ------------------------------------------------------------------ state
