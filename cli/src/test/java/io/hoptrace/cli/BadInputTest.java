@@ -181,17 +181,9 @@ class BadInputTest {
     oneLineError(
         CliRun.run(concat(live, "--spool-dir", file.toString())),
         "--spool-dir " + file + ": not a directory");
+    String[] replay = {"sensor", "--pcap", A_CAPTURE.toString(), "--node", "n"};
     oneLineError(
-        CliRun.run(
-            "sensor",
-            "--pcap",
-            A_CAPTURE.toString(),
-            "--node",
-            "n",
-            "--bootstrap",
-            closed,
-            "--spool-dir",
-            dir.toString()),
+        CliRun.run(concat(replay, "--bootstrap", closed, "--spool-dir", dir.toString())),
         "--spool-dir is for live capture");
     assertThat(dir).as("nothing made before the checks passed").doesNotExist();
     // one directory, one sensor: the second says so before it asks Kafka anything
