@@ -234,6 +234,7 @@ final class SensorCommand implements Callable<Integer> {
   @Mixin ReducerOptions reducerOptions;
 
   @Mixin DropReasonsOptions dropReasons;
+  @Mixin SpoolOptions spool;
 
   /** Pass-through producer settings. */
   static final class KafkaOptions {
@@ -299,6 +300,7 @@ final class SensorCommand implements Callable<Integer> {
     PipelineOptions.check(
         PipelineConfig.PACKETS_PARTITIONS, packetsPartitions, "--packets-partitions");
     dropReasons.mode();
+    spool.validate(!pcaps.isEmpty());
     if (pcaps.isEmpty()) {
       dropReasons.checkOn(decoderOptions.config().vxlanPorts());
     }
@@ -324,7 +326,7 @@ final class SensorCommand implements Callable<Integer> {
       throw new IllegalArgumentException(e.getMessage());
     }
     // then Kafka: one line within --connect-timeout if it is not there
-    connect.check(kafkaClients, publisherConfig.adminProperties());
+    spool.openThen(() -> connect.check(kafkaClients, publisherConfig.adminProperties()));
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     SensorMetrics metrics = new SensorMetrics(registry);
     MetricsServer server =
@@ -332,7 +334,7 @@ final class SensorCommand implements Callable<Integer> {
     if (server != null) {
       err().printf("metrics: http://0.0.0.0:%d/metrics%n", server.port());
     }
-    try (SummaryPublisher publisher = new SummaryPublisher(publisherConfig, metrics)) {
+    try (SummaryPublisher publisher = spool.publisher(publisherConfig, metrics)) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       if (mode == SummaryMode.REDUCED) {
         // MTUs from this node's inventory once collected (live); unknown for files
@@ -586,6 +588,7 @@ final class SensorCommand implements Callable<Integer> {
               " %s: %d pkts, %s dropped;",
               s.hop().id(), s.delivered(), s.dropped() < 0 ? "n/a" : Long.toString(s.dropped())));
     }
+    sb.append(SpoolOptions.describe(publisher));
     err()
         .printf(
             "sent %d (%d counters), failed %d;%s%n",

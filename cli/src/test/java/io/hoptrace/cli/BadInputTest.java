@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoptrace.spool.Spool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +161,48 @@ class BadInputTest {
     oneLineError(
         CliRun.run("sensor", "--pod-iface", "no-netns-here", "--node", "n", "--bootstrap", closed),
         "--pod-iface wants POD=NETNS:IFACE, got 'no-netns-here'");
+  }
+
+  @Test
+  void spoolOptionsAreCheckedBeforeKafka() throws IOException {
+    String closed = "127.0.0.1:" + closedPort();
+    String[] live = {"sensor", "--iface", "lo", "--node", "n", "--bootstrap", closed};
+    Path dir = tmp.resolve("spool");
+    oneLineError(
+        CliRun.run(concat(live, "--spool-max-bytes", "1g")),
+        "--spool-max-bytes goes with --spool-dir");
+    oneLineError(
+        CliRun.run(concat(live, "--spool-dir", dir.toString(), "--spool-max-bytes", "10k")),
+        "--spool-max-bytes 10k: must be at least 64k (65536)");
+    oneLineError(
+        CliRun.run(concat(live, "--spool-dir", dir.toString(), "--spool-max-bytes", "lots")),
+        "--spool-max-bytes lots: not a size (bytes, or with k, m, g)");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    oneLineError(
+        CliRun.run(concat(live, "--spool-dir", file.toString())),
+        "--spool-dir " + file + ": not a directory");
+    String[] replay = {"sensor", "--pcap", A_CAPTURE.toString(), "--node", "n"};
+    oneLineError(
+        CliRun.run(concat(replay, "--bootstrap", closed, "--spool-dir", dir.toString())),
+        "--spool-dir is for live capture");
+    assertThat(dir).as("nothing made before the checks passed").doesNotExist();
+    // one directory, one sensor: the second says so before it asks Kafka anything
+    try (Spool first = Spool.open(dir, 1 << 20)) {
+      oneLineError(
+          CliRun.run(concat(live, "--spool-dir", dir.toString())),
+          "spool directory "
+              + dir
+              + " is in use by another sensor (pid "
+              + ProcessHandle.current().pid()
+              + ")");
+      assertThat(first.records()).isZero();
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test

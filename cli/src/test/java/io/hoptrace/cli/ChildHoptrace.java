@@ -102,6 +102,14 @@ final class ChildHoptrace implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Sends SIGKILL (no shutdown hook runs) and waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("still alive 30 s after SIGKILL");
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -155,13 +155,7 @@ class SensorCommandIT {
     List<String> namespaces = List.of(ns);
     List<String> links = List.of(hostIf);
     try {
-      TestNetns.must("ip", "netns", "add", ns);
-      TestNetns.must(
-          "ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", ns);
-      TestNetns.must("ip", "addr", "add", "10.214." + id + ".1/30", "dev", hostIf);
-      TestNetns.must("ip", "link", "set", hostIf, "up");
-      TestNetns.must("ip", "-n", ns, "addr", "add", podAddr + "/30", "dev", "eth0");
-      TestNetns.must("ip", "-n", ns, "link", "set", "eth0", "up");
+      TestNetns.vethToNamespace(ns, hostIf, "10.214." + id);
       String prefix = "live" + id + ".";
       StringWriter err = new StringWriter();
       CompletableFuture<Integer> run =

@@ -22,7 +22,8 @@ import java.util.function.ToLongFunction;
  * hoptrace_sensor_capture_drops{iface=...}}; in reduced mode also {@code
  * hoptrace_sensor_records_sent_total{kind=summary|counters}}, {@code
  * hoptrace_sensor_flow_table_evictions_total}, {@code hoptrace_sensor_flow_table_flows} and {@code
- * hoptrace_sensor_packets_folded_packets_total}.
+ * hoptrace_sensor_packets_folded_packets_total}; with a spool ({@link #bindSpool}) {@code
+ * hoptrace_sensor_spool_*}.
  *
  * <p>Counts come in two ways: pushed ({@link #captured(long)}, {@link #decoded()}, {@link
  * #decodeFailed(String)}, {@link #sent()}, ...) or pulled at scrape time from counters the hot path
@@ -41,6 +42,11 @@ public final class SensorMetrics {
   public static final String FLOW_TABLE_EVICTIONS = "hoptrace.sensor.flow.table.evictions";
   public static final String FLOW_TABLE_FLOWS = "hoptrace.sensor.flow.table.flows";
   public static final String PACKETS_FOLDED = "hoptrace.sensor.packets.folded";
+  public static final String SPOOL_BYTES = "hoptrace.sensor.spool.bytes";
+  public static final String SPOOL_RECORDS = "hoptrace.sensor.spool.records";
+  public static final String SPOOL_OLDEST_AGE = "hoptrace.sensor.spool.oldest.age";
+  public static final String SPOOL_DROPPED = "hoptrace.sensor.spool.dropped";
+  public static final String SPOOL_TORN = "hoptrace.sensor.spool.torn";
   public static final String KIND_TAG = "kind";
   public static final String REASON_TAG = "reason";
   public static final String IFACE_TAG = "iface";
@@ -142,16 +148,7 @@ public final class SensorMetrics {
    * counted in {@link #SENT} and in {@link #RECORDS_SENT} by kind.
    */
   public void sent(String kind) {
-    sent.increment();
-    sentByKind
-        .computeIfAbsent(
-            kind,
-            k ->
-                Counter.builder(RECORDS_SENT)
-                    .description("Packets-topic records acknowledged by Kafka, by kind")
-                    .tag(KIND_TAG, k)
-                    .register(registry))
-        .increment();
+    sent(kind, 1);
   }
 
   /** Records of {@code kind} acknowledged so far. */
@@ -196,6 +193,70 @@ public final class SensorMetrics {
         .description("Packets folded into counters instead of sent one by one (reduced mode)")
         .baseUnit("packets")
         .register(registry);
+  }
+
+  /** What a spool reports at scrape time. */
+  public interface SpoolStats {
+    /** Bytes of records waiting to be sent. */
+    long bytes();
+
+    /** Records waiting to be sent. */
+    long records();
+
+    /** Records dropped because the spool was full. */
+    long dropped();
+
+    /** Torn records (cut off by a crash mid-write) found and skipped at start. */
+    long torn();
+
+    /** Milliseconds the oldest waiting record has waited (0 when none waits). */
+    long oldestAgeMillis();
+  }
+
+  /**
+   * Reports the spool's state ({@code --spool-dir}): {@code hoptrace_sensor_spool_bytes}, {@code
+   * ..._spool_records}, {@code ..._spool_oldest_age_seconds}, {@code ..._spool_dropped_total} and
+   * {@code ..._spool_torn_total}.
+   */
+  public void bindSpool(SpoolStats spool) {
+    Objects.requireNonNull(spool, "spool");
+    Gauge.builder(SPOOL_BYTES, spool, s -> (double) s.bytes())
+        .description("Bytes of records in the spool waiting for the broker")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(SPOOL_RECORDS, spool, s -> (double) s.records())
+        .description("Records in the spool waiting for the broker")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(SPOOL_OLDEST_AGE, spool, s -> s.oldestAgeMillis() / 1000.0)
+        .description("How long the oldest record in the spool has waited (0 when empty)")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(SPOOL_DROPPED, spool, s -> (double) s.dropped())
+        .description("Records dropped because the spool was full (the newest are dropped)")
+        .register(registry);
+    FunctionCounter.builder(SPOOL_TORN, spool, s -> (double) s.torn())
+        .description("Torn records (cut off by a crash mid-write) skipped when the spool opened")
+        .register(registry);
+  }
+
+  /**
+   * {@code n} records of {@code kind} acknowledged at once (a spool batch), as {@link
+   * #sent(String)}.
+   */
+  public void sent(String kind, long n) {
+    sent.increment(n);
+    sentByKind
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder(RECORDS_SENT)
+                    .description("Packets-topic records acknowledged by Kafka, by kind")
+                    .tag(KIND_TAG, k)
+                    .register(registry))
+        .increment(n);
   }
 
   public void sendFailed() {

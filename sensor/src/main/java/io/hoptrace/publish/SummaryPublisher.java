@@ -9,6 +9,8 @@ import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.PacketsRecordSerde;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
+import io.hoptrace.spool.Spool;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * long and never throws per packet: a send waits at most {@code max.block.ms}, after such a timeout
  * summaries are dropped and counted for {@code outage.backoff.ms}, and failures are logged at most
  * once per {@code failure.log.interval.ms}. One publisher may be shared by several threads.
+ *
+ * <p>With a {@link Spool} ({@code --spool-dir}) every record goes to the spool instead and a {@link
+ * SpoolSender} sends it from there, in order and exactly once, when the broker is there: an outage
+ * costs nothing until the spool is full (then the newest records are dropped and counted).
  */
 public final class SummaryPublisher implements AutoCloseable {
 
@@ -52,6 +58,8 @@ public final class SummaryPublisher implements AutoCloseable {
   private final Topics topics;
   private final SensorMetrics metrics;
   private final Producer<String, byte[]> producer;
+  private final Spool spool;
+  private final SpoolSender spoolSender;
   private final PacketsRecordSerde records = PacketsRecordSerde.get();
   private final AvroSerde<NodeInventory> inventories = AvroSerde.nodeInventory();
   private final AvroSerde<KernelDrop> drops = AvroSerde.kernelDrop();
@@ -87,16 +95,41 @@ public final class SummaryPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes through {@code spool} (opened by the caller; closed with this publisher): records are
+   * appended to it and sent from it by a {@link SpoolSender}; topics are created as above. Its
+   * state is in the metrics ({@link SensorMetrics#bindSpool}).
+   */
+  public SummaryPublisher(PublisherConfig config, SensorMetrics metrics, Spool spool) {
+    this(config, metrics, null, System::nanoTime, Objects.requireNonNull(spool, "spool"));
+    if (config.createTopics()) {
+      ensureTopics(config);
+    }
+    metrics.bindSpool(spool);
+    spoolSender.start();
+  }
+
   /** For tests: an own producer (e.g. a MockProducer) and clock; creates no topics. */
   SummaryPublisher(
       PublisherConfig config,
       SensorMetrics metrics,
       Producer<String, byte[]> producer,
       LongSupplier nanoClock) {
+    this(config, metrics, Objects.requireNonNull(producer, "producer"), nanoClock, null);
+  }
+
+  private SummaryPublisher(
+      PublisherConfig config,
+      SensorMetrics metrics,
+      Producer<String, byte[]> producer,
+      LongSupplier nanoClock,
+      Spool spool) {
     this.config = Objects.requireNonNull(config, "config");
     this.topics = config.topics();
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.producer = Objects.requireNonNull(producer, "producer");
+    this.producer = producer;
+    this.spool = spool;
+    this.spoolSender = spool == null ? null : new SpoolSender(spool, config, this::onSpoolAcked);
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.backoffNanos = TimeUnit.MILLISECONDS.toNanos(config.outageBackoffMs());
     this.failureLog =
@@ -125,6 +158,11 @@ public final class SummaryPublisher implements AutoCloseable {
   }
 
   private void send(String key, SpecificRecord record, Callback callback) {
+    if (spool != null) {
+      spooled(
+          callback == countersCallback ? SpoolSender.COUNTERS : SpoolSender.SUMMARY, key, record);
+      return;
+    }
     if (suspendedUntil != 0) {
       if (nanoClock.getAsLong() - suspendedUntil < 0) {
         countFailed(null);
@@ -194,6 +232,10 @@ public final class SummaryPublisher implements AutoCloseable {
    */
   public void publishInventory(NodeInventory inventory) {
     String node = inventory.getNode();
+    if (spool != null) {
+      spooled(SpoolSender.INVENTORY, node, inventory);
+      return;
+    }
     try {
       producer.send(
           new ProducerRecord<>(topics.nodes(), node, inventories.encode(inventory)),
@@ -215,6 +257,10 @@ public final class SummaryPublisher implements AutoCloseable {
    * most once per failure-log interval, never thrown.
    */
   public void publishDrop(KernelDrop drop) {
+    if (spool != null) {
+      spooled(SpoolSender.DROP, drop.getFlowKey(), drop);
+      return;
+    }
     try {
       producer.send(
           new ProducerRecord<>(topics.drops(), drop.getFlowKey(), drops.encode(drop)),
@@ -242,10 +288,81 @@ public final class SummaryPublisher implements AutoCloseable {
     return dropsFailed.sum();
   }
 
-  /** Waits until everything published so far is acknowledged or failed. */
+  /**
+   * Waits until everything published so far is acknowledged or failed; with a spool, until it is
+   * empty or nothing could be sent for {@value #SPOOL_IDLE_MS} ms (what is left stays spooled).
+   */
   public void flush() {
-    if (!closed) {
+    if (closed) {
+      return;
+    }
+    if (spoolSender == null) {
       producer.flush();
+    } else if (!spoolSender.awaitDrained(SPOOL_IDLE_MS)) {
+      LOG.warn(
+          "{} records ({} bytes) stay in the spool {} for the next sensor",
+          spool.records(),
+          spool.bytes(),
+          spool.dir());
+    }
+  }
+
+  /** How long {@link #flush()} waits for a spool that makes no progress. */
+  static final long SPOOL_IDLE_MS = 10_000;
+
+  /** The spool, or null when records go to the producer directly. */
+  public Spool spool() {
+    return spool;
+  }
+
+  /** Appends a record to the spool; one the full spool drops is counted as failed. */
+  private void spooled(byte kind, String key, SpecificRecord record) {
+    byte[] value;
+    try {
+      value =
+          switch (kind) {
+            case SpoolSender.INVENTORY -> inventories.encode((NodeInventory) record);
+            case SpoolSender.DROP -> drops.encode((KernelDrop) record);
+            default -> records.encode(record);
+          };
+    } catch (KafkaException e) {
+      countSpoolFailed(kind, e);
+      return;
+    }
+    if (kind <= SpoolSender.COUNTERS) {
+      valueBytes += value.length;
+    }
+    try {
+      if (!spool.append(kind, key, value)) {
+        countSpoolFailed(kind, null);
+      }
+    } catch (UncheckedIOException e) {
+      countSpoolFailed(kind, e); // e.g. the disk is full: counted, the capture goes on
+    }
+  }
+
+  private void countSpoolFailed(byte kind, Exception error) {
+    switch (kind) {
+      case SpoolSender.INVENTORY ->
+          LOG.warn("inventory not spooled: {}", error == null ? "spool full" : error);
+      case SpoolSender.DROP -> dropsFailed.increment();
+      default -> countFailed(error);
+    }
+  }
+
+  private void onSpoolAcked(byte kind, long n) {
+    switch (kind) {
+      case SpoolSender.SUMMARY -> {
+        sent.add(n);
+        metrics.sent("summary", n);
+      }
+      case SpoolSender.COUNTERS -> {
+        sent.add(n);
+        countersSent.add(n);
+        metrics.sent("counters", n);
+      }
+      case SpoolSender.INVENTORY -> inventoriesSent.add(n);
+      default -> dropsSent.add(n);
     }
   }
 
@@ -284,7 +401,12 @@ public final class SummaryPublisher implements AutoCloseable {
       return;
     }
     closed = true;
-    producer.close(Duration.ofMillis(config.getInt(PublisherConfig.DELIVERY_TIMEOUT_MS)));
+    if (spoolSender != null) {
+      spoolSender.close();
+      spool.close();
+    } else {
+      producer.close(Duration.ofMillis(config.getInt(PublisherConfig.DELIVERY_TIMEOUT_MS)));
+    }
     LOG.info(
         "publisher closed: {} records sent ({} counters), {} failed",
         sent(),

@@ -57,6 +57,19 @@ public final class TestNetns {
     return null;
   }
 
+  /**
+   * A namespace {@code ns} whose {@code eth0} is {@code net}.2/30, the veth peer of {@code hostIf}
+   * ({@code net}.1/30) in this namespace; both up. {@code net} is three octets, e.g. 10.214.7.
+   */
+  public static void vethToNamespace(String ns, String hostIf, String net) {
+    must("ip", "netns", "add", ns);
+    must("ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", ns);
+    must("ip", "addr", "add", net + ".1/30", "dev", hostIf);
+    must("ip", "link", "set", hostIf, "up");
+    must("ip", "-n", ns, "addr", "add", net + ".2/30", "dev", "eth0");
+    must("ip", "-n", ns, "link", "set", "eth0", "up");
+  }
+
   /** Deletes namespaces and host links, ignoring what is already gone. */
   public static void cleanup(List<String> namespaces, List<String> links) {
     for (String l : new ArrayList<>(links)) {

@@ -14,6 +14,46 @@ class SensorMetricsTest {
   private final SensorMetrics metrics = new SensorMetrics(registry);
 
   @Test
+  void theSpoolsStateIsReadAtScrapeTime() {
+    long[] v = {4096, 12, 3, 1, 2500};
+    metrics.bindSpool(
+        new SensorMetrics.SpoolStats() {
+          @Override
+          public long bytes() {
+            return v[0];
+          }
+
+          @Override
+          public long records() {
+            return v[1];
+          }
+
+          @Override
+          public long dropped() {
+            return v[2];
+          }
+
+          @Override
+          public long torn() {
+            return v[3];
+          }
+
+          @Override
+          public long oldestAgeMillis() {
+            return v[4];
+          }
+        });
+    v[1] = 13;
+    v[2] = 5;
+
+    assertThat(registry.get(SensorMetrics.SPOOL_BYTES).gauge().value()).isEqualTo(4096.0);
+    assertThat(registry.get(SensorMetrics.SPOOL_RECORDS).gauge().value()).isEqualTo(13.0);
+    assertThat(registry.get(SensorMetrics.SPOOL_OLDEST_AGE).gauge().value()).isEqualTo(2.5);
+    assertThat(registry.get(SensorMetrics.SPOOL_DROPPED).functionCounter().count()).isEqualTo(5.0);
+    assertThat(registry.get(SensorMetrics.SPOOL_TORN).functionCounter().count()).isEqualTo(1.0);
+  }
+
+  @Test
   void pushedCountsShowInTheRegistry() {
     metrics.captured(10);
     metrics.decoded();
