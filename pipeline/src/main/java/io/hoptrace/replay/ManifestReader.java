@@ -9,6 +9,7 @@ import io.hoptrace.contract.IpText;
 import io.hoptrace.schema.InterfaceRole;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,7 +213,13 @@ public final class ManifestReader {
     }
     String fileText = text(h, path, "file", true);
     Path dir = file.toAbsolutePath().getParent();
-    Path capture = Path.of(fileText);
+    Path capture;
+    try {
+      capture = Path.of(fileText);
+    } catch (InvalidPathException e) {
+      throw error(
+          path + ".file", "\"" + fileText + "\" is not a file name (" + e.getReason() + ")");
+    }
     if (!capture.isAbsolute() && dir != null) {
       capture = dir.resolve(capture);
     }
@@ -313,7 +320,26 @@ public final class ManifestReader {
     return path.isEmpty() ? field : path + "." + field;
   }
 
+  /** One line whatever the manifest's strings hold: control characters are shown escaped. */
   private ManifestException error(String path, String message) {
-    return new ManifestException(file + (path.isEmpty() ? "" : ": " + path) + ": " + message);
+    return new ManifestException(
+        oneLine(file + (path.isEmpty() ? "" : ": " + path) + ": " + message));
+  }
+
+  private static String oneLine(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 }

@@ -119,6 +119,24 @@ class ManifestReaderTest {
   }
 
   @Test
+  void errorsStayOneLineWhateverTheStringsHold() throws IOException {
+    Path role =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"n\", \"iface\": \"e\", \"role\": \"X\\nY\","
+                + " \"file\": \"a.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(role))
+        .hasMessageContaining("hops[0].role: unknown role \"X\\nY\"")
+        .hasMessageNotContaining("\n");
+    Path nul =
+        manifest(
+            "{\"nodes\": [], \"hops\": [{\"node\": \"n\", \"iface\": \"e\","
+                + " \"file\": \"a\\u0000.pcap\"}]}");
+    assertThatThrownBy(() -> Manifest.read(nul))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("hops[0].file: \"a\\u0000.pcap\" is not a file name");
+  }
+
+  @Test
   void notJsonIsAClearError() throws IOException {
     Path m = manifest("{\"nodes\": [");
     assertThatThrownBy(() -> Manifest.read(m))

@@ -3,7 +3,6 @@ package io.hoptrace.schema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
@@ -227,7 +226,11 @@ public final class AvroCodec<T extends SpecificRecord> {
     } catch (BadHeaderException e) {
       throw new AvroCodecException(
           where + "bad Avro single-object header: " + e.getMessage(), null);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+    } catch (IOException | RuntimeException e) {
+      // AvroRuntimeException (incl. the SystemLimitException of AvroTrust's limits), an index out
+      // of
+      // bounds, and the UnsupportedOperationException Avro throws for a collection or string
+      // length beyond 2^31 (found by AvroDecodeFuzzTest): all mean these bytes are not a record
       long fp = readFingerprint(data);
       String known = SchemaHistory.describe(fp);
       throw new AvroCodecException(

@@ -12,8 +12,6 @@ import io.hoptrace.schema.NeighborEntry;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.RouteInfo;
 import io.hoptrace.schema.VtepInfo;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -267,15 +265,19 @@ public final class InventoryParser {
     if (slash < 0) {
       return cidr;
     }
+    // a literal only: InetAddress.getByName would look a name up (the parser is pure)
+    byte[] a = IpText.parse(cidr.substring(0, slash));
+    if (a == null) {
+      return cidr;
+    }
     try {
-      byte[] a = InetAddress.getByName(cidr.substring(0, slash)).getAddress();
       int prefix = Integer.parseInt(cidr.substring(slash + 1));
       for (int i = 0; i < a.length; i++) {
         int keep = Math.max(0, Math.min(8, prefix - i * 8));
         a[i] &= (byte) (0xFF00 >> keep);
       }
       return IpText.format(a) + "/" + prefix;
-    } catch (UnknownHostException | NumberFormatException e) {
+    } catch (NumberFormatException e) {
       return cidr;
     }
   }

@@ -156,6 +156,8 @@ class InventoryParserTest {
     assertThat(InventoryParser.network("10.244.1.1/24")).isEqualTo("10.244.1.0/24");
     assertThat(InventoryParser.network("10.244.1.77/26")).isEqualTo("10.244.1.64/26");
     assertThat(InventoryParser.network("fd00::1/64")).isEqualTo("fd00::/64"); // RFC 5952, as IpText
+    // not an address: kept as it is, never resolved as a host name
+    assertThat(InventoryParser.network("localhost/8")).isEqualTo("localhost/8");
   }
 
   @Test
