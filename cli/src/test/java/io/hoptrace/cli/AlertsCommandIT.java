@@ -166,15 +166,24 @@ class AlertsCommandIT {
       assertThat(a.get("lostAt").get("after").asText()).isEqualTo("node-b/ens33");
       // flow records come every flow-update interval and at the end: one with the alert's lost-at
       JsonNode localised = null;
+      List<String> seen = new java.util.ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (localised == null && System.nanoTime() < deadline) {
         String f = flows.lines().poll(5, TimeUnit.SECONDS);
         JsonNode n = f == null ? null : CliRun.JSON.readTree(f);
+        if (n != null) {
+          seen.add(
+              n.get("conversationId") + " final=" + n.get("final") + " lostAt=" + n.get("lostAt"));
+        }
         if (n != null && n.get("lostAt").isObject()) {
           localised = n;
         }
       }
-      assertThat(localised).as("a ONE_WAY flow with its lost-at from flows --follow").isNotNull();
+      assertThat(localised)
+          .as(
+              "a ONE_WAY flow with its lost-at from flows --follow; alert %s; flow lines: %s",
+              a, seen)
+          .isNotNull();
       assertThat(localised.get("verdict").asText()).isEqualTo("ONE_WAY");
       assertThat(localised.get("lostAt").get("before").asText()).isEqualTo("node-b/flannel.1");
     } finally {

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * interval or more <em>after</em> the flow record that shows the fault. A new flow record whose
  * verdict is not {@code OK} and whose conversation has no alert yet is therefore held back until
  * its alert arrives or {@link #ALERT_GRACE} passes (then it is printed without a lost-at); records
- * are printed in the order they were committed.
+ * are printed in the order they were committed. A faulty record printed without its lost-at (its
+ * alert came later than the grace, or after the topics were first read) is printed again, with it,
+ * when the alert arrives: each line is the flow as it then stood, like the flow store's view.
  */
 public final class FlowFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowFollower.class);
@@ -43,6 +45,18 @@ public final class FlowFollower implements AutoCloseable {
 
   /** What {@link #read} found, and the follower (null when not following). */
   public record Snapshot(List<Flow> lastRecords, FlowFollower follower) {}
+
+  /** At most this many conversations' records printed without a lost-at are remembered. */
+  static final int MAX_PRINTED_WITHOUT = 10_000;
+
+  /** Faulty flow records printed without a lost-at, by conversation, the oldest forgotten first. */
+  private final Map<String, FlowRecord> printedWithout =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FlowRecord> eldest) {
+          return size() > MAX_PRINTED_WITHOUT;
+        }
+      };
 
   private final TopicTail<Alert> alertTail;
   private final TopicTail<FlowRecord> flowTail;
@@ -82,6 +96,10 @@ public final class FlowFollower implements AutoCloseable {
         return new Snapshot(out, null);
       }
       FlowFollower follower = new FlowFollower(alertTail, flowTail, lostAt, onNew);
+      // their alert may not have been committed when the alerts topic was read
+      out.stream()
+          .filter(f -> f.lostAt() == null && !"OK".equals(f.record().getVerdict()))
+          .forEach(f -> follower.printedWithout.put(f.record().getConversationId(), f.record()));
       follower.reader.start();
       return new Snapshot(out, follower);
     } catch (RuntimeException e) {
@@ -100,12 +118,18 @@ public final class FlowFollower implements AutoCloseable {
     ArrayDeque<Held> held = new ArrayDeque<>();
     try {
       while (true) {
-        alertTail.poll(Duration.ofMillis(100)).forEach(i -> note(lostAt, i.value()));
+        for (var item : alertTail.poll(Duration.ofMillis(100))) {
+          String id = note(lostAt, item.value());
+          FlowRecord without = id == null ? null : printedWithout.remove(id);
+          if (without != null) {
+            onNew.accept(new Flow(without, lostAt.get(id)));
+          }
+        }
         long now = System.nanoTime();
         for (var item : flowTail.poll(Duration.ofMillis(100))) {
           held.add(new Held(item.value(), now + graceNanos));
         }
-        release(held, lostAt, onNew, System.nanoTime());
+        release(held, lostAt, printedWithout, onNew, System.nanoTime());
       }
     } catch (WakeupException | InterruptException e) {
       // stopping
@@ -117,26 +141,42 @@ public final class FlowFollower implements AutoCloseable {
     }
   }
 
-  /** Prints held records from the oldest on while each is ready (see the class comment). */
+  /**
+   * Prints held records from the oldest on while each is ready (see the class comment); a faulty
+   * one printed without its lost-at is remembered in {@code printedWithout} by conversation.
+   */
   static void release(
-      ArrayDeque<Held> held, Map<String, LostAt> lostAt, Consumer<Flow> onNew, long now) {
+      ArrayDeque<Held> held,
+      Map<String, LostAt> lostAt,
+      Map<String, FlowRecord> printedWithout,
+      Consumer<Flow> onNew,
+      long now) {
     while (!held.isEmpty()) {
       Held h = held.peek();
-      LostAt at = lostAt.get(h.record().getConversationId());
-      boolean ready = at != null || "OK".equals(h.record().getVerdict()) || now - h.until() >= 0;
-      if (!ready) {
+      String id = h.record().getConversationId();
+      LostAt at = lostAt.get(id);
+      boolean ok = "OK".equals(h.record().getVerdict());
+      if (at == null && !ok && now - h.until() < 0) {
         return;
       }
       held.poll();
+      if (at == null && !ok) {
+        printedWithout.put(id, h.record());
+      } else {
+        printedWithout.remove(id);
+      }
       onNew.accept(new Flow(h.record(), at));
     }
   }
 
-  private static void note(Map<String, LostAt> lostAt, Alert a) {
+  /** Notes an alert's lost-at; returns its conversation id when it has both, else null. */
+  private static String note(Map<String, LostAt> lostAt, Alert a) {
     String id = a.getSubject() == null ? null : a.getSubject().getConversationId();
     if (id != null && a.getLostAt() != null) {
       lostAt.put(id, a.getLostAt());
+      return id;
     }
+    return null;
   }
 
   /** Stops the reading thread (waits up to 5 s for it). */

@@ -27,10 +27,11 @@ class FlowFollowerTest {
 
   private final ArrayDeque<FlowFollower.Held> held = new ArrayDeque<>();
   private final Map<String, LostAt> lostAt = new HashMap<>();
+  private final Map<String, FlowRecord> printedWithout = new HashMap<>();
   private final List<FlowFollower.Flow> printed = new ArrayList<>();
 
   private void release(long now) {
-    FlowFollower.release(held, lostAt, printed::add, now);
+    FlowFollower.release(held, lostAt, printedWithout, printed::add, now);
   }
 
   @Test
@@ -51,6 +52,8 @@ class FlowFollowerTest {
     assertThat(printed).isEmpty();
     release(1_000);
     assertThat(printed).singleElement().satisfies(f -> assertThat(f.lostAt()).isNull());
+    // remembered, so that the follower prints it again with the lost-at once the alert comes
+    assertThat(printedWithout).containsOnlyKeys("c1");
   }
 
   @Test
