@@ -3,7 +3,9 @@ package io.hoptrace.cli;
 import io.hoptrace.capture.CaptureFileException;
 import io.hoptrace.capture.CaptureFileReader;
 import io.hoptrace.capture.CaptureStats;
+import io.hoptrace.capture.CaptureStreamReader;
 import io.hoptrace.capture.HopContext;
+import io.hoptrace.capture.PacketHandler;
 import io.hoptrace.decode.DecodeCounters;
 import io.hoptrace.decode.DecodeStatus;
 import io.hoptrace.decode.PacketSummarizer;
@@ -36,7 +38,10 @@ final class DecodeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "pcap or pcapng files; - reads a classic pcap stream from stdin (tcpdump -w -)")
   List<Path> files;
 
   @Mixin DecoderOptions decoderOptions;
@@ -69,45 +74,67 @@ final class DecodeCommand implements Callable<Integer> {
     int unreadable = 0;
     try (SummaryJson json = new SummaryJson(stdout)) {
       for (Path file : files) {
+        boolean stdin = file.toString().equals("-");
+        String name = stdin ? "-" : file.toString();
         HopContext hop =
-            new HopContext(node, null, iface != null ? iface : file.getFileName().toString(), role);
-        try (CaptureFileReader reader = CaptureFileReader.open(file, hop)) {
-          DecodeCounters counters = summarizer.counters();
-          counters.reset();
-          try {
-            reader.read(
-                (h, linkType, buffer, offset, capLen, wireLen, tsNanos) -> {
-                  try {
-                    json.write(
-                        summarizer.summarize(
-                            h, linkType, buffer, offset, capLen, wireLen, tsNanos));
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                });
-          } catch (UncheckedIOException e) {
-            throw e.getCause();
-          }
-          json.flush();
-          CaptureStats s = reader.stats();
-          if (s.hasProblems()) {
-            // why reading stopped, and the corrupt packet blocks dropped by reason; the next
-            // file is read all the same
-            err.printf("hoptrace decode: %s: %s%n", file, s.describe());
-          }
-          if (stats) {
-            err.printf("%s: %d packets; %s%n", file, s.packets(), statusSummary(counters));
-          }
+            new HopContext(
+                node,
+                null,
+                iface != null ? iface : stdin ? "stdin" : file.getFileName().toString(),
+                role);
+        DecodeCounters counters = summarizer.counters();
+        counters.reset();
+        PacketHandler toJson =
+            (h, linkType, buffer, offset, capLen, wireLen, tsNanos) -> {
+              try {
+                json.write(
+                    summarizer.summarize(h, linkType, buffer, offset, capLen, wireLen, tsNanos));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            };
+        CaptureStats s;
+        try {
+          s = stdin ? readStdin(hop, toJson) : readFile(file, hop, toJson);
         } catch (CaptureFileException e) {
           json.flush();
-          err.printf("hoptrace decode: %s: %s%n", file, e.getMessage());
+          err.printf("hoptrace decode: %s: %s%n", name, e.getMessage());
           unreadable++;
+          continue;
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        }
+        json.flush();
+        if (s.hasProblems()) {
+          // why reading stopped, and the corrupt packet blocks dropped by reason; the next
+          // file is read all the same
+          err.printf("hoptrace decode: %s: %s%n", name, s.describe());
+        }
+        if (stats) {
+          err.printf("%s: %d packets; %s%n", name, s.packets(), statusSummary(counters));
         }
       }
     }
     stdout.flush();
     err.flush();
     return unreadable == 0 ? 0 : 1;
+  }
+
+  private static CaptureStats readFile(Path file, HopContext hop, PacketHandler handler)
+      throws CaptureFileException {
+    try (CaptureFileReader reader = CaptureFileReader.open(file, hop)) {
+      reader.read(handler);
+      return reader.stats();
+    }
+  }
+
+  /** A classic pcap stream on stdin, e.g. {@code tcpdump -w - | hoptrace decode -}. */
+  private static CaptureStats readStdin(HopContext hop, PacketHandler handler)
+      throws CaptureFileException {
+    try (CaptureStreamReader reader = CaptureStreamReader.open(System.in, hop)) {
+      reader.read(handler);
+      return reader.stats();
+    }
   }
 
   static String statusSummary(DecodeCounters counters) {

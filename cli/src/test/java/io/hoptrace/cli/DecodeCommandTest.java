@@ -65,6 +65,37 @@ class DecodeCommandTest {
     assertThat(r.lines()[0]).contains("\"encap\":[]", "\"dport\":8472", "\"proto\":17");
   }
 
+  /** {@code decode -} with {@code file} as stdin. */
+  private static Result runStdin(Path file, String... args) throws IOException {
+    java.io.InputStream saved = System.in;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      System.setIn(in);
+      String[] full = java.util.Arrays.copyOf(args, args.length + 1);
+      full[args.length] = "-";
+      return run(full);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
+  void aPcapStreamOnStdinDecodesAsTheSameFileDoes() throws IOException {
+    Path file = CAPTURES.resolve("tcpdump/vxlan_port_8472.pcap");
+    Result fromFile = run("--iface", "flannel.1", file.toString());
+    Result fromStdin = runStdin(file, "--iface", "flannel.1");
+    assertThat(fromStdin.code()).isZero();
+    assertThat(fromStdin.err()).isEmpty();
+    assertThat(fromStdin.lines()).hasSizeGreaterThan(0).containsExactly(fromFile.lines());
+  }
+
+  @Test
+  void aPcapngStreamOnStdinIsOneClearError() throws IOException {
+    Result r = runStdin(CAPTURES.resolve("zeek/Traces/tunnels/geneve-truncated.pcapng"));
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err().strip().split("\n")).hasSize(1);
+    assertThat(r.err()).contains("hoptrace decode: -: a pcapng stream").doesNotContain("Exception");
+  }
+
   @Test
   void garbageFileGivesOneClearErrorLineAndNonZeroExit() throws IOException {
     Path garbage = tmp.resolve("garbage.pcap");

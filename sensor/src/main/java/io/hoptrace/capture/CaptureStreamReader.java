@@ -84,7 +84,10 @@ public final class CaptureStreamReader implements AutoCloseable {
       magic = Integer.reverseBytes(big);
     } else {
       throw new CaptureFileException(
-          "not a classic pcap stream (magic 0x" + String.format("%08x", big) + ")");
+          big == 0x0a0d0d0a
+              ? "a pcapng stream: only classic pcap is read from a stream (tcpdump -w - writes"
+                  + " it; for a pcapng file give its path)"
+              : "not a classic pcap stream (magic 0x" + String.format("%08x", big) + ")");
     }
     fracToNanos = magic == 0xa1b23c4d ? 1 : 1000;
     recordHeaderLength = magic == 0xa1b2cd34 ? 24 : 16;

@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures several interfaces at once, one thread per interface: host interfaces through libpcap
- * (pcap4j {@code loop} with a raw-packet listener), interfaces inside other network namespaces
- * through a {@link NetnsCapture} child.
+ * Captures several interfaces at once, one thread per interface, all through libpcap in this
+ * process (pcap4j {@code loop} with a raw-packet listener): interfaces of the sensor's own network
+ * namespace directly, interfaces inside other namespaces (a pod's {@code eth0}, a node's namespace
+ * in the lab) with the handle opened on a thread moved into that namespace ({@link Netns}). No
+ * child process per interface; every interface has libpcap's received/dropped counters.
  *
  * <p>Handlers: each interface gets the handler {@code handlerFor.apply(hop)} returns, called only
  * from that interface's thread. Returning one shared handler for every hop is allowed, but then it
@@ -90,7 +92,7 @@ public final class LiveCapture implements AutoCloseable {
           opened.add(
               ns == null
                   ? PcapLiveSource.open(hop, config, h)
-                  : NetnsCapture.open(ns, hop, config, h));
+                  : PcapLiveSource.openIn(ns, hop, config, h));
         }
       } catch (LiveCaptureException | RuntimeException e) {
         opened.forEach(CaptureSource::close);

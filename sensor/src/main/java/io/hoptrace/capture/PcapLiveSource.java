@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures one host interface through libpcap (pcap4j {@code loop} with a {@link
- * RawPacketListener}: the fastest pcap4j path). The byte array pcap4j allocates per packet is
- * wrapped in one reused {@link UnsafeBuffer}.
+ * Captures one interface through libpcap (pcap4j {@code loop} with a {@link RawPacketListener}: the
+ * fastest pcap4j path), in the sensor's own network namespace ({@link #open}) or in another one
+ * ({@link #openIn}: the handle is opened on a thread moved into that namespace, see {@link Netns}).
+ * The byte array pcap4j allocates per packet is wrapped in one reused {@link UnsafeBuffer}.
  */
 final class PcapLiveSource implements CaptureSource, RawPacketListener {
 
@@ -44,6 +45,24 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
     this.nanoPrecision = nanoPrecision;
   }
 
+  /**
+   * Opens the interface {@code hop.iface()} inside the network namespace {@code netns}, in this
+   * process: no child process, libpcap's own counters. Errors name the namespace.
+   */
+  static PcapLiveSource openIn(
+      NetnsTarget netns, HopContext hop, LiveCaptureConfig config, PacketHandler handler)
+      throws LiveCaptureException {
+    try {
+      return Netns.call(netns, () -> open(hop, config, handler));
+    } catch (LiveCaptureException e) {
+      String m = e.getMessage();
+      if (m != null && m.contains(netns.label())) {
+        throw e;
+      }
+      throw new LiveCaptureException("network namespace " + netns.label() + ": " + m, e);
+    }
+  }
+
   /** Opens the interface {@code hop.iface()} and installs the filter. */
   static PcapLiveSource open(HopContext hop, LiveCaptureConfig config, PacketHandler handler)
       throws LiveCaptureException {
@@ -64,11 +83,11 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
     PcapHandle handle;
     boolean nano = true;
     try {
-      handle = build(iface, config, PcapHandle.TimestampPrecision.NANO);
+      handle = build(iface, config, hop, PcapHandle.TimestampPrecision.NANO);
     } catch (PcapNativeException e) {
       nano = false;
       try {
-        handle = build(iface, config, PcapHandle.TimestampPrecision.MICRO);
+        handle = build(iface, config, hop, PcapHandle.TimestampPrecision.MICRO);
       } catch (PcapNativeException e2) {
         throw new LiveCaptureException(openMessage(iface, e2.getMessage()), e2);
       }
@@ -86,7 +105,7 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
   }
 
   private static PcapHandle build(
-      String iface, LiveCaptureConfig c, PcapHandle.TimestampPrecision precision)
+      String iface, LiveCaptureConfig c, HopContext hop, PcapHandle.TimestampPrecision precision)
       throws PcapNativeException {
     return new PcapHandle.Builder(iface)
         .snaplen(c.snaplen())
@@ -95,7 +114,7 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
                 ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
                 : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
         .immediateMode(c.immediateMode())
-        .bufferSize(c.bufferBytes())
+        .bufferSize(c.bufferBytesFor(hop.role()))
         .timeoutMillis(c.timeoutMillis())
         .timestampPrecision(precision)
         .build();

@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * {@link AutoCapture} over {@link LiveCapture}: each discovered hop gets its own one-hop capture
- * (libpcap in the sensor's namespace, a {@code NetnsCapture} child in another), and its drop
- * counter is reported under its hop id for as long as it runs (0 while it does not).
+ * (libpcap in this process, in the sensor's namespace or, through {@link
+ * io.hoptrace.capture.Netns}, in another), and its drop counter is reported under its hop id for as
+ * long as it runs (0 while it does not).
  */
 public final class AutoLiveCapture {
   private AutoLiveCapture() {}

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A pod namespace that cannot be read (the pod just went away) is skipped with a warning; the
  * node's own namespace must be readable.
+ *
+ * <p>A pod's namespace is read once, when its veth appears: the pod hop found for a veth (its
+ * ifindex, the peer's ifindex and the namespace id, which pair them for the veth's life) is kept
+ * while the veth exists, so discovering again every 2 s reads only the node's namespace (five
+ * {@code ip} commands), not two more per pod. A pod hop found without an IP yet (the CNI had not
+ * configured it) is read again next time.
  */
 public final class HopDiscovery {
   private static final Logger LOG = LoggerFactory.getLogger(HopDiscovery.class);
@@ -66,6 +72,7 @@ public final class HopDiscovery {
   private final ExcludeFilter exclude;
   private final CommandRunner runner;
   private final NamespaceIndex namespaces;
+  private Map<PeerRef, DiscoveredHop> podsByVeth = Map.of();
 
   public HopDiscovery(
       Target target,
@@ -109,14 +116,25 @@ public final class HopDiscovery {
             run(nodeNs, "-j", "netns", "list-id"));
     Unnamed unnamed = new Unnamed(nodeNs);
     List<DiscoveredHop> out = new ArrayList<>();
+    Map<PeerRef, DiscoveredHop> known = new HashMap<>();
     for (NodeLink l : links) {
       add(
           out,
           new DiscoveredHop(new HopContext(target.node(), null, l.name(), l.role()), nodeNs, null));
       if (l.peer() != null) {
-        podHop(l.peer(), unnamed).ifPresent(h -> add(out, h));
+        DiscoveredHop pod = podsByVeth.get(l.peer());
+        if (pod == null) {
+          pod = podHop(l.peer(), unnamed).orElse(null);
+        }
+        if (pod != null) {
+          if (pod.ip() != null) {
+            known.put(l.peer(), pod);
+          }
+          add(out, pod);
+        }
       }
     }
+    podsByVeth = known;
     return out;
   }
 

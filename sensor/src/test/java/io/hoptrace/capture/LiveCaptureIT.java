@@ -130,7 +130,9 @@ class LiveCaptureIT {
   }
 
   @Test
-  void podInterfaceInItsNamespaceIsCapturedThroughTcpdump() throws Exception {
+  void podInterfaceInItsNamespaceIsCapturedInThisProcess() throws Exception {
+    java.nio.file.Path self = java.nio.file.Path.of("/proc/thread-self/ns/net");
+    Object nsBefore = java.nio.file.Files.readAttributes(self, "unix:ino").get("ino");
     HopContext pod = new HopContext("node1", "pod-a", nsIf, InterfaceRole.POD);
     HopContext host = new HopContext("node1", null, hostIf, InterfaceRole.VETH);
     Recorder podRec = new Recorder();
@@ -141,9 +143,16 @@ class LiveCaptureIT {
             .netnsIface(NetnsTarget.named(ns), pod)
             .start(h -> h.equals(pod) ? podRec : hostRec);
     try {
+      // no tcpdump (or any other) child per interface, and this thread stayed where it was
+      assertThat(ProcessHandle.current().children()).isEmpty();
+      assertThat(java.nio.file.Files.readAttributes(self, "unix:ino").get("ino"))
+          .isEqualTo(nsBefore);
       ping(5);
       awaitPackets(podRec, 10);
       awaitPackets(hostRec, 10);
+      // libpcap's own counters, live (the tcpdump child only gave them at its exit)
+      assertThat(c.stats().get(1).received()).isGreaterThanOrEqualTo(10);
+      assertThat(c.stats().get(1).dropped()).isZero();
     } finally {
       c.close();
     }

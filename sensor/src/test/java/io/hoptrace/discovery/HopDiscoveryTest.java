@@ -77,6 +77,30 @@ class HopDiscoveryTest {
   }
 
   @Test
+  void podNamespacesAreReadOnceWhileTheirVethsExist() throws Exception {
+    List<List<String>> commands = new ArrayList<>();
+    FakeRunner answers = LabFixtures.nodeB(read("lab-node-b-netns-ids.json"));
+    HopDiscovery d =
+        new HopDiscovery(
+            NODE_B,
+            InterfaceRoles.defaults(),
+            new PodNaming("ht-"),
+            ExcludeFilter.none(),
+            (command, timeout) -> {
+              commands.add(command);
+              return answers.run(command, timeout);
+            },
+            emptyIndex());
+    List<DiscoveredHop> first = d.discover();
+    long podReads = commands.stream().filter(c -> c.get(2).startsWith("ht-pod-")).count();
+    assertThat(podReads).isEqualTo(6); // link + addr of each of the 3 pods
+    commands.clear();
+    List<DiscoveredHop> second = d.discover();
+    assertThat(second).isEqualTo(first);
+    assertThat(commands).isNotEmpty().allMatch(c -> c.get(2).equals("ht-node-b"));
+  }
+
+  @Test
   void excludePatternsMatchInterfaceNamesOrHopIds() throws Exception {
     List<DiscoveredHop> hops =
         discovery(
