@@ -6,6 +6,7 @@ import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.detect.Alerts;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.lab.Compared;
+import io.hoptrace.lab.ReferenceInputs;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.reduce.ReducerConfig;
@@ -13,12 +14,9 @@ import io.hoptrace.reduce.SummaryMode;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.ManifestReader;
-import io.hoptrace.replay.Recordings;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -37,15 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Parity of the engines: every bundled lab recording replayed through the Kafka Streams job and
- * through the Flink job gives identical incidents (id, status, cause, number of alerts), alerts
- * (type, status, subject, lost-at, count) and identical flow records (tuples, verdict, final,
- * per-hop counts); and the Flink job gives the same at parallelism 2 and 4 with the packets topic
- * at 12 partitions (NAT-ed conversations stitched). One broker and one Flink MiniCluster for all
- * runs, each run with topics and a job of its own.
+ * Parity of the engines: every bundled lab recording and the Zeek traces ({@link ReferenceInputs})
+ * replayed through the Kafka Streams job and through the Flink job gives identical incidents (id,
+ * status, cause, number of alerts), alerts (type, status, subject, lost-at, count) and identical
+ * flow records (tuples, verdict, final, per-hop counts); and the Flink job gives the same at
+ * parallelism 2 and 4 with the packets topic at 12 partitions (NAT-ed conversations stitched). One
+ * broker and one Flink MiniCluster for all runs, each run with topics and a job of its own.
  */
 class EngineParityIT {
-  private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
   private static final AtomicInteger RUN = new AtomicInteger();
   private static EmbeddedKafka kafka;
 
@@ -69,19 +66,15 @@ class EngineParityIT {
     }
   }
 
-  static Stream<String> recordings() throws Exception {
-    try (Stream<Path> s = Files.list(RECORDINGS)) {
-      return s
-          .filter(d -> Files.exists(d.resolve("manifest.json")))
-          .map(d -> d.getFileName().toString())
-          .sorted()
-          .toList()
-          .stream();
-    }
+  /** Every bundled recording and the Zeek traces ({@link ReferenceInputs}). */
+  static Stream<String> recordings() {
+    return ReferenceInputs.all().stream();
   }
 
-  private static Manifest manifest(String scenario) {
-    return ManifestReader.read(RECORDINGS.resolve(scenario).resolve("manifest.json"));
+  private static Manifest manifest(String input) {
+    return ReferenceInputs.isCapture(input)
+        ? Manifest.ofCapture(ReferenceInputs.capture(input))
+        : ManifestReader.read(ReferenceInputs.manifest(input));
   }
 
   static Analysis.Result run(Supplier<DetectionHost> host, Manifest m) throws Exception {

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.lab.Compared;
+import io.hoptrace.lab.ReferenceInputs;
 import io.hoptrace.pipeline.EmbeddedPipeline;
 import io.hoptrace.pipeline.PipelineConfig;
 import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.HopStats;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -47,33 +45,17 @@ class PartitionEquivalenceIT {
     }
   }
 
-  private static final Path RECORDINGS = Path.of("..", Recordings.RECORDINGS);
-
-  /** The Zeek traces of the cli ITs (attribution: cli/src/test/resources/captures/README.md). */
-  private static final Path ZEEK = Path.of("..", "cli", "src", "test", "resources", "captures");
-
   /** {partitions, threads}; the first is the reference. */
   private static final int[][] CONFIGS = {{1, 1}, {3, 2}, {12, 1}};
 
-  static Stream<String> inputs() throws Exception {
-    List<String> all = new ArrayList<>();
-    try (Stream<Path> s = Files.list(RECORDINGS)) {
-      s.filter(d -> Files.exists(d.resolve("manifest.json")))
-          .map(d -> d.getFileName().toString())
-          .forEach(all::add);
-    }
-    try (Stream<Path> s = Files.list(ZEEK.resolve("zeek"))) {
-      s.filter(f -> f.toString().endsWith(".pcap"))
-          .map(f -> "zeek/" + f.getFileName())
-          .forEach(all::add);
-    }
-    return all.stream().sorted();
+  static Stream<String> inputs() {
+    return ReferenceInputs.all().stream();
   }
 
   static Manifest manifest(String input) {
-    return input.endsWith(".pcap")
-        ? Manifest.ofCapture(ZEEK.resolve(input).toAbsolutePath())
-        : ManifestReader.read(RECORDINGS.resolve(input).resolve("manifest.json"));
+    return ReferenceInputs.isCapture(input)
+        ? Manifest.ofCapture(ReferenceInputs.capture(input))
+        : ManifestReader.read(ReferenceInputs.manifest(input));
   }
 
   @ParameterizedTest
