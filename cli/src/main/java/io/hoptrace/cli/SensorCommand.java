@@ -406,13 +406,9 @@ final class SensorCommand implements Callable<Integer> {
       config = LiveCaptureConfig.defaults().withSnaplen(snaplen);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--snaplen "
-              + snaplen
-              + ": must be "
-              + LiveCaptureConfig.MIN_SNAPLEN
-              + ".."
-              + LiveCaptureConfig.MAX_SNAPLEN
-              + " bytes");
+          String.format(
+              "--snaplen %d: must be %d..%d bytes",
+              snaplen, LiveCaptureConfig.MIN_SNAPLEN, LiveCaptureConfig.MAX_SNAPLEN));
     }
     if (filter != null) {
       config = config.withFilter(filter);

@@ -70,10 +70,9 @@ final class CaptureFileOpener {
         return openGzip(file, hop, hopForInterface, windowBytes);
       }
       CaptureFileReader.Format format;
-      if (magicBig == CaptureFileReader.PCAPNG_SHB) {
+      if (magicBig == CaptureFormat.PCAPNG_SHB) {
         format = CaptureFileReader.Format.PCAPNG;
-      } else if (CaptureFileReader.isPcapMagic(magicBig)
-          || CaptureFileReader.isPcapMagic(magicLittle)) {
+      } else if (CaptureFormat.isPcapMagic(magicBig) || CaptureFormat.isPcapMagic(magicLittle)) {
         format = CaptureFileReader.Format.PCAP;
       } else {
         throw new CaptureFileException(

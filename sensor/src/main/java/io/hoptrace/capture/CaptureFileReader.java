@@ -1,5 +1,21 @@
 package io.hoptrace.capture;
 
+import static io.hoptrace.capture.CaptureFormat.BT_CUSTOM;
+import static io.hoptrace.capture.CaptureFormat.BT_CUSTOM_NOCOPY;
+import static io.hoptrace.capture.CaptureFormat.BT_DSB;
+import static io.hoptrace.capture.CaptureFormat.BT_EPB;
+import static io.hoptrace.capture.CaptureFormat.BT_IDB;
+import static io.hoptrace.capture.CaptureFormat.BT_ISB;
+import static io.hoptrace.capture.CaptureFormat.BT_JOURNAL;
+import static io.hoptrace.capture.CaptureFormat.BT_NRB;
+import static io.hoptrace.capture.CaptureFormat.BT_OPB;
+import static io.hoptrace.capture.CaptureFormat.BT_SPB;
+import static io.hoptrace.capture.CaptureFormat.PCAPNG_BOM;
+import static io.hoptrace.capture.CaptureFormat.PCAPNG_SHB;
+import static io.hoptrace.capture.CaptureFormat.PCAP_HEADER_LEN;
+import static io.hoptrace.capture.CaptureFormat.PCAP_MAGIC_KUZNETZOV;
+import static io.hoptrace.capture.CaptureFormat.PCAP_MAGIC_NS;
+
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -38,24 +54,6 @@ public final class CaptureFileReader implements AutoCloseable {
 
   /** Default map window: the largest a single mapping can be. */
   static final long DEFAULT_WINDOW = Integer.MAX_VALUE;
-
-  private static final int PCAP_MAGIC_US = 0xa1b2c3d4;
-  private static final int PCAP_MAGIC_NS = 0xa1b23c4d;
-  private static final int PCAP_MAGIC_KUZNETZOV = 0xa1b2cd34;
-  static final int PCAPNG_SHB = 0x0A0D0D0A;
-  private static final int PCAPNG_BOM = 0x1A2B3C4D;
-  private static final int PCAP_HEADER_LEN = 24;
-
-  private static final int BT_IDB = 0x00000001;
-  private static final int BT_OPB = 0x00000002;
-  private static final int BT_SPB = 0x00000003;
-  private static final int BT_NRB = 0x00000004;
-  private static final int BT_ISB = 0x00000005;
-  private static final int BT_EPB = 0x00000006;
-  private static final int BT_JOURNAL = 0x00000009;
-  private static final int BT_DSB = 0x0000000A;
-  private static final int BT_CUSTOM = 0x00000BAD;
-  private static final int BT_CUSTOM_NOCOPY = 0x40000BAD;
 
   private static final int PROGRESS_EVERY = 1 << 14;
 
@@ -191,17 +189,13 @@ public final class CaptureFileReader implements AutoCloseable {
     this.decompressed = leftover;
   }
 
-  static boolean isPcapMagic(int m) {
-    return m == PCAP_MAGIC_US || m == PCAP_MAGIC_NS || m == PCAP_MAGIC_KUZNETZOV;
-  }
-
   private void readPcapHeader() throws CaptureFileException {
     if (size < PCAP_HEADER_LEN) {
       throw new CaptureFileException(
           file + ": truncated pcap file header (" + size + " of 24 bytes)");
     }
     int magic = buffer.getInt(0, ByteOrder.BIG_ENDIAN);
-    order = isPcapMagic(magic) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    order = CaptureFormat.isPcapMagic(magic) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     magic = buffer.getInt(0, order);
     fracToNanos = magic == PCAP_MAGIC_NS ? 1 : 1000;
     recordHeaderLength = magic == PCAP_MAGIC_KUZNETZOV ? 24 : 16;

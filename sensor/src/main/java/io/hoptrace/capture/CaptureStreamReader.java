@@ -84,20 +84,20 @@ public final class CaptureStreamReader implements AutoCloseable {
       magic = Integer.reverseBytes(big);
     } else {
       throw new CaptureFileException(
-          big == 0x0a0d0d0a
+          big == CaptureFormat.PCAPNG_SHB
               ? "a pcapng stream: only classic pcap is read from a stream (tcpdump -w - writes"
                   + " it; for a pcapng file give its path)"
               : "not a classic pcap stream (magic 0x" + String.format("%08x", big) + ")");
     }
-    fracToNanos = magic == 0xa1b23c4d ? 1 : 1000;
-    recordHeaderLength = magic == 0xa1b2cd34 ? 24 : 16;
+    fracToNanos = magic == CaptureFormat.PCAP_MAGIC_NS ? 1 : 1000;
+    recordHeaderLength = magic == CaptureFormat.PCAP_MAGIC_KUZNETZOV ? 24 : 16;
     snaplen = buffer.getInt(16, order);
     linkType = LinkType.normalize(buffer.getInt(20, order) & 0x03FFFFFF);
     start = 24;
   }
 
   private static boolean isMagic(int m) {
-    return m == 0xa1b2c3d4 || m == 0xa1b23c4d || m == 0xa1b2cd34;
+    return CaptureFormat.isPcapMagic(m);
   }
 
   /** The stream's link type (normalised). */

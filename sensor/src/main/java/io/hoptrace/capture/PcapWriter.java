@@ -37,7 +37,7 @@ public final class PcapWriter implements Closeable, Flushable {
       throw new IllegalArgumentException("snaplen must be > 0: " + snaplen);
     }
     byte[] h = new byte[24];
-    putInt(h, 0, nanos ? 0xa1b23c4d : 0xa1b2c3d4);
+    putInt(h, 0, nanos ? CaptureFormat.PCAP_MAGIC_NS : CaptureFormat.PCAP_MAGIC_US);
     h[4] = 2; // version 2.4
     h[6] = 4;
     putInt(h, 16, snaplen);

@@ -57,10 +57,10 @@ public final class PcapngWriter implements Closeable, Flushable {
   /** Snap length written to each Interface Description Block (libpcap's maximum). */
   public static final int SNAPLEN = CaptureFileReader.MAX_CAPLEN;
 
-  static final int SHB = 0x0A0D0D0A;
-  static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
-  static final int IDB = 0x00000001;
-  static final int EPB = 0x00000006;
+  static final int SHB = CaptureFormat.PCAPNG_SHB;
+  static final int BYTE_ORDER_MAGIC = CaptureFormat.PCAPNG_BOM;
+  static final int IDB = CaptureFormat.BT_IDB;
+  static final int EPB = CaptureFormat.BT_EPB;
   static final short OPT_END = 0;
   static final short SHB_USERAPPL = 4;
   static final short IF_NAME = 2;

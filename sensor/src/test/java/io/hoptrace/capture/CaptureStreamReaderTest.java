@@ -97,7 +97,9 @@ class CaptureStreamReaderTest {
     ng[3] = 0x0A;
     assertThatThrownBy(
             () -> CaptureStreamReader.open(new ByteArrayInputStream(ng), CaptureFileReaderTest.HOP))
-        .hasMessage("not a classic pcap stream (magic 0x0a0d0d0a)");
+        .hasMessage(
+            "a pcapng stream: only classic pcap is read from a stream (tcpdump -w - writes it;"
+                + " for a pcapng file give its path)");
     assertThatThrownBy(
             () ->
                 CaptureStreamReader.open(
