@@ -125,7 +125,6 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " yet)");
     }
     storeOptions.config();
-    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     KafkaClientSettings kafka = connect.validate(bootstrap);
     if (incidentPcaps != null) {
       try {
@@ -168,8 +167,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 : b.start();
         JobMetricsOptions.Served metrics =
             metricsOptions.start(JobMetricsOptions.statsOf(p), "analyze", err).follow(p);
-        StoreOptions.Writer store =
-            p instanceof EmbeddedPipeline e ? storeOptions.start(e, "analyze", err) : null) {
+        StoreOptions.Writer store = storeOptions.start(p, "analyze", err)) {
       r =
           new Analysis(p, decoderOptions.config(), InstantSource.system(), timeout)
               .summaries(mode)

@@ -116,7 +116,6 @@ final class DemoCommand implements Callable<Integer> {
     metricsOptions.validate();
     engineOptions.check(pipelineOptions.threads != null);
     storeOptions.config();
-    engineOptions.streamsOnly(storeOptions.store != null, "--store");
     if (servePort != null && (storeOptions.store == null || servePort < 0 || servePort > 65535)) {
       throw new IllegalArgumentException(
           "--serve-port " + servePort + ": needs --store DIR and a port 0..65535");
@@ -153,16 +152,15 @@ final class DemoCommand implements Callable<Integer> {
                     .start();
         JobMetricsOptions.Served metrics =
             metricsOptions.start(JobMetricsOptions.statsOf(p), "demo", err).follow(p);
-        StoreOptions.Writer store =
-            p instanceof EmbeddedPipeline e ? storeOptions.start(e, "demo", err) : null;
+        StoreOptions.Writer store = storeOptions.start(p, "demo", err);
         ApiServer web =
-            servePort == null || !(p instanceof EmbeddedPipeline e2)
+            servePort == null
                 ? null
                 : ApiServer.start(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), servePort),
                     storeOptions.store,
-                    e2.kafkaClients(),
-                    e2.topics().alerts())) {
+                    p.kafkaClients(),
+                    p.topics().alerts())) {
       if (web != null) {
         err.println("hoptrace demo: page at " + web.url());
         err.flush();

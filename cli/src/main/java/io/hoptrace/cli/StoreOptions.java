@@ -2,7 +2,7 @@ package io.hoptrace.cli;
 
 import io.hoptrace.history.StoreConfig;
 import io.hoptrace.history.StoreWriter;
-import io.hoptrace.pipeline.EmbeddedPipeline;
+import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.Topics;
 import java.io.PrintWriter;
@@ -62,11 +62,11 @@ final class StoreOptions {
    * Starts the store writer on the pipeline's flows and alerts topics, or nothing without {@code
    * --store}; the returned handle drains and closes it and reports on {@code err}.
    */
-  Writer start(EmbeddedPipeline p, String command, PrintWriter err) throws java.io.IOException {
+  Writer start(DetectionHost p, String command, PrintWriter err) throws java.io.IOException {
     return start(p.kafkaClients(), p.topics(), command, err);
   }
 
-  /** As {@link #start(EmbeddedPipeline, String, PrintWriter)} for any host's Kafka and topics. */
+  /** As {@link #start(DetectionHost, String, PrintWriter)} for any Kafka and topics. */
   Writer start(KafkaClientSettings kafka, Topics topics, String command, PrintWriter err)
       throws java.io.IOException {
     StoreConfig config = config();

@@ -5,22 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The acceptance of the flow store, through the commands: {@code analyze --store} replays the
- * vxlan-blocked recording with the store writer beside the job; {@code query} answers SQL over it
+ * vxlan-blocked recording with the store writer beside the job (Kafka Streams, and Flink: the
+ * writer reads the job's topics, whichever engine commits them); {@code query} answers SQL over it
  * and {@code flows --dst 10.244.1.2 --verdict ONE_WAY} lists the blocked flows with their lost-at
  * segment.
  */
 class StoreCommandsIT {
   @TempDir Path store;
 
-  @Test
-  void analyzeWithAStoreThenQueryAndFlows() {
+  @ParameterizedTest
+  @ValueSource(strings = {"streams", "flink"})
+  void analyzeWithAStoreThenQueryAndFlows(String engine) {
     Path manifest = CliRun.repoRoot().resolve("deploy/lab/recordings/vxlan-blocked/manifest.json");
-    CliRun analyze = CliRun.run("analyze", "--store", store.toString(), manifest.toString());
+    CliRun analyze =
+        CliRun.run("analyze", "--engine", engine, "--store", store.toString(), manifest.toString());
     assertThat(analyze.exitCode()).as(analyze.err()).isZero();
     assertThat(analyze.err()).contains("store " + store);
 

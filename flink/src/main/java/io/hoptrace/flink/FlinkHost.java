@@ -94,6 +94,7 @@ public final class FlinkHost implements DetectionHost {
   }
 
   /** The job's topics. */
+  @Override
   public Topics topics() {
     return options.topics();
   }

@@ -7,6 +7,7 @@ import io.hoptrace.schema.FlowRecord;
 import io.hoptrace.schema.Incident;
 import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.NodeInventory;
+import io.hoptrace.schema.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -81,6 +82,15 @@ public interface DetectionHost extends AutoCloseable {
    */
   default KafkaClientSettings kafkaClients() {
     return KafkaClientSettings.plain(bootstrapServers());
+  }
+
+  /**
+   * The job's Kafka topics (a host without Kafka: none; do not call). With {@link #kafkaClients()}
+   * what any reader of the job's outputs needs, whichever engine writes them (the flow store's
+   * writer, {@code serve}).
+   */
+  default Topics topics() {
+    throw new IllegalStateException(getClass().getSimpleName() + " has no Kafka topics");
   }
 
   /** Every flow record committed so far (interim and final), in output order. */

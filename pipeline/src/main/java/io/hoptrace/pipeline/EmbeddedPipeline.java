@@ -131,6 +131,7 @@ public final class EmbeddedPipeline implements DetectionHost {
     return admin;
   }
 
+  @Override
   public Topics topics() {
     return topics;
   }
