@@ -53,8 +53,8 @@ final class DropsPrinter {
           name(r.netns()),
           r.iface().isEmpty() ? "-" : r.iface(),
           f == null ? "-" : f.protoName(),
-          f == null ? "-" : endpoint(f.src(), f.sport()),
-          f == null ? "-" : endpoint(f.dst(), f.dport()),
+          f == null ? "-" : endpoint(f.src(), ported(f) ? f.sport() : -1),
+          f == null ? "-" : endpoint(f.dst(), ported(f) ? f.dport() : -1),
           o == null
               ? "-"
               : r.encap() + " " + endpoint(o.src(), o.sport()) + ">" + endpoint(o.dst(), o.dport()),
@@ -99,6 +99,11 @@ final class DropsPrinter {
     o.put("dst", f.dst());
     o.put("sport", f.sport());
     o.put("dport", f.dport());
+  }
+
+  /** The table shows TCP's and UDP's ports; ICMP's key ports (echo id) are in the JSON only. */
+  private static boolean ported(DropFlow f) {
+    return f.proto() == 6 || f.proto() == 17;
   }
 
   private static String endpoint(String addr, int port) {

@@ -77,4 +77,21 @@ class DropsPrinterTest {
         .endsWith(" 3");
     assertThat(lines[2]).contains("QUEUE_PURGE", " 9 ", " - ").endsWith(" 1");
   }
+
+  @Test
+  void anIcmpEchoHasItsKeyPortsInJsonAndNoPortsInTheTable() throws Exception {
+    DropFlow ping = new DropFlow(1, "10.244.0.2", "10.244.1.2", 5092, 0);
+    DropRecord r =
+        new DropRecord(7, "ens33", 12, "NETFILTER_DROP", 0x0800, OUTER, "vxlan", ping, 2);
+    JsonNode j = CliRun.JSON.readTree(DropsPrinter.json(T, r, null));
+    assertThat(j.get("proto").asInt()).isEqualTo(1);
+    assertThat(j.get("sport").asInt()).isEqualTo(5092);
+    assertThat(j.get("dport").asInt()).isZero();
+    StringWriter s = new StringWriter();
+    DropsPrinter p = new DropsPrinter(DropsPrinter.Format.table, new PrintWriter(s), n -> null);
+    p.print(T, r);
+    p.flush();
+    String row = s.toString().split("\n")[1];
+    assertThat(row).contains("icmp", "10.244.0.2 ", "10.244.1.2 ").doesNotContain("10.244.0.2:");
+  }
 }

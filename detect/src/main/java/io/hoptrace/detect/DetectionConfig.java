@@ -183,6 +183,16 @@ public final class DetectionConfig {
               60_000,
               "Minimum interval between two FIRING updates (new counts) of one active alert; 0"
                   + " never updates."));
+  public static final Setting<Long> DROPS_MAX_AGE_MS =
+      register(
+          ms(
+              "drops.max.age.ms",
+              30_000,
+              "Kernel drops (the drops topic) whose last drop is older than this before an"
+                  + " alert's time are not joined to it, and a conversation forgets them when newer"
+                  + " drops arrive: an old drop of a long conversation does not explain a new"
+                  + " alert. Three detector windows (10 s), for the sensors' once-a-second"
+                  + " reports and their lateness."));
   public static final Setting<Long> MAX_HOPS =
       register(count("max.hops", 32, "Hops tracked per conversation (further hops are ignored)."));
 

@@ -57,10 +57,11 @@ final class DropJoin {
 
   /**
    * Adds the kernel's reason to a firing alert of the conversation whose notes are {@code drops}:
-   * the note at the lost-at segment with the most drops, else the one with the most drops anywhere.
-   * Alerts of conversations without drops, and resolutions, are left as they are.
+   * the note at the lost-at segment with the most drops, else the one with the most drops anywhere,
+   * among the notes whose last drop is at or after {@code cutoffNanos} (older ones are not about
+   * this alert). Alerts of conversations without such drops, and resolutions, are left as they are.
    */
-  static void attach(Alert a, DropNotes drops) {
+  static void attach(Alert a, DropNotes drops, long cutoffNanos) {
     if (drops.isEmpty() || a.getStatus() != AlertStatus.FIRING || a.getDropReason() != null) {
       return;
     }
@@ -68,11 +69,17 @@ final class DropJoin {
     DropNotes.Note best = null;
     boolean bestNear = false;
     for (DropNotes.Note n : drops.notes()) {
+      if (!DropNotes.fresh(n, cutoffNanos)) {
+        continue;
+      }
       boolean near = l == null || near(n, l);
       if (best == null || (near && !bestNear) || (near == bestNear && n.count > best.count)) {
         best = n;
         bestNear = near;
       }
+    }
+    if (best == null) {
+      return;
     }
     a.setDropReason(
         DropReason.newBuilder()
@@ -114,17 +121,39 @@ final class DropJoin {
 
   /** E.g. "node-b dropped 14 VXLAN packets from 192.168.232.128 after ens33: NETFILTER_DROP". */
   static String describe(DropNotes.Note n) {
+    return describe(n.node, n.count, n.encap, n.outerSrc, n.iface, n.reason);
+  }
+
+  /**
+   * What an alert's {@code dropReason} says, without the encapsulation (not in the record): e.g. an
+   * incident's sentence when the reason comes from another of its alerts than its cause's ({@link
+   * IncidentAggregator}), "the kernel, on another of its alerts: node-a dropped 3 packets after
+   * ens33: IP_RPFILTER (reverse-path filter)".
+   */
+  static String sentence(DropReason r) {
+    return "the kernel, on another of its alerts: "
+        + describe(
+            HopId.nodeOf(r.getHop()),
+            r.getCount(),
+            null,
+            null,
+            HopId.ifaceOf(r.getHop()),
+            r.getReason());
+  }
+
+  private static String describe(
+      String node, long count, String encap, String outerSrc, String iface, String reason) {
     StringBuilder sb = new StringBuilder();
-    sb.append(n.node).append(" dropped ").append(n.count).append(' ');
-    if (n.encap != null) {
-      sb.append(n.encap).append(' ');
+    sb.append(node).append(" dropped ").append(count).append(' ');
+    if (encap != null) {
+      sb.append(encap).append(' ');
     }
-    sb.append(n.count == 1 ? "packet" : "packets");
-    if (n.outerSrc != null) {
-      sb.append(" from ").append(n.outerSrc);
+    sb.append(count == 1 ? "packet" : "packets");
+    if (outerSrc != null) {
+      sb.append(" from ").append(outerSrc);
     }
-    sb.append(" after ").append(n.iface).append(": ").append(n.reason);
-    String gloss = GLOSS.get(n.reason);
+    sb.append(" after ").append(iface).append(": ").append(reason);
+    String gloss = GLOSS.get(reason);
     if (gloss != null) {
       sb.append(" (").append(gloss).append(')');
     }

@@ -11,7 +11,10 @@ import java.util.List;
  * The kernel drops sensors reported for one conversation ({@link KernelDrop} records of the drops
  * topic), summed per hop and reason: what {@link DropJoin} tells alerts. At most {@link #MAX}
  * notes; a new (hop, reason) past it replaces the one seen longest ago. Drop records are wall-clock
- * stamped by the sensors and do not move event time.
+ * stamped by the sensors and do not move event time. Notes age ({@link
+ * DetectionConfig#DROPS_MAX_AGE_MS}): a note whose last drop is older than the limit before a
+ * record's interval is forgotten when the record is added, so an old drop is never summed into a
+ * new one, and {@link DropJoin} skips notes that old before the alert's time.
  */
 public final class DropNotes {
   /** Notes kept per conversation. */
@@ -44,6 +47,25 @@ public final class DropNotes {
 
   public boolean isEmpty() {
     return notes.isEmpty();
+  }
+
+  /**
+   * Adds one record's drops after forgetting the notes whose last drop is more than {@code
+   * maxAgeNanos} before the record's interval.
+   */
+  public void add(KernelDrop k, long maxAgeNanos) {
+    forgetBefore(k.getIntervalStartNanos() - maxAgeNanos);
+    add(k);
+  }
+
+  /** Whether a note's last drop is at or after {@code cutoffNanos} (wall clock of the sensors). */
+  static boolean fresh(Note n, long cutoffNanos) {
+    return n.lastTs >= cutoffNanos;
+  }
+
+  /** Forgets the notes whose last drop is before {@code cutoffNanos}. */
+  void forgetBefore(long cutoffNanos) {
+    notes.removeIf(n -> !fresh(n, cutoffNanos));
   }
 
   /** Adds one record's drops. */

@@ -45,6 +45,7 @@ public final class FlowDetector implements DetectorContext {
   private final FlowStores stores;
   private final Timers timers;
   private final StampedOutput out;
+  private final long dropsMaxAgeNs;
   private final boolean onewayDns;
   private final RequestTracker requests;
   private final HopRegistry hops;
@@ -94,7 +95,8 @@ public final class FlowDetector implements DetectorContext {
       DetectionOutput out) {
     this.stores = stores;
     this.timers = timers;
-    this.out = new StampedOutput(out);
+    this.dropsMaxAgeNs = cfg.nanos(DetectionConfig.DROPS_MAX_AGE_MS);
+    this.out = new StampedOutput(out, dropsMaxAgeNs);
     this.onewayDns = cfg.get(DetectionConfig.ONE_WAY_DNS);
     this.requests = new RequestTracker(cfg, this::count);
     this.hops = new HopRegistry(stores.hops());
@@ -422,7 +424,7 @@ public final class FlowDetector implements DetectorContext {
       count("drops.skipped.NO_CONVERSATION");
       return;
     }
-    c.drops.add(k);
+    c.drops.add(k, dropsMaxAgeNs);
     stores.conversations().put(c.id, c);
   }
 

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * stage's time when it arrives, so a late alert that started within the linger still finds the
  * incident (memory only: what is emitted does not depend on when hosts remove). Per incident id, so
  * a host may partition by it.
+ *
+ * <p>An incident carries the kernel's drop reason of the alert its cause comes from; while that
+ * alert has none, the first reason another of its alerts brings, said after the cause.
  */
 public final class IncidentAggregator {
   private final StateStore<String, Incident> store;
@@ -140,6 +143,8 @@ public final class IncidentAggregator {
         }
         if (a.getDropReason() != null) {
           inc.setDropReason(a.getDropReason());
+        } else if (inc.getDropReason() != null) {
+          inc.setCause(a.getHint() + "; " + DropJoin.sentence(inc.getDropReason()));
         }
       }
       // kept in alert-id order (with their types): the same on every engine, whatever order
@@ -157,6 +162,16 @@ public final class IncidentAggregator {
         && Incidents.rank(a.getType()) <= bestRank(types)) {
       // the cause's alert learnt what the kernel said after the incident opened
       inc.setCause(a.getHint());
+      inc.setDropReason(a.getDropReason());
+      changed = true;
+    }
+    if (inc.getDropReason() == null
+        && a.getDropReason() != null
+        && a.getStatus() == AlertStatus.FIRING
+        && Incidents.rank(a.getType()) > bestRank(types)) {
+      // the cause's alert has no reason (e.g. it fired before the sensors' first drop record and
+      // is not reported again), another of the incident's alerts has one: said next to the cause
+      inc.setCause(inc.getCause() + "; " + DropJoin.sentence(a.getDropReason()));
       inc.setDropReason(a.getDropReason());
       changed = true;
     }

@@ -21,8 +21,12 @@ final class StampedOutput implements DetectionOutput {
    */
   Conversation conv;
 
-  StampedOutput(DetectionOutput out) {
+  /** How old a drop may be before {@link #at} and still be joined (ns). */
+  private final long dropsMaxAgeNs;
+
+  StampedOutput(DetectionOutput out, long dropsMaxAgeNs) {
     this.out = out;
+    this.dropsMaxAgeNs = dropsMaxAgeNs;
   }
 
   @Override
@@ -34,7 +38,8 @@ final class StampedOutput implements DetectionOutput {
   public void finding(Finding finding) {
     Conversation c = conv;
     if (c != null && !c.drops.isEmpty() && finding.member().equals(c.id())) {
-      DropJoin.attach(finding.alert(), c.drops);
+      long cutoff = at == Long.MIN_VALUE ? Long.MIN_VALUE : at - dropsMaxAgeNs;
+      DropJoin.attach(finding.alert(), c.drops, cutoff);
     }
     out.finding(finding.stamped(at, ++seq));
   }

@@ -155,6 +155,25 @@ class CodecRoundTripTest {
   }
 
   @Test
+  void dropNotesRoundTripWithTheTimesTheirAgingNeeds() {
+    Conversation c = new Conversation();
+    c.id = "1|10.244.0.2|4242|10.244.1.2|0";
+    long t0 = 1_700_000_000_000_000_000L;
+    c.drops.add(DropNotesTest.drop("node-b/ens33", 12, 4, t0));
+    c.drops.add(DropNotesTest.drop("node-b/eth0", 3, 1, t0 + 5_000_000_000L));
+    byte[] b = Codecs.conversation().encode(c);
+    Conversation back = Codecs.conversation().decode(b);
+    assertThat(back).usingRecursiveComparison().ignoringFields(NOT_PERSISTED).isEqualTo(c);
+    assertThat(back.drops.notes())
+        .extracting(n -> n.lastTs)
+        .containsExactly(t0 + 1_000_000_000L, t0 + 6_000_000_000L);
+    roundTrips(Codecs.conversation(), c);
+    // aged after the restore as before it
+    back.drops.forgetBefore(t0 + 2_000_000_000L);
+    assertThat(back.drops.notes()).extracting(n -> n.hop).containsExactly("node-b/eth0");
+  }
+
+  @Test
   void truncatedStateIsAClearError() {
     Conversation c = new Conversation();
     c.id = "6|10.0.0.1|1|10.0.0.2|2";

@@ -3,9 +3,11 @@ package io.hoptrace.scenario;
 import static io.hoptrace.lab.Lab.A_IP;
 import static io.hoptrace.lab.Lab.A_TO_B;
 import static io.hoptrace.lab.Lab.B_IP;
+import static io.hoptrace.lab.Lab.B_TO_A;
 import static io.hoptrace.lab.Lab.POD_A;
 import static io.hoptrace.lab.Lab.POD_B;
 import static io.hoptrace.lab.Lab.sec;
+import static io.hoptrace.lab.Pkt.ACK;
 import static io.hoptrace.lab.Pkt.SYN;
 import static io.hoptrace.lab.Pkt.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,15 +114,25 @@ class DropReasonJoinTest {
     return a;
   }
 
-  /** A drop the sensor reports for each SYN. */
+  /** A drop the sensor reports for each SYN, {@code ago} seconds before it (0: with it). */
   record Reported(
-      String node, String iface, InterfaceRole role, int code, String reason, int sport) {
+      String node,
+      String iface,
+      InterfaceRole role,
+      int code,
+      String reason,
+      int sport,
+      double ago) {
     Reported(String node, String iface, InterfaceRole role, int code, String reason) {
-      this(node, iface, role, code, reason, SPORT);
+      this(node, iface, role, code, reason, SPORT, 0);
+    }
+
+    Reported(String node, String iface, InterfaceRole role, int code, String reason, int sport) {
+      this(node, iface, role, code, reason, sport, 0);
     }
 
     KernelDrop at(double t) {
-      return drop(node, iface, role, code, reason, sport, t);
+      return drop(node, iface, role, code, reason, sport, t - ago);
     }
   }
 
@@ -209,20 +221,108 @@ class DropReasonJoinTest {
     }
   }
 
+  /** node-b's NETFILTER_DROP on its uplink of source port {@code sport}, {@code ago} s early. */
+  static Reported nodeBUplink(int sport, double ago) {
+    return new Reported("node-b", "ens33", InterfaceRole.UPLINK, 12, "NETFILTER_DROP", sport, ago);
+  }
+
+  /** With these drops reported, the alert is what it is without drops. */
+  private void changeNothing(Supplier<Harness> make, Reported r) {
+    String plain = hintWithoutDrops();
+    try (Harness h = make.get()) {
+      Alert a = oneWay(h, List.of(r));
+      assertThat(a.getDropReason()).isNull();
+      assertThat(a.getHint()).isEqualTo(plain);
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("harnesses")
   void aDropOfAnotherFlowChangesNothing(Supplier<Harness> make) {
-    String plain = hintWithoutDrops();
+    // node-b's NETFILTER_DROP of the next source port's flow, not this conversation's
+    changeNothing(make, nodeBUplink(SPORT + 1, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void aDropOlderThanTheMaxAgeBeforeTheAlertIsNotJoined(Supplier<Harness> make) {
+    // the same flow key's drops, but 40 s before each SYN: older than drops.max.age.ms (30 s)
+    // before the alert (it fires 10 s after the first SYN), e.g. an earlier loss of a long
+    // conversation
+    changeNothing(make, nodeBUplink(SPORT, 40));
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void aDropWithinTheMaxAgeBeforeTheAlertIsJoined(Supplier<Harness> make) {
     try (Harness h = make.get()) {
-      // node-b's NETFILTER_DROP of the next source port's flow, not this conversation's
-      Alert a =
-          oneWay(
-              h,
-              List.of(
-                  new Reported(
-                      "node-b", "ens33", InterfaceRole.UPLINK, 12, "NETFILTER_DROP", SPORT + 1)));
-      assertThat(a.getDropReason()).isNull();
-      assertThat(a.getHint()).isEqualTo(plain);
+      // 20 s before each SYN: the last one (SYN at 7 s, reported until -12 s) is within 30 s of
+      // the alert
+      Alert a = oneWay(h, List.of(nodeBUplink(SPORT, 20)));
+      assertThat(a.getDropReason()).isNotNull();
+      assertThat(a.getDropReason().getReason()).isEqualTo("NETFILTER_DROP");
+      assertThat(a.getDropReason().getAtLostSegment()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("harnesses")
+  void anIncidentWhoseCauseAlertHasNoReasonTakesTheReasonOfAnotherOfItsAlerts(
+      Supplier<Harness> make) {
+    try (Harness h = make.get()) {
+      // dual-ip: node-b encapsulates its replies from a second address, node-a's reverse-path
+      // filter drops them on its uplink. The VTEP_MISMATCH alert (the incident's cause) fires at
+      // the first reply, before the sensor's first record; the ONE_WAY of the replies later.
+      h.nodes(Lab.inventory());
+      lab.nodeBEncapsulatesFrom("192.168.232.131");
+      for (double t : new double[] {0, 1, 3, 7}) {
+        h.send(lab.over(tcp(POD_A, 40100, POD_B, 80, SYN, 100, 0, 0), sec(t), A_TO_B));
+        h.send(
+            lab.over(
+                tcp(POD_B, 80, POD_A, 40100, SYN | ACK, 900, 101, 0),
+                sec(t + 0.001),
+                B_TO_A.subList(0, 6)));
+        KernelDrop d =
+            KernelDrop.newBuilder(
+                    drop("node-a", "ens33", InterfaceRole.UPLINK, 27, "IP_RPFILTER", 40100, t))
+                .setFlowDirection(FlowKey.direction(POD_B, 80, POD_A, 40100))
+                .build();
+        d.getFlow().setSrc(POD_B);
+        d.getFlow().setDst(POD_A);
+        d.getFlow().setSport(80);
+        d.getFlow().setDport(40100);
+        d.getOuter().setSrc("192.168.232.131");
+        d.getOuter().setDst(A_IP);
+        h.drops(List.of(d));
+      }
+      h.idle(12_000_000_000L);
+      h.finish();
+      Alert vtep = h.firing(AlertType.VTEP_MISMATCH).get(0);
+      Alert oneWay = h.firing(AlertType.ONE_WAY).get(0);
+      assertThat(oneWay.getDropReason().getReason()).isEqualTo("IP_RPFILTER");
+      assertThat(oneWay.getDropReason().getHop()).isEqualTo("node-a/ens33");
+
+      List<Incident> incidents = new ArrayList<>();
+      IncidentAggregator stage3 =
+          new IncidentAggregator(new InMemoryStateStore<>(), incidents::add);
+      h.alerts().forEach(stage3::onAlert);
+      Incident last = incidents.get(incidents.size() - 1);
+      assertThat(last.getCauseKind()).isEqualTo(vtep.getSubject().getKind());
+      assertThat(last.getAlertTypes()).contains("VTEP_MISMATCH", "ONE_WAY");
+      assertThat(last.getDropReason()).isNotNull();
+      assertThat(last.getDropReason().getReason()).isEqualTo("IP_RPFILTER");
+      assertThat(last.getDropReason().getHop()).isEqualTo("node-a/ens33");
+      assertThat(last.getCause()).startsWith(vtep.getHint().split("; the kernel")[0]);
+      if (vtep.getDropReason() == null) {
+        // the host judged the VTEP alert before any drop record: the reason is the ONE_WAY's
+        assertThat(last.getCause())
+            .endsWith(
+                "; the kernel, on another of its alerts: node-a dropped "
+                    + last.getDropReason().getCount()
+                    + " packets after ens33: IP_RPFILTER (reverse-path filter)");
+      } else {
+        assertThat(last.getCause()).contains("IP_RPFILTER (reverse-path filter)");
+      }
     }
   }
 }

@@ -21,8 +21,8 @@ import org.agrona.DirectBuffer;
  *  |  echo data, or (errors) the quoted IP packet ...
  * </pre>
  *
- * <p>Errors (not queries) key their flow by type and code in the port fields. Allocates nothing;
- * not thread-safe: owned by one {@link PacketDecoder}.
+ * <p>The port fields of the flow key are {@link IcmpKeyPorts}'. Allocates nothing; not thread-safe:
+ * owned by one {@link PacketDecoder}.
  */
 final class IcmpDecoder {
   private final IcmpHeader icmp = new IcmpHeader();
@@ -47,8 +47,8 @@ final class IcmpDecoder {
     o.icmpCode = code;
     boolean query = IcmpHeader.hasIdentifier(type);
     if (!query) {
-      o.sport = type;
-      o.dport = code;
+      o.sport = IcmpKeyPorts.sport4(type, code, 0);
+      o.dport = IcmpKeyPorts.dport4(type, code, 0);
     }
     if (avail < IcmpHeader.LENGTH) {
       return TRUNCATED_ICMP;
@@ -58,7 +58,8 @@ final class IcmpDecoder {
     if (query) {
       o.icmpId = icmp.identifier();
       o.icmpSeq = icmp.sequence();
-      echoPorts(o, IcmpHeader.isRequest(type), o.icmpId);
+      o.sport = IcmpKeyPorts.sport4(type, code, o.icmpId);
+      o.dport = IcmpKeyPorts.dport4(type, code, o.icmpId);
     } else if (IcmpHeader.isError(type)) {
       if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
         o.icmpMtu = icmp.nextHopMtu();
@@ -80,10 +81,10 @@ final class IcmpDecoder {
     o.hasIcmp = true;
     o.icmpType = type;
     o.icmpCode = code;
-    boolean echo = type == Icmpv6Header.ECHO_REQUEST || type == Icmpv6Header.ECHO_REPLY;
+    boolean echo = IcmpKeyPorts.echo6(type);
     if (!echo) {
-      o.sport = type;
-      o.dport = code;
+      o.sport = IcmpKeyPorts.sport6(type, code, 0);
+      o.dport = IcmpKeyPorts.dport6(type, code, 0);
     }
     if (avail < Icmpv6Header.LENGTH) {
       return TRUNCATED_ICMP;
@@ -93,7 +94,8 @@ final class IcmpDecoder {
     if (echo) {
       o.icmpId = icmp6.identifier();
       o.icmpSeq = icmp6.sequence();
-      echoPorts(o, type == Icmpv6Header.ECHO_REQUEST, o.icmpId);
+      o.sport = IcmpKeyPorts.sport6(type, code, o.icmpId);
+      o.dport = IcmpKeyPorts.dport6(type, code, o.icmpId);
     } else if (Icmpv6Header.isError(type)) {
       if (type == Icmpv6Header.PACKET_TOO_BIG) {
         o.icmpMtu = (int) Math.min(Integer.MAX_VALUE, icmp6.mtu());
@@ -101,11 +103,5 @@ final class IcmpDecoder {
       quoted.decode(buf, q + Icmpv6Header.LENGTH, qEnd, o);
     }
     return OK;
-  }
-
-  /** Echo flows are keyed by identifier: the request's "source port", the reply's "destination". */
-  private static void echoPorts(DecodedPacket out, boolean request, int id) {
-    out.sport = request ? id : 0;
-    out.dport = request ? 0 : id;
   }
 }

@@ -157,23 +157,14 @@ final class QuotedPacketDecoder {
     }
     int type = Bytes.u8(buf, l4);
     int code = Bytes.u8(buf, l4 + 1);
-    boolean query;
-    boolean request;
-    if (t.proto == IpProto.ICMP) {
-      query = IcmpHeader.hasIdentifier(type);
-      request = IcmpHeader.isRequest(type);
-    } else {
-      query = type == Icmpv6Header.ECHO_REQUEST || type == Icmpv6Header.ECHO_REPLY;
-      request = type == Icmpv6Header.ECHO_REQUEST;
+    boolean v4 = t.proto == IpProto.ICMP;
+    boolean query = v4 ? IcmpHeader.hasIdentifier(type) : IcmpKeyPorts.echo6(type);
+    if (query && l4Avail < 6) {
+      return; // the identifier is cut off
     }
-    if (!query) {
-      t.sport = type;
-      t.dport = code;
-    } else if (l4Avail >= 6) {
-      int id = Bytes.u16(buf, l4 + 4);
-      t.sport = request ? id : 0;
-      t.dport = request ? 0 : id;
-    }
+    int id = query ? Bytes.u16(buf, l4 + 4) : 0;
+    t.sport = v4 ? IcmpKeyPorts.sport4(type, code, id) : IcmpKeyPorts.sport6(type, code, id);
+    t.dport = v4 ? IcmpKeyPorts.dport4(type, code, id) : IcmpKeyPorts.dport6(type, code, id);
   }
 
   private void quotedUdpTunnel(int d, int limit, int sport, int dport) {

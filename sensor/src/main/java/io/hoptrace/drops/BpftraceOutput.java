@@ -3,7 +3,9 @@ package io.hoptrace.drops;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hoptrace.contract.IpProto;
 import io.hoptrace.contract.IpText;
+import io.hoptrace.decode.IcmpKeyPorts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -125,16 +127,25 @@ public final class BpftraceOutput {
     }
   }
 
-  /** proto, saddr, daddr, sport, dport from field {@code i} on; ports -1 unless TCP or UDP. */
+  /**
+   * proto, saddr, daddr, sport, dport from field {@code i} on. ICMP's port fields are the flow
+   * key's ({@link IcmpKeyPorts}: an echo's identifier, else type and code) from the script's {@code
+   * type << 8 | code} and identifier; other protocols than TCP, UDP and ICMP have -1.
+   */
   private DropFlow flow(String[] f, int i) {
     int proto = num(f[i]);
-    boolean ports = proto == 6 || proto == 17;
-    return new DropFlow(
-        proto,
-        addr(f[i + 1]),
-        addr(f[i + 2]),
-        ports ? num(f[i + 3]) : -1,
-        ports ? num(f[i + 4]) : -1);
+    int sport = -1;
+    int dport = -1;
+    if (proto == IpProto.TCP || proto == IpProto.UDP) {
+      sport = num(f[i + 3]);
+      dport = num(f[i + 4]);
+    } else if (proto == IpProto.ICMP) {
+      int typeCode = num(f[i + 3]);
+      int id = num(f[i + 4]);
+      sport = IcmpKeyPorts.sport4(typeCode >>> 8, typeCode & 0xff, id);
+      dport = IcmpKeyPorts.dport4(typeCode >>> 8, typeCode & 0xff, id);
+    }
+    return new DropFlow(proto, addr(f[i + 1]), addr(f[i + 2]), sport, dport);
   }
 
   private static int num(String s) {

@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * <p>The key order is the contract with {@link BpftraceOutput}: {@code netns, reason, ethertype,
  * outer proto, outer saddr, outer daddr, outer sport, outer dport, encap, inner proto, inner saddr,
  * inner daddr, inner sport, inner dport, device}. Addresses are the raw 32-bit words as read from
- * memory (network byte order), ports are in host order. The device name is last because it is free
- * text.
+ * memory (network byte order), ports are in host order. For ICMP the two port fields hold the
+ * message's type and code ({@code type << 8 | code}) and its identifier field (bytes 4-5), turned
+ * into the flow key's ports by {@link io.hoptrace.decode.IcmpKeyPorts} as the decoder does. The
+ * device name is last because it is free text.
  */
 public final class DropScript {
 
@@ -86,6 +88,10 @@ public final class DropScript {
               $osp = (*(uint8 *)$l4 << 8) | *(uint8 *)($l4 + 1);
               $odp = (*(uint8 *)($l4 + 2) << 8) | *(uint8 *)($l4 + 3);
             }
+            if ($op == 1) {
+              $osp = (*(uint8 *)$l4 << 8) | *(uint8 *)($l4 + 1);
+              $odp = (*(uint8 *)($l4 + 4) << 8) | *(uint8 *)($l4 + 5);
+            }
             $in = (uint64)0;
             if ($op == 17 && (VXLAN)) {
               $enc = 1;
@@ -110,6 +116,10 @@ public final class DropScript {
               if ($ip2 == 6 || $ip2 == 17) {
                 $isp = (*(uint8 *)$l42 << 8) | *(uint8 *)($l42 + 1);
                 $idp = (*(uint8 *)($l42 + 2) << 8) | *(uint8 *)($l42 + 3);
+              }
+              if ($ip2 == 1) {
+                $isp = (*(uint8 *)$l42 << 8) | *(uint8 *)($l42 + 1);
+                $idp = (*(uint8 *)($l42 + 4) << 8) | *(uint8 *)($l42 + 5);
               }
             }
           }

@@ -57,7 +57,7 @@ class BpftraceOutputTest {
     assertThat(
             DropScript.generate(
                 reasons.normalLifeCodes(),
-                OptionalLong.of(4026532778L),
+                OptionalLong.of(4026532239L),
                 12,
                 DropScript.DEFAULT_VXLAN_PORTS))
         .isEqualTo(recorded);
@@ -150,8 +150,7 @@ class BpftraceOutputTest {
         drops.stream().filter(d -> d.outer() != null && d.outer().proto() == 1).findFirst().get();
     assertThat(icmp.reason()).isEqualTo("NO_SOCKET");
     assertThat(icmp.iface()).isEqualTo("eth0");
-    assertThat(icmp.flow().sport()).isEqualTo(-1);
-    assertThat(icmp.flow().dport()).isEqualTo(-1);
+    // (the prototype read no ICMP header: its port fields are 0, ICMP's ids are tested below)
     DropRecord v6 = drops.stream().filter(d -> d.ethertype() == 0x86dd).findFirst().get();
     assertThat(v6.outer()).isNull();
     assertThat(v6.flow()).isNull();
@@ -162,6 +161,50 @@ class BpftraceOutputTest {
             .get();
     assertThat(purge.iface()).isEmpty();
     assertThat(purge.flow().src()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void anIcmpEchoDropCarriesTheKeyPortsOfItsIdentifierPlainAndInsideVxlan() throws IOException {
+    List<DropRecord> all =
+        recorded("bpftrace-0.17-icmp.jsonl").stream()
+            .map(parser::parse)
+            .flatMap(l -> l.drops().stream())
+            .filter(r -> r.flow() != null)
+            .toList();
+    // dtA pinged 10.99.0.2 (echo id 5092) and, over the VXLAN device, 10.200.0.2 (id 5093)
+    List<DropRecord> plain =
+        all.stream().filter(r -> r.encap() == null && r.flow().proto() == 1).toList();
+    List<DropRecord> vxlan =
+        all.stream().filter(r -> r.encap() != null && r.flow().proto() == 1).toList();
+    assertThat(plain).isNotEmpty();
+    assertThat(vxlan).isNotEmpty();
+    assertThat(plain)
+        .allSatisfy(
+            r ->
+                assertThat(r.flow()).isEqualTo(new DropFlow(1, "10.99.0.1", "10.99.0.2", 5092, 0)));
+    assertThat(vxlan)
+        .allSatisfy(
+            r -> {
+              assertThat(r.flow()).isEqualTo(new DropFlow(1, "10.200.0.1", "10.200.0.2", 5093, 0));
+              assertThat(r.tunnel().dport()).isEqualTo(8472);
+            });
+    // the UDP beside them keeps its ports
+    assertThat(all)
+        .filteredOn(r -> r.encap() != null && r.flow().proto() == 17)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.flow().dport()).isEqualTo(7777));
+  }
+
+  @Test
+  void icmpOtherThanQueriesIsKeyedByTypeAndCode() {
+    // an ICMP port unreachable (type 3 code 3, 0x0303), identifier field 0
+    DropRecord r =
+        parser
+            .parse(
+                "{\"type\": \"map\", \"data\": {\"@drops\": {\"7,3,2048,1,16802570,33579786,771,0,0,0,0,0,0,0,x\": 1}}}")
+            .drops()
+            .get(0);
+    assertThat(r.flow()).isEqualTo(new DropFlow(1, "10.99.0.1", "10.99.0.2", 3, 3));
   }
 
   @Test

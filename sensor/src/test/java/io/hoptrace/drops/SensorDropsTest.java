@@ -109,6 +109,34 @@ class SensorDropsTest {
   }
 
   @Test
+  void anIcmpEchoDropIsKeyedByThePingsConversationKeyWithItsEchoId() throws IOException {
+    // recorded with dtB re-created (inode 4026532239): ping 10.99.0.2 (id 5092), 10.200.0.2 over
+    // VXLAN (id 5093), dropped by dtB's iptables
+    SensorDrops d = drops(4026532239L);
+    BpftraceOutput parser =
+        new BpftraceOutput(DropReasons.parse(DropReasonsTest.format618()), ByteOrder.LITTLE_ENDIAN);
+    for (String line : BpftraceOutputTest.recorded("bpftrace-0.17-icmp.jsonl")) {
+      wall.addAndGet(1_000_000_000L);
+      d.interval(parser.parse(line).drops());
+    }
+    List<KernelDrop> icmp = published.stream().filter(r -> r.getFlow().getProto() == 1).toList();
+    // the key the decoder gives the echo requests and their replies (sport = id of the request)
+    assertThat(icmp)
+        .extracting(KernelDrop::getFlowKey)
+        .containsOnly("1|10.99.0.1|5092|10.99.0.2|0", "1|10.200.0.1|5093|10.200.0.2|0")
+        .contains("1|10.99.0.1|5092|10.99.0.2|0", "1|10.200.0.1|5093|10.200.0.2|0");
+    assertThat(
+            FlowKey.key(
+                1,
+                "10.99.0.2",
+                io.hoptrace.decode.IcmpKeyPorts.sport4(0, 0, 5092),
+                "10.99.0.1",
+                io.hoptrace.decode.IcmpKeyPorts.dport4(0, 0, 5092)))
+        .as("the reply's key")
+        .isEqualTo("1|10.99.0.1|5092|10.99.0.2|0");
+  }
+
+  @Test
   void dropsInAnotherNamespaceAreNotThisSensorsAndOnlyCountedAsUnmapped() throws IOException {
     SensorDrops d = drops(DTB + 1);
     for (List<DropRecord> interval : recordedIntervals()) {
