@@ -87,7 +87,6 @@ public final class SensorDrops implements AutoCloseable {
     this.unmapped =
         Counter.builder(UNMAPPED)
             .description("Kernel drops on devices of no hop of this sensor (not published)")
-            .baseUnit("packets")
             .register(registry);
   }
 
@@ -180,7 +179,6 @@ public final class SensorDrops implements AutoCloseable {
           .description("Packets the kernel dropped on this sensor's hops, by drop reason and role")
           .tag("reason", d.reason())
           .tag("role", hop.role().name())
-          .baseUnit("packets")
           .register(registry)
           .increment(d.count());
       KernelDrop r = KernelDrops.of(d, hop, start, end);

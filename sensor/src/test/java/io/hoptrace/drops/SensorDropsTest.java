@@ -106,6 +106,10 @@ class SensorDropsTest {
                 .count())
         .isEqualTo(210.0);
     assertThat(registry.get(SensorDrops.UNMAPPED).counter().count()).isZero();
+    // no base unit: Prometheus would name them hoptrace_kernel_drops_packets_total and
+    // hoptrace_sensor_drop_reasons_unmapped_packets_total, not the documented names
+    assertThat(registry.get(SensorDrops.KERNEL_DROPS).counter().getId().getBaseUnit()).isNull();
+    assertThat(registry.get(SensorDrops.UNMAPPED).counter().getId().getBaseUnit()).isNull();
   }
 
   @Test
