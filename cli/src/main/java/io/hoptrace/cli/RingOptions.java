@@ -5,11 +5,8 @@ import io.hoptrace.evidence.HopRings;
 import io.hoptrace.evidence.RingResponder;
 import io.hoptrace.publish.PublisherConfig;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,8 +18,6 @@ final class RingOptions {
   static final int DEFAULT_SECONDS = 60;
   static final long DEFAULT_BYTES = 64L << 20;
   static final int MAX_SECONDS = 3600;
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d{1,15})\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
   @Option(
       names = "--ring-seconds",
@@ -39,8 +34,8 @@ final class RingOptions {
       names = "--ring-bytes",
       paramLabel = "SIZE",
       description =
-          "Memory of all the rings together, divided among the hops (e.g. 64M, 512k, 1G; live"
-              + " default: 64M; 0: no rings). Counted in the JVM heap.")
+          "Memory of all the rings together, divided among the hops (bytes, or with k, m, g: 64m, 512k, 1g; live"
+              + " default: 64m; 0: no rings). Counted in the JVM heap.")
   String bytes;
 
   /**
@@ -54,7 +49,7 @@ final class RingOptions {
       throw new IllegalArgumentException(
           "--ring-seconds " + seconds + ": must be 1.." + MAX_SECONDS);
     }
-    long total = bytes == null ? DEFAULT_BYTES : parseSize(bytes);
+    long total = bytes == null ? DEFAULT_BYTES : ByteSize.parse("--ring-bytes", bytes);
     if (total == 0 || (replay && seconds == null && bytes == null)) {
       return null;
     }
@@ -73,22 +68,6 @@ final class RingOptions {
     }
     int s = seconds == null ? DEFAULT_SECONDS : seconds;
     return new HopRings(total, TimeUnit.SECONDS.toNanos(s));
-  }
-
-  private static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.strip());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "--ring-bytes " + text + ": expected a size such as 64M, 512k, 1G or 0");
-    }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-    int shift =
-        unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
-    if (n > (Long.MAX_VALUE >> 31)) {
-      throw new IllegalArgumentException("--ring-bytes " + text + ": too large");
-    }
-    return n << shift;
   }
 
   /** Starts answering pcap requests from {@code rings} (null: none, returns null). */
