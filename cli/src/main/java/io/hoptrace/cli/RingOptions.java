@@ -35,7 +35,8 @@ final class RingOptions {
       paramLabel = "SIZE",
       description =
           "Memory of all the rings together, divided among the hops (bytes, or with k, m, g: 64m, 512k, 1g; live"
-              + " default: 64m; 0: no rings). Counted in the JVM heap.")
+              + " default: 64m, or a quarter of the JVM heap when that is less; 0: no rings)."
+              + " Counted in the JVM heap.")
   String bytes;
 
   /**
@@ -58,6 +59,13 @@ final class RingOptions {
           "--ring-bytes " + bytes + ": must be 0 (no rings) or at least 512k");
     }
     long heap = Runtime.getRuntime().maxMemory();
+    if (bytes == null && total > heap / 2) {
+      // the default on a small heap: a quarter of it (the start line says how much), or none
+      total = heap / 4;
+      if (total < HopRings.MIN_RING_BYTES) {
+        return null;
+      }
+    }
     if (total > heap / 2) {
       throw new IllegalArgumentException(
           "--ring-bytes "
@@ -70,7 +78,10 @@ final class RingOptions {
     return new HopRings(total, TimeUnit.SECONDS.toNanos(s));
   }
 
-  /** Starts answering pcap requests from {@code rings} (null: none, returns null). */
+  /**
+   * Starts answering pcap requests from {@code rings} (null: none, returns null); when the request
+   * topic cannot be read, says so in one line and returns null (the sensor then keeps no rings).
+   */
   static RingResponder start(
       HopRings rings,
       PublisherConfig config,
@@ -80,16 +91,25 @@ final class RingOptions {
     if (rings == null) {
       return null;
     }
-    RingResponder r =
-        RingResponder.start(
-            config,
-            rings,
-            decoderConfig,
-            node,
-            msg -> {
-              err.println("hoptrace sensor: " + msg);
-              err.flush();
-            });
+    RingResponder r;
+    try {
+      r =
+          RingResponder.start(
+              config,
+              rings,
+              decoderConfig,
+              node,
+              msg -> {
+                err.println("hoptrace sensor: " + msg);
+                err.flush();
+              });
+    } catch (RuntimeException e) {
+      // capturing and publishing matter more than answering: go on without rings
+      err.printf(
+          "hoptrace sensor: not answering pcap requests (no rings kept): %s%n", e.getMessage());
+      err.flush();
+      return null;
+    }
     err.printf(
         "hoptrace sensor: answering pcap requests on %s from rings of %d MB in all%n",
         config.topics().pcapRequests(), rings.totalBytes() >> 20);

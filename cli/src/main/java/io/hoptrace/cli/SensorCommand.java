@@ -344,7 +344,7 @@ final class SensorCommand implements Callable<Integer> {
         RingResponder answers =
             RingOptions.start(rings, publisherConfig, decoderOptions.config(), node, err())) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
-      if (rings != null) {
+      if (answers != null) {
         pipeline.rings(rings);
       }
       if (mode == SummaryMode.REDUCED) {

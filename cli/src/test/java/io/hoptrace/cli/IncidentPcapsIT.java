@@ -87,26 +87,10 @@ class IncidentPcapsIT {
       }
     }
 
-    List<String[]> frames =
-        tshark(
-                pcapng,
-                "",
-                "frame.interface_name",
-                "frame.interface_description",
-                "frame.time_epoch")
-            .stream()
-            .map(l -> l.split("\\t", -1))
-            .toList();
-    Map<String, Integer> perInterface = new LinkedHashMap<>();
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    for (String[] f : frames) {
-      perInterface.merge(f[0], 1, Integer::sum);
-      descriptions.put(f[0], f[1]);
-    }
-    assertThat(perInterface).isEqualTo(expected);
-    assertThat(descriptions).isEqualTo(roles);
-    List<Double> times = frames.stream().map(f -> Double.parseDouble(f[2])).toList();
-    assertThat(times).isSorted();
+    Tshark.Frames frames = Tshark.frames(pcapng);
+    assertThat(frames.perInterface()).isEqualTo(expected);
+    assertThat(frames.descriptions()).isEqualTo(roles);
+    assertThat(frames.times()).isSorted();
     // and nothing else: every packet of the file is one of the flows
     assertThat(tshark(pcapng, flows, "frame.number")).hasSize(frames.size());
     assertThat(r.err())

@@ -117,27 +117,19 @@ class PcapCommandIT {
                 "--timeout",
                 "60"));
     args.addAll(List.of(subject));
+    long t0 = System.nanoTime();
     CliRun r = CliRun.run(args.toArray(String[]::new));
+    // what the user sees, for docs/evidence.md
+    System.out.printf("%s(%d ms)%n", r.err(), (System.nanoTime() - t0) / 1_000_000);
     assertThat(r.exitCode()).as(r.err()).isZero();
 
     Map<String, Integer> expected = inCaptures(filter);
-    List<String[]> frames =
-        Tshark.fields(
-                out, "", "frame.interface_name", "frame.interface_description", "frame.time_epoch")
-            .stream()
-            .map(l -> l.split("\\t", -1))
-            .toList();
-    Map<String, Integer> perInterface = new LinkedHashMap<>();
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    for (String[] f : frames) {
-      perInterface.merge(f[0], 1, Integer::sum);
-      descriptions.put(f[0], f[1]);
-    }
-    assertThat(perInterface).as(r.err()).isEqualTo(expected);
-    assertThat(descriptions)
+    Tshark.Frames frames = Tshark.frames(out);
+    assertThat(frames.perInterface()).as(r.err()).isEqualTo(expected);
+    assertThat(frames.descriptions())
         .containsEntry("node-a/ens33", "UPLINK")
         .containsEntry("node-a/flannel.1", "VTEP");
-    assertThat(frames.stream().map(f -> Double.parseDouble(f[2])).toList()).isSorted();
+    assertThat(frames.times()).isSorted();
     assertThat(Tshark.fields(out, filter, "frame.number"))
         .as("only the flows")
         .hasSize(frames.size());
@@ -194,6 +186,7 @@ class PcapCommandIT {
       assertThat(unknown.err().strip())
           .isEqualTo(
               "hoptrace pcap: error: unknown incident no-such-incident: no record of it on topic hoptrace.incidents");
+      System.out.print(a.output());
       assertThat(a.output())
           .contains("pcap request")
           .contains("(conversation " + conversation + "): answered");

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,5 +73,35 @@ final class Tshark {
     String ports =
         sport < 0 ? "" : " && " + l4 + ".port==" + sport + " && " + l4 + ".port==" + dport;
     return ips + " && " + l4 + ports;
+  }
+
+  /**
+   * A pcapng's frames as tshark reads them: packets and description per interface name, capture
+   * times in file order.
+   */
+  record Frames(
+      Map<String, Integer> perInterface, Map<String, String> descriptions, List<Double> times) {
+    int size() {
+      return times.size();
+    }
+  }
+
+  static Frames frames(Path pcapng) throws IOException, InterruptedException {
+    Map<String, Integer> perInterface = new LinkedHashMap<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    List<Double> times = new ArrayList<>();
+    for (String line :
+        fields(
+            pcapng,
+            "",
+            "frame.interface_name",
+            "frame.interface_description",
+            "frame.time_epoch")) {
+      String[] f = line.split("\\t", -1);
+      perInterface.merge(f[0], 1, Integer::sum);
+      descriptions.put(f[0], f[1]);
+      times.add(Double.parseDouble(f[2]));
+    }
+    return new Frames(perInterface, descriptions, times);
   }
 }
