@@ -46,6 +46,11 @@ final class RingOptions {
    * @throws IllegalArgumentException naming the option
    */
   HopRings rings(boolean replay) {
+    return rings(replay, Runtime.getRuntime().maxMemory());
+  }
+
+  /** {@link #rings(boolean)} for a JVM heap of {@code heap} bytes. */
+  HopRings rings(boolean replay, long heap) {
     if (seconds != null && (seconds < 1 || seconds > MAX_SECONDS)) {
       throw new IllegalArgumentException(
           "--ring-seconds " + seconds + ": must be 1.." + MAX_SECONDS);
@@ -58,7 +63,6 @@ final class RingOptions {
       throw new IllegalArgumentException(
           "--ring-bytes " + bytes + ": must be 0 (no rings) or at least 512k");
     }
-    long heap = Runtime.getRuntime().maxMemory();
     if (bytes == null && total > heap / 2) {
       // the default on a small heap: a quarter of it (the start line says how much), or none
       total = heap / 4;
