@@ -115,12 +115,7 @@ public final class PcapRequester {
             throw new PcapException(
                 "unreadable answer on " + topics.pcapAnswers() + ": " + e.getMessage());
           }
-          SensorAnswer s =
-              answers.computeIfAbsent(a.getSensorId(), k -> new SensorAnswer(a.getNode()));
-          s.parts.put(a.getPart(), a);
-          if (a.getLast()) {
-            s.last = a.getPart();
-          }
+          add(answers, a);
         }
       }
     }
@@ -133,6 +128,24 @@ public final class PcapRequester {
               + topics.pcapRequests()
               + ")");
     }
+    return write(answers, nodes, out);
+  }
+
+  private static void add(Map<String, SensorAnswer> answers, PcapAnswer a) {
+    SensorAnswer s = answers.computeIfAbsent(a.getSensorId(), k -> new SensorAnswer(a.getNode()));
+    s.parts.put(a.getPart(), a);
+    if (a.getLast()) {
+      s.last = a.getPart();
+    }
+  }
+
+  /**
+   * Merges answer parts, as received, into {@code out}: every sensor's parts in part order, all
+   * packets in capture-time order; the nodes of {@code nodes} without a complete answer are named.
+   */
+  static Result write(List<PcapAnswer> received, Set<String> nodes, Path out) throws IOException {
+    Map<String, SensorAnswer> answers = new LinkedHashMap<>();
+    received.forEach(a -> add(answers, a));
     return write(answers, nodes, out);
   }
 
