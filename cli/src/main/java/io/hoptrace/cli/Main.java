@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       FlowsCommand.class,
       AlertsCommand.class,
       DropsCommand.class,
+      PcapCommand.class,
       ServeCommand.class
     })
 public final class Main implements Runnable {

@@ -16,6 +16,8 @@ import io.hoptrace.discovery.ExcludeFilter;
 import io.hoptrace.discovery.HopDiscovery;
 import io.hoptrace.discovery.PodNaming;
 import io.hoptrace.drops.SensorDrops;
+import io.hoptrace.evidence.HopRings;
+import io.hoptrace.evidence.RingResponder;
 import io.hoptrace.inventory.InventoryCollector;
 import io.hoptrace.inventory.InventoryWatcher;
 import io.hoptrace.metrics.SensorMetrics;
@@ -204,7 +206,9 @@ final class SensorCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "SECONDS",
-      description = "Live: stop after this many seconds (default: run until Ctrl-C).")
+      description =
+          "Live: stop after this many seconds (default: run until Ctrl-C); --pcap with rings:"
+              + " answer pcap requests this long after the replay.")
   Integer durationSeconds;
 
   @Option(
@@ -234,6 +238,7 @@ final class SensorCommand implements Callable<Integer> {
   @Mixin ReducerOptions reducerOptions;
 
   @Mixin DropReasonsOptions dropReasons;
+  @Mixin RingOptions ringOptions;
   @Mixin SpoolOptions spool;
 
   /** Pass-through producer settings. */
@@ -304,6 +309,7 @@ final class SensorCommand implements Callable<Integer> {
     if (pcaps.isEmpty()) {
       dropReasons.checkOn(decoderOptions.config().vxlanPorts());
     }
+    HopRings rings = ringOptions.rings(!pcaps.isEmpty());
     InterfaceRoles interfaceRoles = InterfaceRoles.parse(roles);
     SummaryMode mode = summariesOption.mode();
     ReducerConfig reducerConfig = reducerOptions.config();
@@ -334,8 +340,13 @@ final class SensorCommand implements Callable<Integer> {
     if (server != null) {
       err().printf("metrics: http://0.0.0.0:%d/metrics%n", server.port());
     }
-    try (SummaryPublisher publisher = spool.publisher(publisherConfig, metrics)) {
+    try (SummaryPublisher publisher = spool.publisher(publisherConfig, metrics);
+        RingResponder answers =
+            RingOptions.start(rings, publisherConfig, decoderOptions.config(), node, err())) {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
+      if (answers != null) {
+        pipeline.rings(rings);
+      }
       if (mode == SummaryMode.REDUCED) {
         // MTUs from this node's inventory once collected (live); unknown for files
         pipeline.reduced(reducerConfig, (n, p, i) -> mtus.get().mtu(n, p, i));
@@ -353,7 +364,8 @@ final class SensorCommand implements Callable<Integer> {
   // ---------------------------------------------------------------- replay
 
   private int replay(
-      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles) {
+      SensorPipeline pipeline, SummaryPublisher publisher, InterfaceRoles interfaceRoles)
+      throws InterruptedException {
     int unreadable = 0;
     long total = 0;
     long t0 = System.nanoTime();
@@ -391,6 +403,7 @@ final class SensorCommand implements Callable<Integer> {
                 .describe(publisher.sent() - publisher.countersSent(), publisher.countersSent()),
             publisher.failed(),
             records == 0 ? 0 : publisher.valueBytes() / records);
+    RingOptions.answerAfterReplay(pipeline.rings(), durationSeconds, err());
     return unreadable > 0 || publisher.failed() > 0 ? 1 : 0;
   }
 

@@ -6,9 +6,6 @@ import io.hoptrace.publish.SummaryPublisher;
 import io.hoptrace.spool.Spool;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,8 +14,6 @@ import picocli.CommandLine.Option;
  * the spool is full (docs/reliability.md, "Broker outages and the spool").
  */
 final class SpoolOptions {
-
-  private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})([kmg]?)");
 
   @Option(
       names = "--spool-dir",
@@ -79,22 +74,7 @@ final class SpoolOptions {
     if (maxBytes == null) {
       return Spool.DEFAULT_MAX_BYTES;
     }
-    Matcher m = SIZE.matcher(maxBytes.trim().toLowerCase(Locale.ROOT));
-    long n;
-    try {
-      if (!m.matches()) {
-        throw new NumberFormatException();
-      }
-      int shift = m.group(2).isEmpty() ? 0 : 10 * ("kmg".indexOf(m.group(2)) + 1);
-      n = Long.parseLong(m.group(1));
-      if (n > Long.MAX_VALUE >> shift) {
-        throw new NumberFormatException();
-      }
-      n <<= shift;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--spool-max-bytes " + maxBytes + ": not a size (bytes, or with k, m, g)");
-    }
+    long n = ByteSize.parse("--spool-max-bytes", maxBytes);
     if (n < Spool.MIN_MAX_BYTES) {
       throw new IllegalArgumentException(
           "--spool-max-bytes " + maxBytes + ": must be at least 64k (" + Spool.MIN_MAX_BYTES + ")");

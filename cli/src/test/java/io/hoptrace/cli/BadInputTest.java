@@ -164,6 +164,74 @@ class BadInputTest {
   }
 
   @Test
+  void ringOptionsAreCheckedBeforeKafka() throws IOException {
+    String closed = "127.0.0.1:" + closedPort();
+    String[] live = {"sensor", "--iface", "eth0", "--node", "n", "--bootstrap", closed};
+    oneLineError(
+        CliRun.run(concat(live, "--ring-seconds", "0")), "--ring-seconds 0: must be 1..3600");
+    oneLineError(
+        CliRun.run(concat(live, "--ring-bytes", "lots")),
+        "--ring-bytes lots: not a size (bytes, or with k, m, g)");
+    oneLineError(
+        CliRun.run(concat(live, "--ring-bytes", "100k")),
+        "--ring-bytes 100k: must be 0 (no rings) or at least 512k");
+    oneLineError(
+        CliRun.run(concat(live, "--ring-bytes", "1000g")),
+        "--ring-bytes 1000g: more than half the JVM's heap");
+    String[] replay = {
+      "sensor", "--pcap", A_CAPTURE.toString(), "--node", "n", "--bootstrap", closed
+    };
+    oneLineError(
+        CliRun.run(concat(replay, "--ring-seconds", "4000")),
+        "--ring-seconds 4000: must be 1..3600");
+  }
+
+  @Test
+  void pcapOptionsAreCheckedBeforeKafka() throws IOException {
+    String closed = "127.0.0.1:" + closedPort();
+    String out = tmp.resolve("x.pcapng").toString();
+    oneLineError(
+        CliRun.run("pcap", "--bootstrap", closed, "-o", out, "--incident", "i", "--timeout", "0"),
+        "--timeout 0: must be 1..3600");
+    oneLineError(
+        CliRun.run(
+            "pcap",
+            "--bootstrap",
+            closed,
+            "-o",
+            tmp.resolve("no/x.pcapng").toString(),
+            "--incident",
+            "i"),
+        "-o " + tmp.resolve("no/x.pcapng"),
+        ": no directory " + tmp.resolve("no"));
+    oneLineError(
+        CliRun.run("pcap", "--bootstrap", closed, "-o", tmp.toString(), "--incident", "i"),
+        "-o " + tmp + ": is a directory");
+    oneLineError(
+        CliRun.run("pcap", "--bootstrap", "localhost", "-o", out, "--conversation", "c"),
+        "--bootstrap localhost",
+        "is not HOST:PORT");
+    oneLineError(
+        CliRun.run(
+            "pcap",
+            "--bootstrap",
+            closed,
+            "-o",
+            out,
+            "--conversation",
+            "c",
+            "--connect-timeout",
+            "2"),
+        "cannot reach Kafka at " + closed);
+    CliRun both =
+        CliRun.run(
+            "pcap", "--bootstrap", closed, "-o", out, "--conversation", "c", "--incident", "i");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("mutually exclusive");
+    assertThat(tmp.resolve("x.pcapng")).doesNotExist();
+  }
+
+  @Test
   void spoolOptionsAreCheckedBeforeKafka() throws IOException {
     String closed = "127.0.0.1:" + closedPort();
     String[] live = {"sensor", "--iface", "lo", "--node", "n", "--bootstrap", closed};

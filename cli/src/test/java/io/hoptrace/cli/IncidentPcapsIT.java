@@ -2,17 +2,13 @@ package io.hoptrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hoptrace.replay.Manifest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * not by hoptrace's.
  */
 class IncidentPcapsIT {
-  private static final Path TSHARK = Path.of("/usr/bin/tshark");
   private static final Path RECORDINGS = CliRun.repoRoot().resolve("deploy/lab/recordings");
 
   @TempDir Path tmp;
@@ -36,7 +31,8 @@ class IncidentPcapsIT {
   @Test
   void onePcapngPerIncidentHoldsTheBlockedFlowsFromEveryHopThatSawThem() throws Exception {
     Path scenario = RECORDINGS.resolve("vxlan-blocked");
-    Map<String, Integer> expected = check(scenario, truthFilter(scenario.resolve("truth.json")), 2);
+    Map<String, Integer> expected =
+        check(scenario, Tshark.truthFilter(scenario.resolve("truth.json")), 2);
     // the scenario: seen up to node-b's uplink, never on node-b's VTEP
     assertThat(expected).containsKey("node-b/ens33").doesNotContainKey("node-b/flannel.1");
   }
@@ -62,9 +58,7 @@ class IncidentPcapsIT {
    */
   private Map<String, Integer> check(Path scenario, String flows, int conversations)
       throws Exception {
-    assertThat(Files.isExecutable(TSHARK))
-        .as("tshark is needed (Debian package tshark, installed by .ci/run)")
-        .isTrue();
+    Tshark.assertInstalled();
     Path out = tmp.resolve("pcaps/" + scenario.getFileName());
     Path manifestFile = scenario.resolve("manifest.json");
 
@@ -93,26 +87,10 @@ class IncidentPcapsIT {
       }
     }
 
-    List<String[]> frames =
-        tshark(
-                pcapng,
-                "",
-                "frame.interface_name",
-                "frame.interface_description",
-                "frame.time_epoch")
-            .stream()
-            .map(l -> l.split("\\t", -1))
-            .toList();
-    Map<String, Integer> perInterface = new LinkedHashMap<>();
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    for (String[] f : frames) {
-      perInterface.merge(f[0], 1, Integer::sum);
-      descriptions.put(f[0], f[1]);
-    }
-    assertThat(perInterface).isEqualTo(expected);
-    assertThat(descriptions).isEqualTo(roles);
-    List<Double> times = frames.stream().map(f -> Double.parseDouble(f[2])).toList();
-    assertThat(times).isSorted();
+    Tshark.Frames frames = Tshark.frames(pcapng);
+    assertThat(frames.perInterface()).isEqualTo(expected);
+    assertThat(frames.descriptions()).isEqualTo(roles);
+    assertThat(frames.times()).isSorted();
     // and nothing else: every packet of the file is one of the flows
     assertThat(tshark(pcapng, flows, "frame.number")).hasSize(frames.size());
     assertThat(r.err())
@@ -127,46 +105,8 @@ class IncidentPcapsIT {
     return expected;
   }
 
-  /**
-   * A tshark display filter for the truth's flows (addresses of any IP layer, so inner ones too).
-   */
-  private static String truthFilter(Path truth) throws IOException {
-    JsonNode t = CliRun.JSON.readTree(truth.toFile());
-    List<String> parts = new ArrayList<>();
-    for (JsonNode f : t.get("flows")) {
-      String ips = "ip.addr==" + f.get("src").asText() + " && ip.addr==" + f.get("dst").asText();
-      int proto = f.get("proto").asInt();
-      int sport = f.get("sport").asInt();
-      int dport = f.get("dport").asInt();
-      String l4 =
-          switch (proto) {
-            case 1 -> "icmp";
-            case 6 -> "tcp";
-            case 17 -> "udp";
-            default -> throw new AssertionError("unexpected protocol " + proto);
-          };
-      String ports =
-          sport < 0 ? "" : " && " + l4 + ".port==" + sport + " && " + l4 + ".port==" + dport;
-      parts.add("(" + ips + " && " + l4 + ports + ")");
-    }
-    return String.join(" || ", parts);
-  }
-
-  /** tshark's fields of every frame of {@code file} matching {@code filter}, one line each. */
   private static List<String> tshark(Path file, String filter, String... fields)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(TSHARK.toString(), "-n", "-r", file.toString()));
-    cmd.addAll(List.of("-d", "udp.port==8472,vxlan", "-T", "fields"));
-    if (!filter.isEmpty()) {
-      cmd.addAll(List.of("-Y", filter));
-    }
-    for (String f : fields) {
-      cmd.addAll(List.of("-e", f));
-    }
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("tshark on " + file).isTrue();
-    assertThat(p.exitValue()).as("tshark exit code on " + file).isZero();
-    return text.lines().filter(l -> !l.isBlank()).toList();
+    return Tshark.fields(file, filter, fields);
   }
 }

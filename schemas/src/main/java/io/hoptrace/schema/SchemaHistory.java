@@ -29,7 +29,9 @@ public final class SchemaHistory {
           "Alert", Alert.getClassSchema(),
           "Incident", Incident.getClassSchema(),
           "FlowHopCounters", FlowHopCounters.getClassSchema(),
-          "KernelDrop", KernelDrop.getClassSchema());
+          "KernelDrop", KernelDrop.getClassSchema(),
+          "PcapRequest", PcapRequest.getClassSchema(),
+          "PcapAnswer", PcapAnswer.getClassSchema());
 
   private static final String ROOT = "/io/hoptrace/schema/history/";
   private static final int MAX_VERSIONS = 1000;

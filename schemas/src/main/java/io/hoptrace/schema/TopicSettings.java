@@ -108,6 +108,28 @@ public final class TopicSettings {
         drops(topics, packetsPartitions, replicationFactor));
   }
 
+  /** How long the pcap request and answer topics keep records: they matter for seconds. */
+  public static final long PCAP_RETENTION_MS = 3_600_000L;
+
+  /**
+   * The request and answer topics of {@code hoptrace pcap} (pcap.requests, pcap.answers): one
+   * partition each (every sensor reads every request), arrival time, kept {@link
+   * #PCAP_RETENTION_MS}. Created when missing by the sensors that keep rings and by the command.
+   */
+  public static List<NewTopic> pcapTopics(Topics topics, Optional<Short> replicationFactor) {
+    Map<String, String> config =
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+            "LogAppendTime",
+            TopicConfig.RETENTION_MS_CONFIG,
+            Long.toString(PCAP_RETENTION_MS));
+    return List.of(
+        new NewTopic(topics.pcapRequests(), Optional.of(1), replicationFactor).configs(config),
+        new NewTopic(topics.pcapAnswers(), Optional.of(1), replicationFactor).configs(config));
+  }
+
   /**
    * Every topic of the detection job: packets, nodes, drops, flows, alerts, alerts.ecs, incidents.
    */

@@ -32,6 +32,16 @@ public final class Topics {
    */
   public static final String DROPS = "drops";
 
+  /**
+   * Requests to the live sensors for the packets their rings hold (PcapRequest records, keyed by
+   * request id; {@code hoptrace pcap}). Not one of {@link #all()}: the sensors and the command
+   * create it, the detection job does not use it.
+   */
+  public static final String PCAP_REQUESTS = "pcap.requests";
+
+  /** The sensors' answers to those requests (PcapAnswer records, keyed by request id). */
+  public static final String PCAP_ANSWERS = "pcap.answers";
+
   /** Alerts as ECS JSON, for SIEMs. */
   public static final String ALERTS_ECS = "alerts.ecs";
 
@@ -64,7 +74,7 @@ public final class Topics {
               + prefix
               + "' may only contain ASCII letters, digits, '.', '_' and '-' (Kafka topic names)");
     }
-    if (prefix.length() + ALERTS_ECS.length() > MAX_TOPIC_LENGTH) {
+    if (prefix.length() + PCAP_REQUESTS.length() > MAX_TOPIC_LENGTH) {
       throw new IllegalArgumentException(
           "topic prefix is too long: topic names are limited to " + MAX_TOPIC_LENGTH + " chars");
     }
@@ -101,6 +111,14 @@ public final class Topics {
 
   public String incidents() {
     return prefix + INCIDENTS;
+  }
+
+  public String pcapRequests() {
+    return prefix + PCAP_REQUESTS;
+  }
+
+  public String pcapAnswers() {
+    return prefix + PCAP_ANSWERS;
   }
 
   /** All topic names: packets, nodes, drops, flows, alerts, alerts.ecs, incidents. */

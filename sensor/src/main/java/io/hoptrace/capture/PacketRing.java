@@ -25,7 +25,7 @@ public final class PacketRing {
   /** One packet read out of the ring. */
   public record Packet(long tsNanos, int linkType, int wireLength, byte[] data) {}
 
-  private final byte[] arena;
+  private byte[] arena;
   private final long maxAgeNanos;
   // the records live in [head, tail) while wrap < 0, else in [head, wrap) then [0, tail)
   private int head;
@@ -33,6 +33,7 @@ public final class PacketRing {
   private int wrap = -1;
   private int count;
   private long tooLarge;
+  private long newest = Long.MIN_VALUE;
 
   /**
    * @param capacityBytes the arena's size (records take 20 bytes plus the packet, padded to 8)
@@ -56,6 +57,9 @@ public final class PacketRing {
   public synchronized void add(
       int linkType, DirectBuffer buffer, int offset, int capturedLength, int wireLength, long ts) {
     int size = recordSize(capturedLength);
+    if (ts > newest) {
+      newest = ts;
+    }
     if (size > arena.length) {
       tooLarge++;
       return;
@@ -125,6 +129,44 @@ public final class PacketRing {
     return out;
   }
 
+  /**
+   * Gives the ring a new arena of {@code capacityBytes}, keeping the newest packets that fit (the
+   * sensor's rings shrink as hops come, so that their sum stays within the sensor's bound).
+   * Allocates the new arena and copies; not for the capture path.
+   */
+  public synchronized void resize(int capacityBytes) {
+    if (capacityBytes < 64) {
+      throw new IllegalArgumentException("capacityBytes must be >= 64, was " + capacityBytes);
+    }
+    if (capacityBytes == arena.length) {
+      return;
+    }
+    List<Packet> kept = snapshot();
+    int from = kept.size();
+    long bytes = 0;
+    while (from > 0 && bytes + recordSize(kept.get(from - 1).data().length) <= capacityBytes) {
+      bytes += recordSize(kept.get(--from).data().length);
+    }
+    arena = new byte[capacityBytes];
+    head = tail = count = 0;
+    wrap = -1;
+    for (Packet p : kept.subList(from, kept.size())) {
+      int size = recordSize(p.data().length);
+      putLong(tail, p.tsNanos());
+      putInt(tail + 8, p.linkType());
+      putInt(tail + 12, p.wireLength());
+      putInt(tail + 16, p.data().length);
+      System.arraycopy(p.data(), 0, arena, tail + HEADER, p.data().length);
+      tail += size;
+      count++;
+    }
+  }
+
+  /** The latest capture time the ring was given, or {@link Long#MIN_VALUE} before any packet. */
+  public synchronized long newestNanos() {
+    return newest;
+  }
+
   /** Packets kept. */
   public synchronized int packets() {
     return count;
@@ -136,7 +178,7 @@ public final class PacketRing {
   }
 
   /** The arena's size: the ring's memory, whatever it holds. */
-  public int capacityBytes() {
+  public synchronized int capacityBytes() {
     return arena.length;
   }
 

@@ -150,20 +150,47 @@ public final class IncidentFlows {
       }
       List<Conv> chosen =
           concerned(alerts, convs, satSub(first, slackNanos), satAdd(lastSeen, slackNanos));
-      PacketSelection packets = new PacketSelection();
       List<String> ids = new ArrayList<>();
       for (Conv c : chosen) {
         ids.add(c.id);
-        for (String k : c.keys) {
-          packets.add(k, c.first, satAdd(c.last, lateNanos));
-        }
       }
-      out.add(new Selected(i, ids, packets));
+      out.add(new Selected(i, ids, selection(chosen, lateNanos)));
     }
     out.sort(
         Comparator.comparingLong((Selected s) -> s.incident().getFirstSeen())
             .thenComparing(s -> s.incident().getId()));
     return out;
+  }
+
+  /**
+   * The packets of one conversation: its flow keys (every 5-tuple the detection linked into it)
+   * within its time span, the end widened by {@code lateNanos}; null when no record has that id.
+   */
+  public static PacketSelection conversation(
+      List<FlowRecord> flowRecords, String conversationId, long lateNanos) {
+    Conv c = null;
+    for (FlowRecord f : flowRecords) {
+      if (f.getConversationId().equals(conversationId)) {
+        if (c == null) {
+          c = new Conv(conversationId);
+        }
+        c.add(f);
+      }
+    }
+    if (c == null) {
+      return null;
+    }
+    return selection(List.of(c), lateNanos);
+  }
+
+  private static PacketSelection selection(List<Conv> convs, long lateNanos) {
+    PacketSelection packets = new PacketSelection();
+    for (Conv c : convs) {
+      for (String k : c.keys) {
+        packets.add(k, c.first, satAdd(c.last, lateNanos));
+      }
+    }
+    return packets;
   }
 
   private static List<Conv> concerned(

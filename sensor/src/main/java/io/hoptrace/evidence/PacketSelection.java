@@ -50,6 +50,21 @@ public final class PacketSelection {
     return false;
   }
 
+  /** One flow key's span. */
+  public record Span(String flowKey, long fromNanos, long toNanos) {}
+
+  /** Every span, flow keys in the order they were added. */
+  public List<Span> spans() {
+    List<Span> out = new ArrayList<>();
+    spans.forEach(
+        (k, list) -> {
+          for (long[] s : list) {
+            out.add(new Span(k, s[0], s[1]));
+          }
+        });
+    return out;
+  }
+
   /** The flow keys selected, in the order they were added. */
   public Set<String> flowKeys() {
     return Collections.unmodifiableSet(spans.keySet());

@@ -9,6 +9,7 @@ import io.hoptrace.decode.DecodeCounters;
 import io.hoptrace.decode.DecodeStatus;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketSummarizer;
+import io.hoptrace.evidence.HopRings;
 import io.hoptrace.metrics.SensorMetrics;
 import io.hoptrace.reduce.RecordSink;
 import io.hoptrace.reduce.Reducer;
@@ -59,6 +60,9 @@ public final class SensorPipeline {
 
   private Reducer.MtuLookup mtus = Reducer.MtuLookup.UNKNOWN;
   private final List<ReducingSink> reducers = new CopyOnWriteArrayList<>();
+
+  /** The rings every handler made from now on keeps its packets in, else null. */
+  private HopRings rings;
 
   /** Publishes through the publisher: summaries under their own key, counters likewise. */
   private final RecordSink publishing =
@@ -111,6 +115,20 @@ public final class SensorPipeline {
           }
         });
     return this;
+  }
+
+  /**
+   * Keeps every packet of the handlers made from now on in {@code rings} (as captured, before it is
+   * decoded), for {@code hoptrace pcap}.
+   */
+  public SensorPipeline rings(HopRings rings) {
+    this.rings = Objects.requireNonNull(rings, "rings");
+    return this;
+  }
+
+  /** The rings, or null when packets are not kept. */
+  public HopRings rings() {
+    return rings;
   }
 
   /** Whether handlers reduce (else every packet is published as a summary). */
@@ -187,7 +205,9 @@ public final class SensorPipeline {
       reducer = new ReducingSink(reducerConfig, mtus, k -> k, publishing);
       reducers.add(reducer);
     }
-    Handler handler = new Handler(new PacketSummarizer(decoderConfig), reducer);
+    Handler handler =
+        new Handler(
+            new PacketSummarizer(decoderConfig), reducer, rings == null ? null : rings.keeper());
     handlerCounters.add(handler.counters());
     return handler;
   }
@@ -240,10 +260,12 @@ public final class SensorPipeline {
   public final class Handler implements PacketHandler {
     private final PacketSummarizer summarizer;
     private final ReducingSink reducer;
+    private final PacketHandler keeper;
 
-    private Handler(PacketSummarizer summarizer, ReducingSink reducer) {
+    private Handler(PacketSummarizer summarizer, ReducingSink reducer, PacketHandler keeper) {
       this.summarizer = summarizer;
       this.reducer = reducer;
+      this.keeper = keeper;
     }
 
     /** End of this handler's input (reduced mode: its reducer's pending counters go out). */
@@ -263,6 +285,9 @@ public final class SensorPipeline {
         int wireLength,
         long tsNanos) {
       metrics.captured(1);
+      if (keeper != null) {
+        keeper.onPacket(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
+      }
       PacketSummary summary =
           summarizer.summarize(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
       metrics.decoded();

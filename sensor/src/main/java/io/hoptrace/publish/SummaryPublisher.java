@@ -12,7 +12,6 @@ import io.hoptrace.schema.Topics;
 import io.hoptrace.spool.Spool;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -20,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,7 +26,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -437,48 +433,11 @@ public final class SummaryPublisher implements AutoCloseable {
   }
 
   private static void ensureTopics(PublisherConfig config) {
-    Topics topics = config.topics();
     // as the detection job creates them (one place decides: TopicSettings)
-    List<NewTopic> wanted =
-        TopicSettings.sensorTopics(topics, config.packetsPartitions(), config.replicationFactor());
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.adminTimeoutMs());
-    Admin admin;
-    try {
-      admin = Admin.create(config.adminProperties());
-    } catch (KafkaException e) {
-      LOG.warn("cannot create topics: {}", e.toString());
-      return;
-    }
-    try {
-      var results = admin.createTopics(wanted).values();
-      for (var entry : results.entrySet()) {
-        long left = Math.max(1, deadline - System.nanoTime());
-        try {
-          entry.getValue().get(left, TimeUnit.NANOSECONDS);
-          int partitions = entry.getKey().equals(topics.packets()) ? config.packetsPartitions() : 1;
-          if (TopicReadiness.await(admin, entry.getKey(), partitions, deadline)) {
-            LOG.info("created topic {} ({} partitions)", entry.getKey(), partitions);
-          } else {
-            LOG.warn("created topic {} but its partitions are not ready yet", entry.getKey());
-          }
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof TopicExistsException) {
-            LOG.debug("topic {} exists", entry.getKey());
-          } else {
-            LOG.warn("cannot create topic {}: {}", entry.getKey(), e.getCause().toString());
-          }
-        } catch (java.util.concurrent.TimeoutException e) {
-          LOG.warn(
-              "creating topic {} timed out after {} ms (is {} reachable?); going on without it",
-              entry.getKey(),
-              config.adminTimeoutMs(),
-              config.bootstrapServers());
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      admin.close(Duration.ofSeconds(1));
-    }
+    TopicCreation.ensure(
+        config.adminProperties(),
+        TopicSettings.sensorTopics(
+            config.topics(), config.packetsPartitions(), config.replicationFactor()),
+        config.adminTimeoutMs());
   }
 }

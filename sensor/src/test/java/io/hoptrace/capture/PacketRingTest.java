@@ -106,4 +106,32 @@ class PacketRingTest {
     assertThatThrownBy(() -> new PacketRing(10, S)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PacketRing(1024, 0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void resizingKeepsTheNewestPacketsThatFitAndGoesOnFromThere() {
+    PacketRing ring = new PacketRing(8192, 60 * S);
+    Random rnd = new Random(3);
+    List<Added> added = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      added.add(add(ring, i * 1000L, 20 + rnd.nextInt(200), rnd));
+    }
+    int before = ring.packets();
+
+    ring.resize(2048);
+
+    List<Added> kept = assertSuffix(ring, added);
+    assertThat(ring.capacityBytes()).isEqualTo(2048);
+    assertThat(kept.size()).isPositive().isLessThan(before);
+    long bytes = kept.stream().mapToLong(a -> recordSize(a.data().length)).sum();
+    assertThat(bytes).isLessThanOrEqualTo(2048);
+    // the next older packet would not have fitted
+    Added older = added.get(added.size() - kept.size() - 1);
+    assertThat(bytes + recordSize(older.data().length)).isGreaterThan(2048);
+    for (int i = 500; i < 1000; i++) {
+      added.add(add(ring, i * 1000L, 20 + rnd.nextInt(200), rnd));
+      assertSuffix(ring, added);
+    }
+    assertThat(ring.newestNanos()).isEqualTo(999_000L);
+    assertThatThrownBy(() -> ring.resize(10)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -57,7 +57,7 @@ class HopRingsTest {
   }
 
   private static HopRings fill(int bytesPerHop) throws Exception {
-    HopRings rings = new HopRings(bytesPerHop, 60_000_000_000L);
+    HopRings rings = new HopRings(3L * bytesPerHop, 60_000_000_000L, 128);
     PacketHandler sink = (hop, lt, buf, off, cap, wire, ts) -> {};
     for (int i = 0; i < HOPS.size(); i++) {
       try (CaptureFileReader r =
@@ -120,6 +120,62 @@ class HopRingsTest {
       assertThat(kept.size()).isPositive().isLessThan(all.size());
       assertThat(kept).isEqualTo(all.subList(all.size() - kept.size(), all.size()));
     }
-    assertThatThrownBy(() -> new HopRings(10, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new HopRings(1 << 20, 1, 32))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static void feed(PacketHandler h, HopContext hop, long ts, int len) {
+    byte[] b = new byte[len];
+    h.onPacket(hop, 1, new org.agrona.concurrent.UnsafeBuffer(b), 0, len, len, ts);
+  }
+
+  @Test
+  void theRingsStayWithinTheSensorsBoundAsHopsComeAndTheIdlestHopMakesRoom() {
+    long total = 64 * 1024;
+    HopRings rings = new HopRings(total, 60_000_000_000L, 8 * 1024); // at most 8 hops
+    PacketHandler keep = rings.keeper();
+    List<HopContext> hops = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      hops.add(new HopContext("node-a", null, "veth" + i, InterfaceRole.VETH));
+    }
+    long ts = 0;
+    for (int i = 0; i < hops.size(); i++) {
+      // hop i comes; hop 1 keeps busy all along, the others fall idle once the next one comes
+      for (int round = 0; round < 300; round++) {
+        feed(keep, hops.get(i), ++ts, 200);
+        if (i > 1) {
+          feed(keep, hops.get(1), ++ts, 200);
+        }
+      }
+      assertThat(rings.capacityBytes()).as("after %d hops", i + 1).isLessThanOrEqualTo(total);
+      assertThat(rings.hops()).isEqualTo(Math.min(i + 1, 8));
+      assertThat(rings.packets()).isPositive();
+    }
+    // with 8 hops each has an eighth of the bound (less the room of its array header)
+    assertThat(rings.capacityBytes()).isEqualTo(total - 8 * HopRings.ARRAY_SLACK);
+    // hops 8..11 took the rings of the idlest: 0, 2, 3, 4 (not the busy hop 1)
+    assertThat(rings.hopIds())
+        .containsExactlyInAnyOrder(
+            hops.get(1).id(),
+            hops.get(5).id(),
+            hops.get(6).id(),
+            hops.get(7).id(),
+            hops.get(8).id(),
+            hops.get(9).id(),
+            hops.get(10).id(),
+            hops.get(11).id());
+    List<Long> newest = rings.ring(hops.get(1)).snapshot().stream().map(p -> p.tsNanos()).toList();
+    assertThat(newest).isSorted().last().isEqualTo(ts);
+
+    // a keeper holding a ring that another hop then takes moves to a new ring for its hop
+    PacketHandler other = rings.keeper();
+    feed(other, hops.get(5), 1, 100); // an old packet: hop 5 stays the idlest
+    feed(keep, new HopContext("node-a", null, "veth12", InterfaceRole.VETH), ++ts, 100);
+    assertThat(rings.hopIds()).doesNotContain(hops.get(5).id());
+    feed(other, hops.get(5), ++ts, 100);
+    assertThat(rings.hopIds()).contains(hops.get(5).id()).doesNotContain(hops.get(6).id());
+    assertThat(rings.ring(hops.get(5)).snapshot()).extracting(p -> p.tsNanos()).containsExactly(ts);
+    assertThat(rings.hops()).isEqualTo(8);
+    assertThat(rings.capacityBytes()).isLessThanOrEqualTo(total);
   }
 }

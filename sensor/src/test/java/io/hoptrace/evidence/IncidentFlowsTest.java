@@ -177,4 +177,28 @@ class IncidentFlowsTest {
     assertThatThrownBy(() -> IncidentFlows.select(List.of(), List.of(), List.of(), -1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aConversationSelectsEveryTupleOfAllItsRecordsWithinItsSpan() {
+    // a later record of the same conversation, with one of its tuples
+    FlowRecord later =
+        FlowRecord.newBuilder(NODEPORT)
+            .setFirstSeen(104 * S)
+            .setLastSeen(106 * S)
+            .setTuples(List.of(tuple(6, "10.244.0.0", 42001, "10.244.1.2", 8080)))
+            .build();
+    List<FlowRecord> flows = List.of(TCP, NODEPORT, later);
+
+    PacketSelection p = IncidentFlows.conversation(flows, NODEPORT.getConversationId(), LATE);
+
+    String outside = "6|192.168.232.128|30080|192.168.232.200|42001";
+    String inside = "6|10.244.0.0|42001|10.244.1.2|8080";
+    assertThat(p.flowKeys()).containsExactly(outside, inside);
+    assertThat(p.spans())
+        .containsExactly(
+            new PacketSelection.Span(outside, 100 * S, 108 * S),
+            new PacketSelection.Span(inside, 100 * S, 108 * S));
+    assertThat(p.matches("6|10.244.0.2|40011|10.244.1.2|8080", 101 * S)).isFalse();
+    assertThat(IncidentFlows.conversation(flows, "1:none", LATE)).isNull();
+  }
 }
