@@ -541,7 +541,7 @@ final class SensorCommand implements Callable<Integer> {
         if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
           break;
         }
-        printLiveStats(stats.get(), publisher);
+        err().println(LiveStatsLine.of(stats.get(), publisher));
       }
       List<LiveStats> last = stats.get();
       if (rediscovery != null) {
@@ -550,7 +550,7 @@ final class SensorCommand implements Callable<Integer> {
       capture.close();
       pipeline.finish();
       publisher.flush();
-      printLiveStats(last, publisher);
+      err().println(LiveStatsLine.of(last, publisher));
       for (LiveStats s : last) {
         if (s.error() != null) {
           err().printf("hoptrace sensor: %s: %s%n", s.hop().id(), s.error());
@@ -587,21 +587,6 @@ final class SensorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-  }
-
-  private void printLiveStats(List<LiveStats> stats, SummaryPublisher publisher) {
-    StringBuilder sb = new StringBuilder();
-    for (LiveStats s : stats) {
-      sb.append(
-          String.format(
-              " %s: %d pkts, %s dropped;",
-              s.hop().id(), s.delivered(), s.dropped() < 0 ? "n/a" : Long.toString(s.dropped())));
-    }
-    sb.append(SpoolOptions.describe(publisher));
-    err()
-        .printf(
-            "sent %d (%d counters), failed %d;%s%n",
-            publisher.sent(), publisher.countersSent(), publisher.failed(), sb);
   }
 
   private PrintWriter err() {
