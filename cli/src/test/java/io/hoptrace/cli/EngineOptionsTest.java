@@ -27,7 +27,6 @@ class EngineOptionsTest {
             + " --engine flink",
         "analyze --engine flink --state-backend disk /nonexistent/manifest.json | --state-backend",
         "demo --engine flink --threads 2 | --threads applies to --engine streams",
-        "demo --engine flink --store /nonexistent/store | --store: applies to the Kafka Streams job",
         "demo --parallelism 2 | --parallelism applies to --engine flink",
         "bench detect --engine flink --streams-property a=b | --streams-property: applies to the"
             + " Kafka Streams job",
