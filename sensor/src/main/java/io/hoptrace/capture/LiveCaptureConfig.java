@@ -64,6 +64,20 @@ public record LiveCaptureConfig(
         DEFAULT_SNAPLEN, false, false, DEFAULT_BUFFER_BYTES, DEFAULT_TIMEOUT_MILLIS, null);
   }
 
+  /**
+   * Whether a hop of {@code role} is captured in immediate mode: always for pod hops. Their ring is
+   * small, and in buffered mode libpcap uses TPACKET_V3, whose ring is made of 256 KiB blocks
+   * (MAXIMUM_SNAPLEN), each retired by the read timeout however few packets it holds: 1 MiB is 4
+   * blocks, 0.4 s of slack before the kernel drops when the capture thread is not scheduled (seen
+   * with 110 pods on a loaded machine: half of a broadcast burst dropped). Immediate mode uses
+   * TPACKET_V2, one snaplen-sized frame per packet: ~3 000 packets of slack in 1 MiB, a wake-up per
+   * packet (pod hops carry one pod's traffic). The tcpdump children that captured pod interfaces
+   * before ran in immediate mode too.
+   */
+  public boolean immediateModeFor(io.hoptrace.schema.InterfaceRole role) {
+    return immediateMode || bufferBytesFor(role) < bufferBytes;
+  }
+
   /** The ring size of a hop of {@code role}: {@link #POD_BUFFER_BYTES} at most for pod hops. */
   public int bufferBytesFor(io.hoptrace.schema.InterfaceRole role) {
     return role == io.hoptrace.schema.InterfaceRole.POD

@@ -113,7 +113,7 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
             c.promiscuous()
                 ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
                 : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-        .immediateMode(c.immediateMode())
+        .immediateMode(c.immediateModeFor(hop.role()))
         .bufferSize(c.bufferBytesFor(hop.role()))
         .timeoutMillis(c.timeoutMillis())
         .timestampPrecision(precision)
