@@ -16,8 +16,11 @@ import java.util.function.Consumer;
  * kept for {@link DetectionConfig#INCIDENT_LINGER_MS} of event time: an alert of the same cause
  * that starts within it re-opens it with its earlier alerts (one fault, one incident, whatever
  * order its alerts' firings and resolutions reach stage 3 in); a later one opens a fresh incident.
- * Hosts remove resolved incidents past the linger with {@link #expire} (memory only: what is
- * emitted does not depend on when they do). Per incident id, so a host may partition by it.
+ * Hosts remove resolved incidents with {@link #expire} once their time has passed {@link
+ * #removableAfter}: the linger plus {@link #lateAlertNanos}, the longest an alert can trail the
+ * stage's time when it arrives, so a late alert that started within the linger still finds the
+ * incident (memory only: what is emitted does not depend on when hosts remove). Per incident id, so
+ * a host may partition by it.
  *
  * <p>An incident carries the kernel's drop reason of the alert its cause comes from; while that
  * alert has none, the first reason another of its alerts brings, said after the cause.
@@ -26,6 +29,7 @@ public final class IncidentAggregator {
   private final StateStore<String, Incident> store;
   private final Consumer<Incident> out;
   private final long lingerNs;
+  private final long lateNs;
 
   /** With the default linger. */
   public IncidentAggregator(StateStore<String, Incident> store, Consumer<Incident> out) {
@@ -37,6 +41,19 @@ public final class IncidentAggregator {
     this.store = store;
     this.out = out;
     this.lingerNs = cfg.nanos(DetectionConfig.INCIDENT_LINGER_MS);
+    this.lateNs = lateAlertNanos(cfg);
+  }
+
+  /**
+   * How far (ns) behind the time of stage 3 an alert may arrive: the time stages 1 and 2 take at
+   * most to report on what they saw ({@link FlowDetector#endOfInputNanos} + {@link
+   * AlertAggregator#endOfInputNanos}). A host's stage-3 time runs ahead of the alerts' own times by
+   * that much — Flink's watermark is the packets' capture time, and an alert fires once its
+   * detector's window has passed — and stage-2 tasks run apart, so the alerts of one incident from
+   * two of them arrive out of order.
+   */
+  public static long lateAlertNanos(DetectionConfig cfg) {
+    return FlowDetector.endOfInputNanos(cfg) + AlertAggregator.endOfInputNanos(cfg);
   }
 
   /** Event time (ns) until which a resolved incident is kept, or -1 if {@code i} is firing. */
@@ -44,12 +61,27 @@ public final class IncidentAggregator {
     return i.getStatus() == AlertStatus.RESOLVED ? i.getLastSeen() + lingerNs : -1;
   }
 
-  /** Removes incident {@code id} if it is resolved and its linger ended before {@code now}. */
+  /**
+   * Event time (ns) after which a resolved incident may be removed — its linger and {@link
+   * #lateAlertNanos} — or -1 if {@code i} is firing.
+   */
+  public long removableAfter(Incident i) {
+    long until = keptUntil(i);
+    return until < 0 ? -1 : until + lateNs;
+  }
+
+  /**
+   * Removes incident {@code id} if it is resolved and {@code now} is past {@link #removableAfter}.
+   */
   public void expire(String id, long now) {
     Incident i = store.get(id);
-    if (i != null && i.getStatus() == AlertStatus.RESOLVED && keptUntil(i) < now) {
+    if (i != null && removable(i, now)) {
       store.delete(id);
     }
+  }
+
+  private boolean removable(Incident i, long now) {
+    return i.getStatus() == AlertStatus.RESOLVED && removableAfter(i) < now;
   }
 
   /** {@link #expire} for every incident of the store. */
@@ -57,7 +89,7 @@ public final class IncidentAggregator {
     List<String> gone = new ArrayList<>();
     store.forEach(
         (id, i) -> {
-          if (i.getStatus() == AlertStatus.RESOLVED && keptUntil(i) < now) {
+          if (removable(i, now)) {
             gone.add(id);
           }
         });

@@ -115,8 +115,11 @@ class IncidentsTest {
 
     long linger = DetectionConfig.defaults().nanos(DetectionConfig.INCIDENT_LINGER_MS);
     long later = one.getLastSeen() + linger + 1;
-    agg.expire(one.getId(), later - 1);
-    assertThat(store.get(one.getId())).as("kept within the linger").isNotNull();
+    long late = IncidentAggregator.lateAlertNanos(DetectionConfig.defaults());
+    agg.expire(one.getId(), later + late - 1);
+    assertThat(store.get(one.getId()))
+        .as("kept within the linger and the time a late alert may take")
+        .isNotNull();
     Alert again =
         Alert.newBuilder(first)
             .setId("again")
@@ -127,7 +130,9 @@ class IncidentsTest {
     agg.onAlert(again);
     assertThat(last.get(one.getId()).getAlertIds()).as("a new incident").containsExactly("again");
     agg.onAlert(Alert.newBuilder(again).setStatus(AlertStatus.RESOLVED).build());
-    agg.expireAll(later + linger + 1);
+    agg.expireAll(later + linger + late);
+    assertThat(store.get(one.getId())).as("kept until a late alert cannot come").isNotNull();
+    agg.expireAll(later + linger + late + 1);
     assertThat(store.get(one.getId())).as("removed after the linger").isNull();
   }
 }

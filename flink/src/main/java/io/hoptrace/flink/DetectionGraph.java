@@ -26,12 +26,15 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <ol>
  *   <li>{@code packets} ({@link KafkaSource}, event time from the capture timestamp, {@link
- *       PacketWatermarks} per partition) keyed by the record key — the routing key, which every
- *       tuple of a NAT-ed conversation shares — into stage 1 ({@link FlowStage});
+ *       PacketWatermarks} per partition) and {@code drops} (a source of its own, no event time:
+ *       {@link NoWatermarks}) keyed by the record key — the routing key, which every tuple of a
+ *       NAT-ed conversation shares — into stage 1 ({@link FlowStage}), whose idleness goes no
+ *       further ({@link StaysActive});
  *   <li>{@code nodes} (compacted, read from the start) broadcast to stage 1, which judges no packet
  *       before it has read the topic up to where it ended when the job was built ({@link
  *       InventoryEnd}, {@link InventoryFirst});
- *   <li>stage 1's findings keyed by alert subject into stage 2 ({@link AlertStage});
+ *   <li>stage 1's findings keyed by alert subject into stage 2 ({@link AlertStage}), its alerts
+ *       keyed by incident into stage 3 ({@link IncidentStage});
  *   <li>flow records (stage 1) and alerts (stage 2) into one {@link KafkaSink}, exactly-once (Kafka
  *       transactions committed with each checkpoint), to {@code flows}, {@code alerts} and {@code
  *       alerts.ecs}.
@@ -129,15 +132,18 @@ public final class DetectionGraph {
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setDeserializer(new KafkaRecords.Nodes())
             .build();
+    DataStream<PacketIn> drops =
+        env.fromSource(dropSource(s), NoWatermarks.<PacketIn>strategy(), "drops").uid("drops");
     DataStream<PacketIn> packets =
         env.fromSource(
                 packetSource, PacketWatermarks.strategy(s.detection(), s.idleness()), "packets")
             .uid("packets")
             .filter(p -> !p.flush)
             .name("drop end-of-input markers")
-            .uid("drop-markers");
+            .uid("drop-markers")
+            .union(drops);
     DataStream<NodeUpdate> nodes =
-        env.fromSource(nodeSource, NodeWatermarks.strategy(), "nodes")
+        env.fromSource(nodeSource, NoWatermarks.<NodeUpdate>strategy(), "nodes")
             .uid("nodes")
             .setParallelism(1)
             .broadcast();
@@ -154,6 +160,9 @@ public final class DetectionGraph {
             .uid("flow-detector");
     DataStream<SinkRecord> alerts =
         findings
+            .transform(
+                "stage 1 stays active", TypeInformation.of(FindingIn.class), new StaysActive<>())
+            .uid("stays-active")
             .keyBy(f -> f.key)
             .process(new AlertStage(stage))
             .name("alert-aggregator")
@@ -203,19 +212,29 @@ public final class DetectionGraph {
    */
   static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn> packetSource(
       Settings s) {
+    return packetsRecords(s, s.topics().packets());
+  }
+
+  /**
+   * The source of the drops topic (keyed and partitioned as packets), read as {@link #packetSource}
+   * reads packets. A source of its own, without watermarks ({@link NoWatermarks}): in the packets
+   * source its partitions — empty in most deployments — held the source's watermark back until
+   * idle, so an end-of-input watermark could trail the checkpoint that drained the job.
+   */
+  private static KafkaSource<PacketIn> dropSource(Settings s) {
+    return packetsRecords(s, s.topics().drops()).build();
+  }
+
+  private static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<PacketIn>
+      packetsRecords(Settings s, String topic) {
     return KafkaSource.<PacketIn>builder()
         .setBootstrapServers(s.bootstrapServers())
         .setProperties(consumerProperties(s))
         .setGroupId(s.groupId())
         .setProperty("isolation.level", "read_committed")
-        // Not yet the drops topic: subscribing it here (keyed and partitioned as packets, decoded
-        // by KafkaRecords.Packets into PacketIn.drop, handled by FlowStage) made InventoryFirstIT's
-        // job that runs from the start (empty drops partitions all along) group vxlan-blocked's
-        // two ONE_WAY alerts into an incident of one alert, where Kafka Streams and the job
-        // started on full topics give one incident of both (docs/detection.md, "Kernel drop
-        // reasons"); the stage takes drop records (FlinkHarness, DropReasonJoinTest)
-        .setTopics(s.topics().packets())
-        .setClientIdPrefix(s.groupId() + "-packets")
+        .setTopics(topic)
+        .setClientIdPrefix(
+            s.groupId() + "-" + (topic.equals(s.topics().drops()) ? "drops" : "packets"))
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new KafkaRecords.Packets(s.topics().drops()));
   }

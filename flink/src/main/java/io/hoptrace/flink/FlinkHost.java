@@ -212,12 +212,16 @@ public final class FlinkHost implements DetectionHost {
     // offsets alone do not say they were judged when the job started on a full nodes topic
     Map<TopicPartition, Long> ends = new java.util.HashMap<>(packetEnds);
     ends.putAll(progress.ends(t.nodes()));
+    // drop records have a source of their own: committed up to where the topic ended too
+    Map<TopicPartition, Long> dropEnds = progress.ends(t.drops());
+    ends.putAll(dropEnds);
     await(
         "the job to drain",
         timeout,
         () -> progress.uncommitted(options.jobId, ends),
         () -> {
           nudges.empty(t.packets(), packetEnds.size());
+          nudges.empty(t.drops(), dropEnds.size());
           nudges.tombstone(t.nodes());
         });
     await(

@@ -80,9 +80,10 @@ public final class IncidentStage extends KeyedProcessFunction<String, SinkRecord
     out = collector;
     core.onAlert(alertSerde.decode(r.value));
     Incident kept = store.get(ctx.getCurrentKey());
-    long until = kept == null ? -1 : core.keptUntil(kept);
+    long until = kept == null ? -1 : core.removableAfter(kept);
     if (until >= 0) {
-      // resolved: removed once event time passes its linger (memory only, see IncidentAggregator)
+      // resolved: removed once the watermark passes its linger and the time a late alert of it
+      // may take (memory only, see IncidentAggregator)
       ctx.timerService().registerEventTimeTimer(until / 1_000_000L + 1);
     }
   }

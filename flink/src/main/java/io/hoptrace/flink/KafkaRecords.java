@@ -6,7 +6,6 @@ import io.hoptrace.schema.KernelDrop;
 import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.PacketsRecordCodec;
 import io.hoptrace.schema.PacketsRecordSerde;
-import io.hoptrace.schema.UnknownSchemaException;
 import io.hoptrace.streams.DetectionTopology;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,12 +17,9 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The job's Kafka records: what its sources read and its sink writes (keys as UTF-8 text). */
 final class KafkaRecords {
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaRecords.class);
 
   private KafkaRecords() {}
 
@@ -33,17 +29,17 @@ final class KafkaRecords {
 
   /**
    * The packets topic: summaries and counters ({@link PacketsRecordSerde}, decoded once here for
-   * their event time; undecodable records are logged, counted by reason — {@code unknown-schema} or
-   * {@code undecodable} — and skipped as the Kafka Streams job does) and the end-of-input marker
-   * ({@link DetectionTopology#FLUSH_KEY}).
+   * their event time) and the end-of-input marker ({@link DetectionTopology#FLUSH_KEY}); and the
+   * drops topic. Undecodable records are skipped as the Kafka Streams job does, counted per input
+   * and reason in Flink metrics ({@link SkippedRecords}).
    */
   static final class Packets implements KafkaRecordDeserializationSchema<PacketIn> {
     private static final long serialVersionUID = 1L;
     private final String dropsTopic;
     private transient PacketsRecordSerde serde;
     private transient AvroSerde<KernelDrop> drops;
-    private transient long skipped;
-    private transient long unknownSchema;
+    private transient SkippedRecords skippedPackets;
+    private transient SkippedRecords skippedDrops;
 
     /**
      * @param dropsTopic records of this topic are kernel drop records, the others packets records
@@ -57,6 +53,8 @@ final class KafkaRecords {
       AvroTrust.install();
       serde = PacketsRecordSerde.get();
       drops = AvroSerde.kernelDrop();
+      skippedPackets = new SkippedRecords(context.getMetricGroup(), "packets");
+      skippedDrops = new SkippedRecords(context.getMetricGroup(), "drops");
     }
 
     @Override
@@ -73,7 +71,7 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      SpecificRecord p = decodeOrSkip(v -> serde.decode(r.topic(), v), r);
+      SpecificRecord p = decodeOrSkip(v -> serde.decode(r.topic(), v), r, skippedPackets);
       if (p == null) {
         return;
       }
@@ -82,31 +80,15 @@ final class KafkaRecords {
       out.collect(new PacketIn(key == null ? "" : key, ts, r.value()));
     }
 
-    /**
-     * The record's value, or null when undecodable (counted by reason — {@code unknown-schema} or
-     * {@code undecodable} — logged sparsely, skipped).
-     */
-    private <T extends SpecificRecord> T decodeOrSkip(
-        java.util.function.Function<byte[], T> decoder, ConsumerRecord<byte[], byte[]> r) {
+    /** The record's value, or null when undecodable (counted in {@code skipped}). */
+    private static <T extends SpecificRecord> T decodeOrSkip(
+        java.util.function.Function<byte[], T> decoder,
+        ConsumerRecord<byte[], byte[]> r,
+        SkippedRecords skipped) {
       try {
         return decoder.apply(r.value());
       } catch (RuntimeException e) {
-        skipped++;
-        boolean unknown = e instanceof UnknownSchemaException;
-        if (unknown) {
-          unknownSchema++;
-        }
-        if (skipped <= 10 || Long.bitCount(skipped) == 1) {
-          LOG.warn(
-              "skipping {} record (#{}, {} of unknown schema) at {}-{}@{}: {}",
-              unknown ? "unknown-schema" : "undecodable",
-              skipped,
-              unknownSchema,
-              r.topic(),
-              r.partition(),
-              r.offset(),
-              e.toString());
-        }
+        skipped.skip(r, e);
         return null;
       }
     }
@@ -116,7 +98,7 @@ final class KafkaRecords {
       if (r.value() == null) {
         return;
       }
-      KernelDrop k = decodeOrSkip(drops::decode, r);
+      KernelDrop k = decodeOrSkip(drops::decode, r, skippedDrops);
       if (k == null) {
         return;
       }
@@ -137,16 +119,19 @@ final class KafkaRecords {
 
   /**
    * The compacted nodes topic: one inventory per node (by key, else its node name); every record,
-   * one that updates nothing included, with its position.
+   * one that updates nothing included, with its position. An undecodable record updates nothing and
+   * is counted ({@link SkippedRecords}).
    */
   static final class Nodes implements KafkaRecordDeserializationSchema<NodeUpdate> {
     private static final long serialVersionUID = 1L;
     private transient AvroSerde<NodeInventory> serde;
+    private transient SkippedRecords skipped;
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
       AvroTrust.install();
       serde = AvroSerde.nodeInventory();
+      skipped = new SkippedRecords(context.getMetricGroup(), "nodes");
     }
 
     @Override
@@ -165,7 +150,7 @@ final class KafkaRecords {
         return new NodeUpdate(
             key != null ? key : n.getNode(), r.value(), r.partition(), r.offset());
       } catch (RuntimeException e) {
-        LOG.warn("skipping undecodable nodes record at offset {}: {}", r.offset(), e.toString());
+        skipped.skip(r, e);
         return new NodeUpdate(null, null, r.partition(), r.offset());
       }
     }

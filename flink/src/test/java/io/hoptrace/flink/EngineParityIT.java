@@ -196,6 +196,18 @@ class EngineParityIT {
     }
   }
 
+  /** {@code actual} has the alerts, flows (some) and incidents of {@code expected}. */
+  static void assertSameOutputs(String what, Analysis.Result actual, Analysis.Result expected) {
+    assertThat(alerts(actual.alerts())).as("%s: alerts", what).isEqualTo(alerts(expected.alerts()));
+    assertThat(flows(actual.flows()))
+        .as("%s: flows", what)
+        .isNotEmpty()
+        .isEqualTo(flows(expected.flows()));
+    assertThat(incidents(actual.incidents()))
+        .as("%s: incidents", what)
+        .isEqualTo(incidents(expected.incidents()));
+  }
+
   /**
    * Each incident's final state: id, status, cause, alerts (the ids are derived from the cause).
    */

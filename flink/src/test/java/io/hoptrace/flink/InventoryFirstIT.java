@@ -5,25 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
 import io.hoptrace.pipeline.DetectionHost;
-import io.hoptrace.pipeline.PacketSink;
 import io.hoptrace.replay.Analysis;
 import io.hoptrace.replay.Manifest;
 import io.hoptrace.replay.ManifestReader;
 import io.hoptrace.replay.Recordings;
 import io.hoptrace.schema.Alert;
 import io.hoptrace.schema.AlertType;
-import io.hoptrace.schema.FlowRecord;
-import io.hoptrace.schema.Incident;
-import io.hoptrace.schema.NodeInventory;
 import io.hoptrace.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -108,16 +102,7 @@ class InventoryFirstIT {
     Analysis.Result started = run(new StartedAtEndOfInput(late), m);
 
     assertThat(started.alerts()).extracting(Alert::getType).doesNotContain(AlertType.VTEP_MISMATCH);
-    assertThat(EngineParityIT.alerts(started.alerts()))
-        .as("%s: alerts", scenario)
-        .isEqualTo(EngineParityIT.alerts(running.alerts()));
-    assertThat(EngineParityIT.flows(started.flows()))
-        .as("%s: flows", scenario)
-        .isNotEmpty()
-        .isEqualTo(EngineParityIT.flows(running.flows()));
-    assertThat(EngineParityIT.incidents(started.incidents()))
-        .as("%s: incidents", scenario)
-        .isEqualTo(EngineParityIT.incidents(running.incidents()));
+    EngineParityIT.assertSameOutputs(scenario, started, running);
   }
 
   /** Records of nodes that are not there (tombstones): read, applied, changing nothing. */
@@ -139,49 +124,18 @@ class InventoryFirstIT {
   }
 
   /** The Flink host whose job starts once everything but the end-of-input marker is published. */
-  private record StartedAtEndOfInput(FlinkHost host) implements DetectionHost {
+  private static final class StartedAtEndOfInput extends AroundFlinkHost {
+    StartedAtEndOfInput(FlinkHost host) {
+      super(host);
+    }
+
     @Override
     public void start() {}
-
-    @Override
-    public void publishInventory(List<NodeInventory> inventories, Duration timeout) {
-      host.publishInventory(inventories, timeout);
-    }
-
-    @Override
-    public PacketSink newPacketSink() {
-      return host.newPacketSink();
-    }
 
     @Override
     public void endOfInput(Duration timeout) {
       host.start();
       host.endOfInput(timeout);
-    }
-
-    @Override
-    public List<Alert> readAlerts() {
-      return host.readAlerts();
-    }
-
-    @Override
-    public List<FlowRecord> readFlows() {
-      return host.readFlows();
-    }
-
-    @Override
-    public List<Incident> readIncidents() {
-      return host.readIncidents();
-    }
-
-    @Override
-    public Watch watchAlerts(Consumer<Alert> onAlert) {
-      return host.watchAlerts(onAlert);
-    }
-
-    @Override
-    public void close() {
-      host.close();
     }
   }
 }

@@ -96,7 +96,7 @@ public final class StageHarness implements AutoCloseable {
     two.open();
     one.setProcessingTime(wallMs);
     two.setProcessingTime(wallMs);
-    // as NodeWatermarks: the broadcast input is idle for good
+    // as NoWatermarks: the broadcast input is idle for good
     one.getOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
     activity.advanceTime(java.time.Duration.ofMillis(1));
     watermarks = new PacketWatermarks(latenessMs, Long.MAX_VALUE, endJumpMs, activity);
