@@ -75,15 +75,18 @@ public record LiveCaptureConfig(
    * before ran in immediate mode too.
    */
   public boolean immediateModeFor(io.hoptrace.schema.InterfaceRole role) {
-    return immediateMode || bufferBytesFor(role) < bufferBytes;
+    return immediateMode || isPodHop(role);
   }
 
   /** The ring size of a hop of {@code role}: {@link #POD_BUFFER_BYTES} at most for pod hops. */
   public int bufferBytesFor(io.hoptrace.schema.InterfaceRole role) {
+    return isPodHop(role) ? Math.min(bufferBytes, POD_BUFFER_BYTES) : bufferBytes;
+  }
+
+  /** A pod's own interface or its node-side veth: one pod's traffic, one of up to 220 hops. */
+  private static boolean isPodHop(io.hoptrace.schema.InterfaceRole role) {
     return role == io.hoptrace.schema.InterfaceRole.POD
-            || role == io.hoptrace.schema.InterfaceRole.VETH
-        ? Math.min(bufferBytes, POD_BUFFER_BYTES)
-        : bufferBytes;
+        || role == io.hoptrace.schema.InterfaceRole.VETH;
   }
 
   public LiveCaptureConfig withFilter(String bpf) {

@@ -57,10 +57,6 @@ public final class PcapngWriter implements Closeable, Flushable {
   /** Snap length written to each Interface Description Block (libpcap's maximum). */
   public static final int SNAPLEN = CaptureFileReader.MAX_CAPLEN;
 
-  static final int SHB = CaptureFormat.PCAPNG_SHB;
-  static final int BYTE_ORDER_MAGIC = CaptureFormat.PCAPNG_BOM;
-  static final int IDB = CaptureFormat.BT_IDB;
-  static final int EPB = CaptureFormat.BT_EPB;
   static final short OPT_END = 0;
   static final short SHB_USERAPPL = 4;
   static final short IF_NAME = 2;
@@ -76,8 +72,8 @@ public final class PcapngWriter implements Closeable, Flushable {
   /** Writes the Section Header Block at once. */
   public PcapngWriter(OutputStream out) throws IOException {
     this.out = Objects.requireNonNull(out, "out");
-    begin(SHB, 64);
-    block.putInt(BYTE_ORDER_MAGIC);
+    begin(CaptureFormat.PCAPNG_SHB, 64);
+    block.putInt(CaptureFormat.PCAPNG_BOM);
     block.putShort((short) 1).putShort((short) 0);
     block.putLong(-1L);
     option(SHB_USERAPPL, "hoptrace");
@@ -97,7 +93,7 @@ public final class PcapngWriter implements Closeable, Flushable {
     if (linkType < 0 || linkType > 0xFFFF) {
       throw new IllegalArgumentException("linkType must fit in 16 bits: " + linkType);
     }
-    begin(IDB, 64 + length(name) + length(description));
+    begin(CaptureFormat.BT_IDB, 64 + length(name) + length(description));
     block.putShort((short) linkType).putShort((short) 0);
     block.putInt(SNAPLEN);
     option(IF_NAME, name);
@@ -126,7 +122,7 @@ public final class PcapngWriter implements Closeable, Flushable {
     if (wireLen < len) {
       throw new IllegalArgumentException("wireLen " + wireLen + " < captured length " + len);
     }
-    begin(EPB, 32 + pad(len));
+    begin(CaptureFormat.BT_EPB, 32 + pad(len));
     block.putInt(iface);
     block.putInt((int) (tsNanos >>> 32)).putInt((int) tsNanos);
     block.putInt(len).putInt(wireLen);
