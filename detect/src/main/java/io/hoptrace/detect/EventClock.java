@@ -42,6 +42,30 @@ public final class EventClock {
     wallAtLastRecord = wallNanos;
   }
 
+  /**
+   * Event time the wall clock extrapolates once the input is silent ({@code maxEvent + silent}), or
+   * Long.MIN_VALUE while records arrive (or before any): for a host whose event time otherwise is a
+   * watermark ({@link TimeBase#HOST}), where the largest event time seen is no one's.
+   */
+  public long extrapolated(long wallNanos) {
+    if (maxEvent == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    long silent = wallNanos - wallAtLastRecord;
+    return silent >= idleNanos ? maxEvent + silent : Long.MIN_VALUE;
+  }
+
+  /**
+   * The wall time (ns) at which {@link #extrapolated} reaches {@code eventNanos} if no record
+   * arrives before, or Long.MIN_VALUE before any event.
+   */
+  public long wallWhen(long eventNanos) {
+    if (maxEvent == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    return wallAtLastRecord + Math.max(idleNanos, eventNanos - maxEvent);
+  }
+
   /** Event time now, or Long.MIN_VALUE before any event. */
   public long now(long wallNanos) {
     if (maxEvent == Long.MIN_VALUE) {

@@ -33,8 +33,9 @@ import java.util.Map;
  * conversation's life and timers ({@link ConversationLifecycle}) and the inventory audit ({@link
  * InventoryAudit}). It lends the detectors a {@link DetectorContext}.
  *
- * <p>Time is event time: the largest packet timestamp seen, or what the host passes to {@link
- * #advanceTo} (e.g. from a wall-clock punctuation) so that silent conversations still time out.
+ * <p>Time is event time ({@link FlowClock}): the largest packet timestamp seen, or what the host
+ * passes to {@link #advanceTo} (a wall-clock punctuation, so that silent conversations still time
+ * out; a watermark, where one instance reads inputs that progress apart: {@link TimeBase}).
  * Conversations are woken through the {@link Timers} port: the host calls {@link #onTimer} for each
  * timer due; {@link #endOfInput} is the explicit end of input. Not thread-safe: one instance per
  * task.
@@ -75,7 +76,7 @@ public final class FlowDetector implements DetectorContext {
   private final PacketView view = new PacketView();
   private final IcmpErrorIntake icmpErrors;
 
-  private long now = Long.MIN_VALUE;
+  private final FlowClock clock;
 
   private final StatCounts stats = new StatCounts();
 
@@ -85,10 +86,21 @@ public final class FlowDetector implements DetectorContext {
     this(cfg, stores, new DeadlineTimers(stores.deadlines()), inventory, out);
   }
 
-  /** Over the host's stores and timer service. */
+  /** Over the host's stores and timer service; event time from the records ({@link TimeBase}). */
+  public FlowDetector(
+      DetectionConfig cfg,
+      FlowStores stores,
+      Timers timers,
+      InventorySource inventory,
+      DetectionOutput out) {
+    this(cfg, TimeBase.RECORDS, stores, timers, inventory, out);
+  }
+
+  /** Over the host's stores and timer service, event time from {@code time}. */
   @SuppressWarnings("unchecked")
   public FlowDetector(
       DetectionConfig cfg,
+      TimeBase time,
       FlowStores stores,
       Timers timers,
       InventorySource inventory,
@@ -102,6 +114,7 @@ public final class FlowDetector implements DetectorContext {
     this.hops = new HopRegistry(stores.hops());
     this.dupNs = cfg.get(DetectionConfig.DUPLICATE_CAPTURE_NS);
     this.latenessNs = cfg.nanos(DetectionConfig.LATENESS_MS);
+    this.clock = new FlowClock(time, latenessNs);
     this.maxPending = (int) Math.min(4096, cfg.get(DetectionConfig.MAX_PENDING_FINGERPRINTS));
     this.flowUpdateNs = cfg.nanos(DetectionConfig.FLOW_UPDATE_INTERVAL_MS);
     this.maxHops = (int) Math.min(64, cfg.get(DetectionConfig.MAX_HOPS));
@@ -152,7 +165,7 @@ public final class FlowDetector implements DetectorContext {
   /** Current event time of this instance (ns), Long.MIN_VALUE before any input. */
   @Override
   public long now() {
-    return now;
+    return clock.now();
   }
 
   /** Counters: packets, duplicates, skipped records by reason, conversations, ... */
@@ -218,10 +231,7 @@ public final class FlowDetector implements DetectorContext {
   public void onPacket(PacketSummary p) {
     count("packets");
     long ts = p.getTsNanos();
-    if (ts > now) {
-      now = ts;
-    }
-    inventory.refresh(now);
+    onTime(ts);
     if (p.getIpVersion() == 0 || p.getSrc() == null || p.getDst() == null || p.getProto() < 0) {
       count("skipped.NOT_IP");
       return;
@@ -333,7 +343,7 @@ public final class FlowDetector implements DetectorContext {
     v.tcpClass = cls;
     v.payload = payload;
     v.size = size;
-    out.at = evaluationTime(c);
+    out.at = clock.evaluationTime(c);
     out.conv = c;
     for (int i : order) {
       detector(i).onPacket(this, c, v, c.slices[i]);
@@ -378,18 +388,14 @@ public final class FlowDetector implements DetectorContext {
    */
   public void onCounters(FlowHopCounters k) {
     count("counters");
-    long ts = k.getLastTsNanos();
-    if (ts > now) {
-      now = ts;
-    }
-    inventory.refresh(now);
+    onTime(k.getLastTsNanos());
     CountersView v = counters.apply(k, countersOf);
     Conversation c = countersOf[0];
     countersOf[0] = null;
     if (v == null) {
       return;
     }
-    out.at = evaluationTime(c);
+    out.at = clock.evaluationTime(c);
     out.conv = c;
     for (int i : order) {
       detector(i).onCounters(this, c, v, c.slices[i]);
@@ -398,10 +404,19 @@ public final class FlowDetector implements DetectorContext {
     afterIntake(c);
   }
 
+  /**
+   * A record's capture time: event time ({@link TimeBase}), and the inventory read again once a
+   * second of it passed (the record's own time where event time trails it).
+   */
+  private void onTime(long ts) {
+    clock.onRecord(ts);
+    inventory.refresh(Math.max(clock.now(), ts));
+  }
+
   /** After an intake: judges the conversation now, sets its timer and stores it. */
   private void afterIntake(Conversation c) {
-    evaluate(c, evaluationTime(c), false);
-    lifecycle.schedule(c, now);
+    evaluate(c, clock.evaluationTime(c), false);
+    lifecycle.schedule(c, clock.intakeTime(c));
     stores.conversations().put(c.id, c);
   }
 
@@ -442,17 +457,6 @@ public final class FlowDetector implements DetectorContext {
     return stores.conversations().get(id != null ? id : key);
   }
 
-  /**
-   * When a packet arrives, its conversation is judged at event time, but at most the lateness past
-   * its latest packet: a host's clock (e.g. the wall clock extrapolating event time while the job
-   * lags behind its input) can run ahead of packets that are still queued; judging them there would
-   * count them out of every window (a storm of retransmissions never reaching its threshold) and
-   * make the verdict depend on how far the clock ran ahead, not on the input.
-   */
-  private long evaluationTime(Conversation c) {
-    return Math.min(now, Math.max(c.lastSeen, c.firstSeen) + latenessNs);
-  }
-
   // ------------------------------------------------------------------------------------ ICMP
 
   private void onIcmpError(PacketSummary p, IcmpInfo icmp, String hop) {
@@ -462,7 +466,7 @@ public final class FlowDetector implements DetectorContext {
     if (e == null) {
       return;
     }
-    out.at = evaluationTime(c);
+    out.at = clock.evaluationTime(c);
     out.conv = c;
     for (int i : order) {
       detector(i).onIcmpError(this, c, e, c.slices[i]);
@@ -501,7 +505,7 @@ public final class FlowDetector implements DetectorContext {
    * time is known the findings wait for it, so that they carry event time.
    */
   public void checkInventory() {
-    inventory.check(now);
+    inventory.check(clock.now());
   }
 
   // ------------------------------------------------------------------------------------ time
@@ -511,9 +515,8 @@ public final class FlowDetector implements DetectorContext {
    * #now()} ({@link #onTimer}).
    */
   public void advanceTo(long nowNanos) {
-    if (nowNanos > now) {
-      now = nowNanos;
-    }
+    clock.advanceTo(nowNanos);
+    long now = clock.now();
     if (now == Long.MIN_VALUE) {
       return;
     }
@@ -536,6 +539,7 @@ public final class FlowDetector implements DetectorContext {
    * time (matches that settled, timeouts, expiry). Timers of conversations gone are dropped.
    */
   public void onTimer(String id, long at) {
+    long now = clock.now();
     if (now == Long.MIN_VALUE) {
       return;
     }
@@ -547,11 +551,12 @@ public final class FlowDetector implements DetectorContext {
    * drain, and returns it; the host then fires the timers due at that time.
    */
   public long endOfInput() {
+    long now = clock.now();
     if (now == Long.MIN_VALUE) {
       return now;
     }
     advanceTo(now + endOfInputNs);
-    return now;
+    return clock.now();
   }
 
   private long nextDeadline(Conversation c, long t) {

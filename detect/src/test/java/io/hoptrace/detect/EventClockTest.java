@@ -43,6 +43,29 @@ class EventClockTest {
   }
 
   @Test
+  void theExtrapolationAloneIsNoTimeWhileRecordsArrive() {
+    EventClock c = new EventClock(2 * S);
+    assertThat(c.extrapolated(10 * S)).isEqualTo(Long.MIN_VALUE);
+    assertThat(c.wallWhen(5 * S)).isEqualTo(Long.MIN_VALUE);
+    c.observe(1_000 * S, 50 * S);
+    assertThat(c.extrapolated(51_999_999_999L)).isEqualTo(Long.MIN_VALUE);
+    assertThat(c.extrapolated(52 * S)).isEqualTo(1_002 * S);
+    assertThat(c.extrapolated(55 * S)).isEqualTo(c.now(55 * S));
+  }
+
+  @Test
+  void theWallTimeAnEventTimeIsReachedAtIsNoEarlierThanTheSilence() {
+    EventClock c = new EventClock(2 * S);
+    c.observe(1_000 * S, 50 * S);
+    // due within the silence threshold: when the silence is recognised
+    assertThat(c.wallWhen(1_000 * S + 1)).isEqualTo(52 * S);
+    assertThat(c.wallWhen(999 * S)).isEqualTo(52 * S);
+    // further ahead: when the extrapolation gets there
+    assertThat(c.wallWhen(1_007 * S)).isEqualTo(57 * S);
+    assertThat(c.extrapolated(c.wallWhen(1_007 * S))).isEqualTo(1_007 * S);
+  }
+
+  @Test
   void zeroThresholdIsThePlainExtrapolation() {
     EventClock c = new EventClock(0);
     c.observe(1_000 * S, 50 * S);

@@ -109,7 +109,9 @@ public final class AlertStage extends KeyedProcessFunction<String, FindingIn, Si
             ticks.ceil(Math.max(timestamp, timers.currentWatermark()) + 1));
       }
     } else {
-      long now = clock.now(Ticks.nanos(timers.currentProcessingTime()));
+      // the watermark is stage 2's time while findings arrive (the largest stamp seen is that of
+      // whichever stage-1 subtask ran ahead); the wall clock only once they went silent
+      long now = clock.extrapolated(Ticks.nanos(timers.currentProcessingTime()));
       if (now != Long.MIN_VALUE) {
         core.advanceTo(now);
       }

@@ -50,8 +50,21 @@ public final class DetectionGraph {
   /** Default timer tick: the Kafka Streams host's punctuation interval. */
   public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
 
-  /** Default idleness of a packets partition. */
+  /**
+   * Default idleness of a packets partition: live traffic, where a partition without records for
+   * that long is marked idle and holds nobody's event time back. Its records after the pause carry
+   * about today's capture times, ahead of the watermark the other partitions moved meanwhile.
+   */
   public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(2);
+
+  /**
+   * No idleness: a replay, whose every partition ends with an explicit end-of-input marker. A
+   * recording's capture times run far faster than the wall clock; a partition marked idle because
+   * its first fetch came late (its source subtask had polled an empty topic before the replay
+   * began) would hand its packets to stage 1 seconds of event time behind a watermark moved by the
+   * others — judged too late to match across hops.
+   */
+  public static final Duration NEVER_IDLE = Duration.ofMillis(Long.MAX_VALUE);
 
   /** The producers' transaction timeout: at most the broker's maximum (15 min by default). */
   static final String TRANSACTION_TIMEOUT_MS = "600000";

@@ -125,7 +125,7 @@ public final class FlinkHost implements DetectionHost {
             options.detection(),
             options.jobId,
             options.tick,
-            DetectionGraph.DEFAULT_IDLENESS,
+            DetectionGraph.NEVER_IDLE, // a replay: every partition ends with its marker
             kafkaClients.connection()));
     try {
       job = env.executeAsync("hoptrace detection (" + options.jobId + ")");

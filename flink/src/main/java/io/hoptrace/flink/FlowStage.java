@@ -10,6 +10,7 @@ import io.hoptrace.detect.Finding;
 import io.hoptrace.detect.FingerprintEntry;
 import io.hoptrace.detect.FlowDetector;
 import io.hoptrace.detect.FlowStores;
+import io.hoptrace.detect.TimeBase;
 import io.hoptrace.flink.state.AliasStore;
 import io.hoptrace.flink.state.MapStateStore;
 import io.hoptrace.flink.state.StateCodec;
@@ -49,9 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: the core's counters go to {@link LocalJobStats} (every second and at each
  * checkpoint), where the CLI's {@code --metrics-port} reads them.
  *
- * <p>Time: the core's clock is the largest capture time seen; event-time timers (the watermark
- * passed a deadline, end of input included) and processing-time timers (the wall-clock
- * extrapolation passed it) wake the key's due conversations ({@link KeyedTimers}).
+ * <p>Time ({@link TimeBase#HOST}): the core's clock is the watermark, which every packets partition
+ * has passed, never the largest capture time seen here (that of whichever partition ran ahead);
+ * event-time timers (the watermark passed a deadline, end of input included) and, once the input
+ * went silent, processing-time timers (the wall-clock extrapolation passed it) wake the key's due
+ * conversations ({@link KeyedTimers}).
  */
 public final class FlowStage
     extends KeyedBroadcastProcessFunction<String, PacketIn, NodeUpdate, FindingIn>
@@ -160,7 +163,9 @@ public final class FlowStage
             new Deadlines(index),
             subtask.hops());
     timers = new KeyedTimers(index, settings.ticks(), clock);
-    core = new FlowDetector(settings.detection(), stores, timers, inventory, new Output());
+    core =
+        new FlowDetector(
+            settings.detection(), TimeBase.HOST, stores, timers, inventory, new Output());
     int subtaskIndex = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     inventoryTask = subtaskIndex == 0;
     if (statsJob != null) {
@@ -250,12 +255,12 @@ public final class FlowStage
       timers.fireDue(watermark, core);
       core.forgetOldFingerprints(watermark); // the key's SweptFingerprints timer, or any other
     } else {
-      long now = clock.now(Ticks.nanos(ctx.timerService().currentProcessingTime()));
-      if (now == Long.MIN_VALUE) {
-        return;
+      long now = clock.extrapolated(Ticks.nanos(ctx.timerService().currentProcessingTime()));
+      if (now != Long.MIN_VALUE) {
+        core.advanceTo(now);
+        timers.fireDue(core.now(), core);
       }
-      core.advanceTo(now);
-      timers.fireDue(core.now(), core);
+      timers.rearm();
     }
   }
 

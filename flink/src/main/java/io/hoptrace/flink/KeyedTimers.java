@@ -12,10 +12,10 @@ import org.apache.flink.streaming.api.TimerService;
  * The core's {@link Timers} port on Flink's keyed {@link TimerService}. The conversations of the
  * current key and their deadlines are the key's {@link Deadlines} index (keyed state); each wake-up
  * registers an event-time timer (the watermark passes the deadline) and a processing-time timer
- * (the wall-clock-extrapolated event time passes it, so a silent flow still ends and alerts), both
- * rounded up to the tick. When one fires, {@link #fireDue} wakes the key's due conversations in
- * order of (deadline, id), as {@link DeadlineTimers} does. Stale Flink timers (the deadline moved)
- * find nothing due.
+ * (the wall-clock extrapolation of a silent input passes it, so a silent flow still ends and
+ * alerts), both rounded up to the tick. When one fires, {@link #fireDue} wakes the key's due
+ * conversations in order of (deadline, id), as {@link DeadlineTimers} does. Stale Flink timers (the
+ * deadline moved) find nothing due.
  */
 final class KeyedTimers implements Timers {
   private final StateStore<String, Long> index;
@@ -56,10 +56,31 @@ final class KeyedTimers implements Timers {
     long watermark = service.currentWatermark();
     long timer = ticks.ceilNanos(at);
     service.registerEventTimeTimer(timer > watermark ? timer : ticks.ceil(watermark + 1));
+    wallTimer(at);
+  }
+
+  /**
+   * A processing-time timer for when the wall-clock extrapolation reaches {@code at} should the
+   * input go silent now ({@link EventClock#wallWhen}).
+   */
+  private void wallTimer(long at) {
     long wall = service.currentProcessingTime();
-    long now = clock.now(Ticks.nanos(wall));
-    long ahead = now == Long.MIN_VALUE ? 0 : Math.max(0, at - now);
-    service.registerProcessingTimeTimer(ticks.ceil(wall + ahead / 1_000_000L + 1));
+    long when = clock.wallWhen(at);
+    long ms = when == Long.MIN_VALUE ? wall : Math.max(wall, when / 1_000_000L);
+    service.registerProcessingTimeTimer(ticks.ceil(ms + 1));
+  }
+
+  /**
+   * After a processing-time timer: sets the next one for the key's earliest deadline. One that
+   * fired while records still arrived did nothing (the watermark is the time then); should the
+   * input go silent before the watermark reaches that deadline, this timer still wakes the key.
+   */
+  void rearm() {
+    long[] earliest = {Long.MAX_VALUE};
+    deadlines().forEach((id, at) -> earliest[0] = Math.min(earliest[0], at));
+    if (earliest[0] != Long.MAX_VALUE) {
+      wallTimer(earliest[0]);
+    }
   }
 
   @Override

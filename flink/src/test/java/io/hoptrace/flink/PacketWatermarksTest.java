@@ -80,4 +80,20 @@ class PacketWatermarksTest {
     w.onPeriodicEmit(output);
     assertThat(out).containsExactly(10_000 - LATENESS - 1, "idle");
   }
+
+  /** A replay's partitions: none idle before its marker, however long its first fetch takes. */
+  @Test
+  void neverIdleWaitsForTheMarker() {
+    PacketWatermarks replay =
+        new PacketWatermarks(LATENESS, DetectionGraph.NEVER_IDLE.toMillis(), JUMP, clock);
+    clock.advanceTime(Duration.ofDays(365));
+    replay.onPeriodicEmit(output);
+    assertThat(out).isEmpty();
+    replay.onEvent(packet(10_000), 10_000, output);
+    clock.advanceTime(Duration.ofDays(365));
+    replay.onPeriodicEmit(output);
+    assertThat(out).containsExactly(10_000 - LATENESS - 1);
+    replay.onEvent(PacketIn.flushMarker(), 0, output);
+    assertThat(out).containsExactly(10_000 - LATENESS - 1, 10_000 + JUMP);
+  }
 }

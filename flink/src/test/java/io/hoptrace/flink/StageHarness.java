@@ -28,8 +28,10 @@ import org.apache.flink.util.clock.ManualClock;
 /**
  * Both stages of the Flink job under Flink's operator test harnesses, wired as the job wires them:
  * packets through {@link PacketWatermarks} into stage 1, its findings and watermarks into stage 2,
- * flow records and alerts collected. Processing time is a manual wall clock. One partition, one
- * subtask each.
+ * flow records and alerts collected. Processing time is a manual wall clock. One subtask each; one
+ * packets partition unless a test sends to others ({@link #send(int, String, PacketSummary)}): each
+ * partition then has its own watermarks, and stage 1's is their smallest, as the Kafka source
+ * combines its splits'.
  */
 public final class StageHarness implements AutoCloseable {
   private final StageSettings settings;
@@ -48,7 +50,8 @@ public final class StageHarness implements AutoCloseable {
   private long nodesOffset;
   private KeyedBroadcastOperatorTestHarness<String, PacketIn, NodeUpdate, FindingIn> one;
   private KeyedOneInputStreamOperatorTestHarness<String, FindingIn, SinkRecord> two;
-  private PacketWatermarks watermarks;
+  private final List<PacketWatermarks> watermarks = new ArrayList<>();
+  private final List<Long> partitionWatermarks = new ArrayList<>();
   private long wallMs;
   private long watermark = Long.MIN_VALUE;
   private long checkpoint;
@@ -99,7 +102,20 @@ public final class StageHarness implements AutoCloseable {
     // as NoWatermarks: the broadcast input is idle for good
     one.getOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
     activity.advanceTime(java.time.Duration.ofMillis(1));
-    watermarks = new PacketWatermarks(latenessMs, Long.MAX_VALUE, endJumpMs, activity);
+    watermarks.clear();
+    partitionWatermarks.clear();
+    partition(0);
+  }
+
+  /**
+   * The watermark generator of packets partition {@code p} (never idle: the end marker ends it).
+   */
+  private PacketWatermarks partition(int p) {
+    while (watermarks.size() <= p) {
+      watermarks.add(new PacketWatermarks(latenessMs, Long.MAX_VALUE, endJumpMs, activity));
+      partitionWatermarks.add(Long.MIN_VALUE);
+    }
+    return watermarks.get(p);
   }
 
   /** Takes a checkpoint of both stages. */
@@ -140,16 +156,29 @@ public final class StageHarness implements AutoCloseable {
     for (PacketSummary p : packets) {
       send(p.getFlowKey() == null ? "" : links.route(p.getFlowKey()), p);
     }
-    watermarks.onPeriodicEmit(output());
+    watermarks.get(0).onPeriodicEmit(output(0));
     pump();
   }
 
   /** One packet under a routing key. */
   public void send(String key, PacketSummary p) throws Exception {
+    send(0, key, p);
+  }
+
+  /** One packet under a routing key from packets partition {@code partition}. */
+  public void send(int partition, String key, PacketSummary p) throws Exception {
     PacketIn in = new PacketIn(key, p.getTsNanos(), packetSerde.encode(p));
     long ts = p.getTsNanos() / 1_000_000L;
-    watermarks.onEvent(in, ts, output());
+    partition(partition).onEvent(in, ts, output(partition));
     one.processElement(in, ts);
+    pump();
+  }
+
+  /** The periodic watermarks of every partition. */
+  public void periodicWatermarks() throws Exception {
+    for (int i = 0; i < watermarks.size(); i++) {
+      watermarks.get(i).onPeriodicEmit(output(i));
+    }
     pump();
   }
 
@@ -162,7 +191,7 @@ public final class StageHarness implements AutoCloseable {
             io.hoptrace.schema.AvroSerde.kernelDrop().encode(k));
     in.drop = true;
     long ts = k.getIntervalEndNanos() / 1_000_000L;
-    watermarks.onEvent(in, ts, output());
+    watermarks.get(0).onEvent(in, ts, output(0));
     one.processElement(in, ts);
     pump();
   }
@@ -201,18 +230,23 @@ public final class StageHarness implements AutoCloseable {
     return n;
   }
 
-  /** The end-of-input marker of the (only) partition. */
+  /** The end-of-input marker of every partition. */
   public void endOfInput() throws Exception {
-    watermarks.onEvent(PacketIn.flushMarker(), wallMs, output());
+    for (int i = 0; i < watermarks.size(); i++) {
+      watermarks.get(i).onEvent(PacketIn.flushMarker(), wallMs, output(i));
+    }
     pump();
   }
 
-  private WatermarkOutput output() {
+  /** Partition {@code p}'s watermarks; stage 1 gets the smallest of all partitions'. */
+  private WatermarkOutput output(int p) {
     return new WatermarkOutput() {
       @Override
       public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark w) {
-        if (w.getTimestamp() > watermark) {
-          watermark = w.getTimestamp();
+        partitionWatermarks.set(p, Math.max(partitionWatermarks.get(p), w.getTimestamp()));
+        long combined = partitionWatermarks.stream().mapToLong(Long::longValue).min().orElseThrow();
+        if (combined > watermark) {
+          watermark = combined;
           try {
             one.processWatermark(new Watermark(watermark));
           } catch (Exception e) {
