@@ -38,7 +38,8 @@ app.kubernetes.io/component: {{ index . 1 }}
 
 {{/*
 hoptrace's topics: base name, partitions, config. The same as DetectionTopics.newTopics in
-pipeline/ (the project's one definition); TopicsMatchJavaTest fails when they differ.
+pipeline/ and TopicSettings.pcapTopics in schemas/ (the project's one definition);
+ChartTopicsTest fails when they differ.
 */}}
 {{- define "hoptrace.topics" -}}
 {{- $arrival := dict "message.timestamp.type" "LogAppendTime" "retention.ms" (int64 .Values.topics.retentionMs) -}}
@@ -49,6 +50,10 @@ pipeline/ (the project's one definition); TopicsMatchJavaTest fails when they di
 - {name: alerts, partitions: 1, config: {{ $arrival | toJson }}}
 - {name: alerts.ecs, partitions: 1, config: {{ $arrival | toJson }}}
 - {name: incidents, partitions: 1, config: {{ $arrival | toJson }}}
+{{- /* hoptrace pcap's request and answer topics (TopicSettings.pcapTopics): every sensor reads every
+request, so one partition; kept an hour whatever topics.retentionMs says. */}}
+- {name: pcap.requests, partitions: 1, config: {"cleanup.policy": "delete", "message.timestamp.type": "LogAppendTime", "retention.ms": 3600000}}
+- {name: pcap.answers, partitions: 1, config: {"cleanup.policy": "delete", "message.timestamp.type": "LogAppendTime", "retention.ms": 3600000}}
 {{- end -}}
 
 {{/* --detect KEY=VALUE arguments, sorted. */}}
