@@ -346,6 +346,7 @@ final class SensorCommand implements Callable<Integer> {
       SensorPipeline pipeline = new SensorPipeline(decoderOptions.config(), publisher, metrics);
       if (answers != null) {
         pipeline.rings(rings);
+        metrics.bindPcapAnswers(answers::answered);
       }
       if (mode == SummaryMode.REDUCED) {
         // MTUs from this node's inventory once collected (live); unknown for files

@@ -167,6 +167,11 @@ public final class PacketRing {
     return newest;
   }
 
+  /** The capture time of the oldest packet kept, or {@link Long#MIN_VALUE} when none is. */
+  public synchronized long oldestNanos() {
+    return count == 0 ? Long.MIN_VALUE : tsAt(head);
+  }
+
   /** Packets kept. */
   public synchronized int packets() {
     return count;

@@ -61,6 +61,7 @@ public final class HopRings {
   private final int maxHops;
   private final Map<String, Ring> rings = new ConcurrentHashMap<>();
   private int created;
+  private volatile long retiredTooLarge;
 
   /**
    * @param totalBytes the arenas' bound, all hops together (at least {@link #MIN_RING_BYTES})
@@ -159,6 +160,7 @@ public final class HopRings {
         }
       }
       idle.retired = true;
+      retiredTooLarge += idle.ring.tooLarge();
       rings.remove(idle.hop.id());
     }
     int each = perHop(rings.size() + 1);
@@ -213,6 +215,31 @@ public final class HopRings {
   /** The bound given. */
   public long totalBytes() {
     return totalBytes;
+  }
+
+  /** Packets not kept because they were larger than their hop's whole ring (monotonic). */
+  public long tooLarge() {
+    long n = retiredTooLarge;
+    for (Ring r : rings.values()) {
+      n += r.ring.tooLarge();
+    }
+    return n;
+  }
+
+  /**
+   * How far back every hop's packets reach: the shortest span (ns) from a ring's oldest packet to
+   * its newest among the rings that hold packets, or 0 when none does — how old a flow can be and
+   * still be in {@code hoptrace pcap}'s answer from every hop.
+   */
+  public long shortestSpanNanos() {
+    long min = Long.MAX_VALUE;
+    for (Ring r : rings.values()) {
+      long oldest = r.ring.oldestNanos();
+      if (oldest != Long.MIN_VALUE) {
+        min = Math.min(min, r.ring.newestNanos() - oldest);
+      }
+    }
+    return min == Long.MAX_VALUE ? 0 : min;
   }
 
   /**

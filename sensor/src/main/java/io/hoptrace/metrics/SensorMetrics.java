@@ -1,5 +1,6 @@
 package io.hoptrace.metrics;
 
+import io.hoptrace.evidence.HopRings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,6 +48,13 @@ public final class SensorMetrics {
   public static final String SPOOL_OLDEST_AGE = "hoptrace.sensor.spool.oldest.age";
   public static final String SPOOL_DROPPED = "hoptrace.sensor.spool.dropped";
   public static final String SPOOL_TORN = "hoptrace.sensor.spool.torn";
+  public static final String RING_HOPS = "hoptrace.sensor.ring.hops";
+  public static final String RING_MEMORY = "hoptrace.sensor.ring.memory";
+  public static final String RING_BOUND = "hoptrace.sensor.ring.bound";
+  public static final String RING_PACKETS = "hoptrace.sensor.ring.packets";
+  public static final String RING_SPAN = "hoptrace.sensor.ring.span";
+  public static final String RING_TOO_LARGE = "hoptrace.sensor.ring.too.large";
+  public static final String PCAP_ANSWERED = "hoptrace.sensor.pcap.requests.answered";
   public static final String KIND_TAG = "kind";
   public static final String REASON_TAG = "reason";
   public static final String IFACE_TAG = "iface";
@@ -239,6 +247,49 @@ public final class SensorMetrics {
         .register(registry);
     FunctionCounter.builder(SPOOL_TORN, spool, s -> (double) s.torn())
         .description("Torn records (cut off by a crash mid-write) skipped when the spool opened")
+        .register(registry);
+  }
+
+  /**
+   * The packet rings ({@code hoptrace pcap}'s evidence): hops with a ring, their memory and its
+   * bound, packets held, how far back every hop reaches, packets too large to keep.
+   */
+  public void bindRings(HopRings rings) {
+    Objects.requireNonNull(rings, "rings");
+    Gauge.builder(RING_HOPS, rings, r -> (double) r.hops())
+        .description("Hops with a packet ring")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(RING_MEMORY, rings, r -> (double) r.capacityBytes())
+        .description("Memory of the packet rings (their arenas, in the JVM heap)")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(RING_BOUND, rings, r -> (double) r.totalBytes())
+        .description("Bound of the packet rings' memory (--ring-bytes)")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(RING_PACKETS, rings, r -> (double) r.packets())
+        .description("Packets the rings hold")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(RING_SPAN, rings, r -> r.shortestSpanNanos() / 1e9)
+        .description(
+            "How far back every hop's ring reaches: the shortest span from oldest to newest packet")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(RING_TOO_LARGE, rings, r -> (double) r.tooLarge())
+        .description("Packets not kept because they were larger than their hop's whole ring")
+        .register(registry);
+  }
+
+  /** pcap requests this sensor answered ({@link io.hoptrace.evidence.RingResponder}). */
+  public void bindPcapAnswers(LongSupplier answered) {
+    Objects.requireNonNull(answered, "answered");
+    FunctionCounter.builder(PCAP_ANSWERED, answered, a -> (double) a.getAsLong())
+        .description("pcap requests answered from the rings")
         .register(registry);
   }
 

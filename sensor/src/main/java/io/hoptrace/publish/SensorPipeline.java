@@ -123,6 +123,7 @@ public final class SensorPipeline {
    */
   public SensorPipeline rings(HopRings rings) {
     this.rings = Objects.requireNonNull(rings, "rings");
+    metrics.bindRings(rings);
     return this;
   }
 

@@ -54,6 +54,47 @@ class SensorMetricsTest {
   }
 
   @Test
+  void theRingsAreReadAtScrapeTime() {
+    io.hoptrace.evidence.HopRings rings =
+        new io.hoptrace.evidence.HopRings(4L << 20, 60_000_000_000L);
+    metrics.bindRings(rings);
+    assertThat(registry.get(SensorMetrics.RING_HOPS).gauge().value()).isZero();
+    assertThat(registry.get(SensorMetrics.RING_SPAN).gauge().value()).isZero();
+
+    var pod =
+        new io.hoptrace.capture.HopContext(
+            "node-a", "pod-a1", "eth0", io.hoptrace.schema.InterfaceRole.POD);
+    var uplink =
+        new io.hoptrace.capture.HopContext(
+            "node-a", null, "ens33", io.hoptrace.schema.InterfaceRole.UPLINK);
+    var frame = new org.agrona.concurrent.UnsafeBuffer(new byte[3 << 20]);
+    rings.ring(pod).add(1, frame, 0, 100, 100, 1_000_000_000L);
+    rings.ring(pod).add(1, frame, 0, 100, 100, 4_000_000_000L);
+    rings.ring(uplink).add(1, frame, 0, 100, 100, 2_000_000_000L);
+    rings.ring(uplink).add(1, frame, 0, 100, 100, 3_500_000_000L);
+    // larger than the uplink's share (2 MB of 4): not kept, counted
+    rings.ring(uplink).add(1, frame, 0, 3 << 20, 3 << 20, 3_600_000_000L);
+
+    assertThat(registry.get(SensorMetrics.RING_HOPS).gauge().value()).isEqualTo(2.0);
+    assertThat(registry.get(SensorMetrics.RING_PACKETS).gauge().value()).isEqualTo(4.0);
+    assertThat(registry.get(SensorMetrics.RING_BOUND).gauge().value()).isEqualTo(4.0 * (1 << 20));
+    assertThat(registry.get(SensorMetrics.RING_MEMORY).gauge().value())
+        .isEqualTo((double) rings.capacityBytes())
+        .isBetween(3.9 * (1 << 20), 4.0 * (1 << 20));
+    // the pod's ring reaches 3 s back, the uplink's 1.6 s (its newest is the packet not kept)
+    assertThat(registry.get(SensorMetrics.RING_SPAN).gauge().value()).isEqualTo(1.6);
+    assertThat(registry.get(SensorMetrics.RING_TOO_LARGE).functionCounter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void pcapAnswersAreCounted() {
+    AtomicLong answered = new AtomicLong();
+    metrics.bindPcapAnswers(answered::get);
+    answered.set(3);
+    assertThat(registry.get(SensorMetrics.PCAP_ANSWERED).functionCounter().count()).isEqualTo(3.0);
+  }
+
+  @Test
   void pushedCountsShowInTheRegistry() {
     metrics.captured(10);
     metrics.decoded();
