@@ -2,6 +2,7 @@ package io.hoptrace.cli;
 
 import io.hoptrace.detect.DetectionStats;
 import io.hoptrace.notify.AlertSinks;
+import io.hoptrace.pcap.IncidentPcapTrigger;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionJob;
 import io.hoptrace.pipeline.DetectionTopics;
@@ -101,6 +102,17 @@ final class RunCommand implements Callable<Integer> {
       description = "Do not print alerts as they fire (they still go to Kafka and the sinks).")
   boolean quiet;
 
+  @Option(
+      names = "--incident-pcaps",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Ask the live sensors for each incident's packets when it opens, while their rings hold"
+              + " them; the answers stay on pcap.answers an hour for hoptrace pcap --incident ID"
+              + " (default: on; --no-incident-pcaps: off).")
+  boolean incidentPcaps = true;
+
   /**
    * Says on {@code err}, one line each, what the existing topics do not have of what the job needs
    * ({@link TopicSettings#mismatches}): the job starts all the same.
@@ -172,6 +184,18 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
     try (JobMetricsOptions.Served metrics = metricsOptions.start(stats, "run", err);
+        IncidentPcapTrigger pcaps =
+            incidentPcaps
+                ? IncidentPcapTrigger.start(
+                    kafka,
+                    topics,
+                    detectionOptions.config(),
+                    IncidentPcapTrigger.settle(detectionOptions.config()),
+                    msg -> {
+                      err.println("hoptrace run: " + msg);
+                      err.flush();
+                    })
+                : null;
         AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             AlertFollower.start(

@@ -9,6 +9,7 @@ import io.hoptrace.schema.PcapAnswer;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,6 +101,10 @@ public final class PcapRequester {
     Set<String> nodes = knownNodes(kafka, topics, timeout);
     String id = UUID.randomUUID().toString();
     Map<String, SensorAnswer> answers = new LinkedHashMap<>();
+    List<PcapAnswer> earlier =
+        subject.earlierRequestId() == null
+            ? List.of()
+            : earlierAnswers(kafka, topics, subject.earlierRequestId(), timeout);
     try (KafkaConsumer<String, byte[]> consumer = answersConsumer(kafka, topics, timeout)) {
       send(kafka, topics, subject, id, timeout);
       while (System.nanoTime() < deadline && !allAnswered(nodes, answers)) {
@@ -119,7 +125,7 @@ public final class PcapRequester {
         }
       }
     }
-    if (answers.isEmpty()) {
+    if (answers.isEmpty() && earlier.isEmpty()) {
       throw new PcapException(
           "no sensor answered within "
               + timeout.toSeconds()
@@ -128,11 +134,36 @@ public final class PcapRequester {
               + topics.pcapRequests()
               + ")");
     }
+    earlier.forEach(a -> add(answers, a));
     return write(answers, nodes, out);
   }
 
+  /**
+   * The answers on pcap.answers to {@code requestId} (the request made when the incident opened,
+   * {@link IncidentPcapTrigger}): what the rings held then.
+   */
+  private static List<PcapAnswer> earlierAnswers(
+      KafkaClientSettings kafka, Topics topics, String requestId, Duration timeout) {
+    List<PcapAnswer> out = new ArrayList<>();
+    try (var tail = new io.hoptrace.pipeline.TopicTail<>(kafka, topics.pcapAnswers(), b -> b)) {
+      for (var item : tail.readToEnd(timeout)) {
+        if (requestId.equals(item.key())) {
+          try {
+            out.add(PcapExchange.decodeAnswer(item.value()));
+          } catch (RuntimeException e) {
+            throw new PcapException(
+                "unreadable answer on " + topics.pcapAnswers() + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private static void add(Map<String, SensorAnswer> answers, PcapAnswer a) {
-    SensorAnswer s = answers.computeIfAbsent(a.getSensorId(), k -> new SensorAnswer(a.getNode()));
+    SensorAnswer s =
+        answers.computeIfAbsent(
+            a.getRequestId() + " " + a.getSensorId(), k -> new SensorAnswer(a.getNode()));
     s.parts.put(a.getPart(), a);
     if (a.getLast()) {
       s.last = a.getPart();
@@ -141,7 +172,9 @@ public final class PcapRequester {
 
   /**
    * Merges answer parts, as received, into {@code out}: every sensor's parts in part order, all
-   * packets in capture-time order; the nodes of {@code nodes} without a complete answer are named.
+   * packets in capture-time order, a packet that two answers hold (the request made when the
+   * incident opened and this one) once; the nodes of {@code nodes} without a complete answer are
+   * named.
    */
   static Result write(List<PcapAnswer> received, Set<String> nodes, Path out) throws IOException {
     Map<String, SensorAnswer> answers = new LinkedHashMap<>();
@@ -153,6 +186,7 @@ public final class PcapRequester {
       throws IOException {
     List<PcapExchange.Packet> packets = new ArrayList<>();
     Map<String, Long> perNode = new LinkedHashMap<>();
+    Set<SamePacket> seen = new HashSet<>();
     for (SensorAnswer s : answers.values()) {
       long n = 0;
       for (PcapAnswer part : s.parts.values()) {
@@ -162,8 +196,12 @@ public final class PcapRequester {
         } catch (IllegalArgumentException e) {
           throw new PcapException(e.getMessage());
         }
-        packets.addAll(p);
-        n += p.size();
+        for (PcapExchange.Packet x : p) {
+          if (seen.add(SamePacket.of(x))) {
+            packets.add(x);
+            n++;
+          }
+        }
       }
       perNode.merge(s.node, n, Long::sum);
     }
@@ -189,6 +227,13 @@ public final class PcapRequester {
       }
     }
     return new Result(packets.size(), perHop, perNode, silent);
+  }
+
+  /** A packet as captured on one hop: two answers holding it hold the same packet. */
+  private record SamePacket(String hop, long tsNanos, int wireLength, ByteBuffer data) {
+    static SamePacket of(PcapExchange.Packet p) {
+      return new SamePacket(p.hop().id(), p.tsNanos(), p.wireLength(), ByteBuffer.wrap(p.data()));
+    }
   }
 
   private static boolean allAnswered(Set<String> nodes, Map<String, SensorAnswer> answers) {

@@ -24,9 +24,14 @@ import java.util.function.Function;
  * @param description "conversation ID" or "incident ID", for requests and messages
  * @param selection the packets wanted
  * @param conversationIds the conversations concerned
+ * @param earlierRequestId the request made when the incident opened ({@link
+ *     IncidentPcapTrigger#requestId}), whose answers on pcap.answers count too; null for none
  */
 public record PcapSubject(
-    String description, PacketSelection selection, List<String> conversationIds) {
+    String description,
+    PacketSelection selection,
+    List<String> conversationIds,
+    String earlierRequestId) {
 
   /**
    * The packets of one conversation.
@@ -41,7 +46,7 @@ public record PcapSubject(
       throw new PcapException(
           "unknown conversation " + id + ": no record of it on topic " + topics.flows());
     }
-    return new PcapSubject("conversation " + id, s, List.of(id));
+    return new PcapSubject("conversation " + id, s, List.of(id), null);
   }
 
   /**
@@ -74,7 +79,8 @@ public record PcapSubject(
       throw new PcapException(
           "incident " + id + ": none of its conversations is on topic " + topics.flows());
     }
-    return new PcapSubject("incident " + id, s.packets(), s.conversationIds());
+    return new PcapSubject(
+        "incident " + id, s.packets(), s.conversationIds(), IncidentPcapTrigger.requestId(id));
   }
 
   private static <V> List<V> read(

@@ -38,6 +38,31 @@ class PcapRequesterTest {
     return new HopRings.Kept(hop, 0, new PacketRing.Packet(ts, 1, 60, data));
   }
 
+  /**
+   * The answers to the request made when the incident opened and to this one, from the same sensor:
+   * the packets both hold are written once, what only the first holds (rings moved on) is kept.
+   */
+  @Test
+  void anEarlierRequestsAnswersAreMergedWithoutDuplicates() throws Exception {
+    List<PcapAnswer> atOpen =
+        PcapExchange.answer(
+            "incident-i1", "node-a", "sa", List.of(kept(A_POD, 10), kept(A_UPLINK, 12)));
+    List<PcapAnswer> now =
+        PcapExchange.answer("r", "node-a", "sa", List.of(kept(A_UPLINK, 12), kept(A_POD, 30)));
+    List<PcapAnswer> received = new ArrayList<>(now);
+    received.addAll(atOpen);
+
+    PcapRequester.Result r =
+        PcapRequester.write(received, Set.of("node-a"), tmp.resolve("merged.pcapng"));
+
+    assertThat(r.packets()).isEqualTo(3);
+    assertThat(r.packetsPerNode()).containsExactly(java.util.Map.entry("node-a", 3L));
+    assertThat(r.silentNodes()).isEmpty();
+    assertThat(r.packetsPerHop())
+        .containsEntry("node-a/pod-a1/eth0", 2L)
+        .containsEntry("node-a/ens33", 1L);
+  }
+
   @Test
   void answersOfTwoSensorsBecomeOneFileInTimeOrderWithOneInterfacePerHop() throws Exception {
     List<PcapAnswer> a =
