@@ -237,7 +237,7 @@ class ExactlyOnceIT {
         await("an open transaction", () -> !progress.openTransactions(outputs).isEmpty());
         publishedAtKill = published();
         cluster.terminateTaskManager(LIVE_TASK_MANAGER.getAndIncrement()).get();
-        await("the job to fail over", () -> !running());
+        await("the job to fail over", this::restarting);
         restarted = true;
         cluster.startTaskManager();
       } catch (Throwable t) {
@@ -269,11 +269,21 @@ class ExactlyOnceIT {
       }
     }
 
-    private boolean running() {
+    /**
+     * Whether the job has been RESTARTING since it started: the execution graph keeps the time of
+     * each status it was in. (Polling for a status other than RUNNING missed the restart on a
+     * loaded machine: it lasts the restart delay, 500 ms, and the job is RUNNING again while its
+     * tasks wait for the new TaskManager — which then never came.)
+     */
+    private boolean restarting() {
       try {
         for (JobStatusMessage j : cluster.listJobs().get()) {
           if (j.getJobName().contains("(" + jobId + ")")) {
-            return j.getJobState() == JobStatus.RUNNING;
+            return cluster
+                    .getExecutionGraph(j.getJobId())
+                    .get()
+                    .getStatusTimestamp(JobStatus.RESTARTING)
+                > 0;
           }
         }
         return false;
