@@ -5,6 +5,7 @@ import io.hoptrace.flink.FlinkHost;
 import io.hoptrace.flink.LocalJobStats;
 import io.hoptrace.flink.StateBackendKind;
 import io.hoptrace.notify.AlertSinks;
+import io.hoptrace.pcap.IncidentPcapTrigger;
 import io.hoptrace.pipeline.AlertFollower;
 import io.hoptrace.pipeline.DetectionTopics;
 import io.hoptrace.pipeline.PipelineConfig;
@@ -95,6 +96,8 @@ final class FlinkCommand implements Callable<Integer> {
 
   @Mixin NotifyOptions notifyOptions;
 
+  @Mixin IncidentPcapOptions incidentPcaps;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -163,6 +166,8 @@ final class FlinkCommand implements Callable<Integer> {
             metricsOptions
                 .start(LocalJobStats.of(jobId), "flink", err)
                 .followTopics(kafka, topics);
+        IncidentPcapTrigger pcaps =
+            incidentPcaps.start(kafka, topics, detectionOptions.config(), "flink", err);
         AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             sinks.isEmpty()

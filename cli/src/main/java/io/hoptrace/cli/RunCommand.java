@@ -102,16 +102,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Do not print alerts as they fire (they still go to Kafka and the sinks).")
   boolean quiet;
 
-  @Option(
-      names = "--incident-pcaps",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description =
-          "Ask the live sensors for each incident's packets when it opens, while their rings hold"
-              + " them; the answers stay on pcap.answers an hour for hoptrace pcap --incident ID"
-              + " (default: on; --no-incident-pcaps: off).")
-  boolean incidentPcaps = true;
+  @Mixin IncidentPcapOptions incidentPcaps;
 
   /**
    * Says on {@code err}, one line each, what the existing topics do not have of what the job needs
@@ -185,17 +176,7 @@ final class RunCommand implements Callable<Integer> {
     AlertPrinter printer = new AlertPrinter(ZoneId.systemDefault());
     try (JobMetricsOptions.Served metrics = metricsOptions.start(stats, "run", err);
         IncidentPcapTrigger pcaps =
-            incidentPcaps
-                ? IncidentPcapTrigger.start(
-                    kafka,
-                    topics,
-                    detectionOptions.config(),
-                    IncidentPcapTrigger.settle(detectionOptions.config()),
-                    msg -> {
-                      err.println("hoptrace run: " + msg);
-                      err.flush();
-                    })
-                : null;
+            incidentPcaps.start(kafka, topics, detectionOptions.config(), "run", err);
         AlertSinks sinks = notifyOptions.open();
         AlertFollower follower =
             AlertFollower.start(
