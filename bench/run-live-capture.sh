@@ -211,6 +211,10 @@ awk '
     if (tddrops == 0 && tdpps > tdbest[$3]) tdbest[$3] = tdpps
   }
   END {
-    for (t in tools) printf "  %-14s highest achieved rate without kernel drops: %d pps; tcpdump next to it: %d pps (%.2f x; goal >= 0.9)\n", t, best[t], tdbest[t], (tdbest[t] > 0 ? best[t] / tdbest[t] : 0)
+    for (t in tools) {
+      printf "  %-14s highest achieved rate without kernel drops: %d pps; tcpdump next to it: %d pps", t, best[t], tdbest[t]
+      if (tdbest[t] > 0) printf " (%.2f x; goal >= 0.9)\n", best[t] / tdbest[t]
+      else printf " (tcpdump dropped in every replay: read the captured ratios above)\n"
+    }
   }' "$RESULTS"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); logs: $WORK"
