@@ -34,7 +34,7 @@
 set -euo pipefail
 file=${1:?usage: $0 CAPTURE.pcap}
 [[ -r $file ]] || { echo "cannot read $file" >&2; exit 2; }
-[[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, veth, capture)" >&2; exit 2; }
+[[ $EUID -eq 0 ]] || { echo "needs root (network namespaces, veth, capture)" >&2; exit 2; }
 need() { command -v "$1" >/dev/null 2>&1 || { echo "missing: $1 ($2)" >&2; exit 2; }; }
 need tcpreplay "apt-get install tcpreplay"
 need tcpdump "apt-get install tcpdump"
