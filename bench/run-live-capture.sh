@@ -65,6 +65,7 @@ cleanup() {
   done
   ip netns del lcA 2>/dev/null || true
   ip netns del lcB 2>/dev/null || true
+  rm -rf "$WORK/broker" # the broker's log segments (~1 GB a series); the logs stay
 }
 
 if ip netns list | grep -qE '^lc[AB]( |$)'; then
