@@ -110,17 +110,18 @@ final class SensorCommand implements Callable<Integer> {
       description =
           "Live: the node's interfaces (--iface) live in this named network namespace (e.g. a"
               + " lab node, or a sensor container without host networking); they are captured"
-              + " through `ip netns exec NETNS tcpdump` and the inventory is read with `ip -n"
-              + " NETNS`.")
+              + " in this process, its capture threads entering the namespace (setns), and the"
+              + " inventory is read with `ip -n NETNS`.")
   String netns;
 
   @Option(
       names = "--pod-iface",
       paramLabel = "POD=NETNS:IFACE",
       description =
-          "An interface inside a pod's network namespace (repeatable), captured through `ip netns"
-              + " exec NETNS tcpdump`; NETNS is a name under /var/run/netns or a /proc/PID/ns/net"
-              + " path. Its hop id is node/POD/IFACE and its role POD.")
+          "An interface inside a pod's network namespace (repeatable), captured in this process"
+              + " by a thread that enters the namespace (setns); NETNS is a name under"
+              + " /var/run/netns or a /proc/PID/ns/net path. Its hop id is node/POD/IFACE and its"
+              + " role POD.")
   List<String> podIfaces = new ArrayList<>();
 
   @Option(
