@@ -178,4 +178,31 @@ class HopRingsTest {
     assertThat(rings.hops()).isEqualTo(8);
     assertThat(rings.capacityBytes()).isLessThanOrEqualTo(total);
   }
+
+  @Test
+  void aNodeOf110QuietPodsKeepsARingPerHopInAFewKilobytesEach() {
+    HopRings rings = new HopRings(64L << 20, 60_000_000_000L); // the live default
+    PacketHandler keep = rings.keeper();
+    List<HopContext> hops = new ArrayList<>();
+    hops.add(new HopContext("node-m", null, "cni0", InterfaceRole.BRIDGE));
+    for (int i = 1; i <= 110; i++) {
+      hops.add(new HopContext("node-m", null, "veth" + i, InterfaceRole.VETH));
+      hops.add(new HopContext("node-m", "p" + i, "eth0", InterfaceRole.POD));
+    }
+    long ts = 0;
+    // broadcasts reaching every hop (ARP, neighbour discovery), 30 of them
+    for (int b = 0; b < 30; b++) {
+      ts += 1_000_000_000L;
+      for (HopContext h : hops) {
+        feed(keep, h, ts, 90);
+      }
+    }
+    assertThat(rings.hops()).isEqualTo(221);
+    assertThat(rings.packets()).isEqualTo(221 * 30);
+    // 30 records of 112 bytes (3 360) fit in each ring's first arena: nothing grew
+    assertThat(rings.capacityBytes()).isEqualTo(221L * HopRings.INITIAL_RING_BYTES);
+    for (HopContext h : hops) {
+      assertThat(rings.ring(h).limitBytes()).isGreaterThanOrEqualTo(HopRings.MIN_RING_BYTES);
+    }
+  }
 }
