@@ -8,6 +8,7 @@ import io.hoptrace.capture.CaptureInterface;
 import io.hoptrace.capture.HopContext;
 import io.hoptrace.capture.HopPcapngWriter;
 import io.hoptrace.capture.PacketHandler;
+import io.hoptrace.capture.PacketRing;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.schema.InterfaceRole;
@@ -170,8 +171,11 @@ class HopRingsTest {
     // a keeper holding a ring that another hop then takes moves to a new ring for its hop
     PacketHandler other = rings.keeper();
     feed(other, hops.get(5), 1, 100); // an old packet: hop 5 stays the idlest
+    PacketRing retired = rings.ring(hops.get(5));
     feed(keep, new HopContext("node-a", null, "veth12", InterfaceRole.VETH), ++ts, 100);
     assertThat(rings.hopIds()).doesNotContain(hops.get(5).id());
+    // the keeper still holds hop 5's old ring, whose arena went back: the bound holds
+    assertThat(retired.capacityBytes()).isEqualTo(64);
     feed(other, hops.get(5), ++ts, 100);
     assertThat(rings.hopIds()).contains(hops.get(5).id()).doesNotContain(hops.get(6).id());
     assertThat(rings.ring(hops.get(5)).snapshot()).extracting(p -> p.tsNanos()).containsExactly(ts);
