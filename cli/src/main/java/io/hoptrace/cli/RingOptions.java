@@ -61,7 +61,11 @@ final class RingOptions {
     }
     if (total < HopRings.MIN_RING_BYTES) {
       throw new IllegalArgumentException(
-          "--ring-bytes " + bytes + ": must be 0 (no rings) or at least 512k");
+          "--ring-bytes "
+              + bytes
+              + ": must be 0 (no rings) or at least "
+              + (HopRings.MIN_RING_BYTES >> 10)
+              + "k");
     }
     if (bytes == null && total > heap / 2) {
       // the default on a small heap: a quarter of it (the start line says how much), or none

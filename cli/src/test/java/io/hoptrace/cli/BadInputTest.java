@@ -174,7 +174,7 @@ class BadInputTest {
         "--ring-bytes lots: not a size (bytes, or with k, m, g)");
     oneLineError(
         CliRun.run(concat(live, "--ring-bytes", "100k")),
-        "--ring-bytes 100k: must be 0 (no rings) or at least 512k");
+        "--ring-bytes 100k: must be 0 (no rings) or at least 128k");
     oneLineError(
         CliRun.run(concat(live, "--ring-bytes", "1000g")),
         "--ring-bytes 1000g: more than half the JVM's heap");

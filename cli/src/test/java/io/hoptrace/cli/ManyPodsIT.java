@@ -173,8 +173,11 @@ class ManyPodsIT {
                 "240")
             .redirectErrorStream(true);
     // the Helm chart's sensor: a 512 MiB container limit and -XX:MaxRAMPercentage=60, i.e. a heap
-    // of at most 307 MiB (this test runs outside a container, where 60 % would be of the host)
-    pb.environment().put("HOPTRACE_JAVA_OPTS", "-Xmx307m");
+    // of at most 307 MiB, starting at 8 MiB (1/64 of the limit); this test runs outside a
+    // container, where both would be of the host's memory (an initial heap of the whole 307 MiB
+    // here). The launcher picks the serial collector for the sensor, as the JVM does in the chart's
+    // container.
+    pb.environment().put("HOPTRACE_JAVA_OPTS", "-Xmx307m -Xms8m");
     Process sensor = pb.start();
     Set<String> childCommands = new ConcurrentSkipListSet<>();
     AtomicInteger maxChildren = new AtomicInteger();

@@ -30,7 +30,9 @@ class RingOptionsTest {
   @Test
   void theDefaultShrinksToAQuarterOfASmallHeapAGivenSizeDoesNot() {
     assertThat(options(null, null).rings(false, 100L << 20).totalBytes()).isEqualTo(25L << 20);
-    assertThat(options(null, null).rings(false, 1L << 20)).as("no room at all").isNull();
+    assertThat(options(null, null).rings(false, 256L << 10))
+        .as("no room at all: a quarter is under 128 KiB")
+        .isNull();
     assertThatThrownBy(() -> options(null, "64m").rings(false, 100L << 20))
         .hasMessageStartingWith("--ring-bytes 64m: more than half the JVM's heap (100 MB)");
   }

@@ -36,11 +36,15 @@ public record LiveCaptureConfig(
   public static final int DEFAULT_TIMEOUT_MILLIS = 100;
 
   /**
-   * Ring of a pod-side hop: 1 MiB holds ~3 000 headers of snaplen 256, i.e. ~30 000 packets/s per
-   * pod hop at the 100 ms read timeout before the kernel drops (counted in the hop's drop gauge).
-   * The ring is mapped into the sensor: 110 pods, two hops each, are 220 MiB of its RSS.
+   * Ring of a pod-side hop: 256 KiB. Pod hops are captured in immediate mode ({@link
+   * #immediateModeFor}: TPACKET_V2, one frame per packet, ~336 bytes at snaplen 256 with libpcap's
+   * header and alignment), so 256 KiB hold ~780 packets before the kernel drops (counted in the
+   * hop's drop gauge) while the hop's capture thread is not scheduled; it is woken for each packet,
+   * and a pod hop carries one pod's traffic. The ring is mapped into the sensor and counts in its
+   * RSS: 110 pods, two hops each, are 55 MiB (220 MiB with the 1 MiB of the first version, measured
+   * in docs/performance.md §8.1).
    */
-  public static final int POD_BUFFER_BYTES = 1 << 20;
+  public static final int POD_BUFFER_BYTES = 256 << 10;
 
   public LiveCaptureConfig {
     if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
@@ -70,7 +74,7 @@ public record LiveCaptureConfig(
    * (MAXIMUM_SNAPLEN), each retired by the read timeout however few packets it holds: 1 MiB is 4
    * blocks, 0.4 s of slack before the kernel drops when the capture thread is not scheduled (seen
    * with 110 pods on a loaded machine: half of a broadcast burst dropped). Immediate mode uses
-   * TPACKET_V2, one snaplen-sized frame per packet: ~3 000 packets of slack in 1 MiB, a wake-up per
+   * TPACKET_V2, one snaplen-sized frame per packet: ~780 packets of slack in 256 KiB, a wake-up per
    * packet (pod hops carry one pod's traffic). The tcpdump children that captured pod interfaces
    * before ran in immediate mode too.
    */

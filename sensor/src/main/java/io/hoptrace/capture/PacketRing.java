@@ -5,12 +5,15 @@ import java.util.List;
 import org.agrona.DirectBuffer;
 
 /**
- * The last packets of one hop, as captured (headers only: the capture's snap length), in a fixed
- * byte arena: memory is {@code capacityBytes} whatever the traffic. A packet older than {@code
- * maxAgeNanos} before the newest one is forgotten, and so is the oldest packet when a new one needs
- * its room. Adding copies the bytes into the arena and allocates nothing. One writer (the hop's
- * capture thread) and any number of readers ({@link #snapshot}): both take the ring's lock, which
- * the writer holds for one copy only.
+ * The last packets of one hop, as captured (headers only: the capture's snap length), in a byte
+ * arena of at most {@code limitBytes}: memory is bounded whatever the traffic. A packet older than
+ * {@code maxAgeNanos} before the newest one is forgotten, and so is the oldest packet when a new
+ * one needs its room. The arena starts at {@code initialBytes} and doubles (up to the limit) when a
+ * packet finds no room and no packet is old enough to go: a quiet hop (a pod's ARP and neighbour
+ * discovery) keeps a few KiB, not its whole share — with 220 pod hops most rings stay small. Adding
+ * copies the bytes into the arena and allocates nothing but for those few doublings. One writer
+ * (the hop's capture thread) and any number of readers ({@link #snapshot}): both take the ring's
+ * lock, which the writer holds for one copy only.
  *
  * <pre>
  * record: | tsNanos (8) | linkType (4) | wireLength (4) | capturedLength (4) | bytes, padded to 8 |
@@ -26,6 +29,7 @@ public final class PacketRing {
   public record Packet(long tsNanos, int linkType, int wireLength, byte[] data) {}
 
   private byte[] arena;
+  private int limit;
   private final long maxAgeNanos;
   // the records live in [head, tail) while wrap < 0, else in [head, wrap) then [0, tail)
   private int head;
@@ -36,22 +40,41 @@ public final class PacketRing {
   private long newest = Long.MIN_VALUE;
 
   /**
+   * A ring whose arena has its full size from the start.
+   *
    * @param capacityBytes the arena's size (records take 20 bytes plus the packet, padded to 8)
    * @param maxAgeNanos how long a packet is kept after a newer one arrives
    */
   public PacketRing(int capacityBytes, long maxAgeNanos) {
-    if (capacityBytes < 64) {
-      throw new IllegalArgumentException("capacityBytes must be >= 64, was " + capacityBytes);
+    this(capacityBytes, capacityBytes, maxAgeNanos);
+  }
+
+  /**
+   * A ring whose arena starts at {@code initialBytes} and grows, doubling, up to {@code limitBytes}
+   * as its packets need (see the class comment).
+   *
+   * @param initialBytes the first arena's size (at least 64; at most {@code limitBytes})
+   * @param limitBytes the largest arena (records take 20 bytes plus the packet, padded to 8)
+   * @param maxAgeNanos how long a packet is kept after a newer one arrives
+   */
+  public PacketRing(int initialBytes, int limitBytes, long maxAgeNanos) {
+    if (initialBytes < 64 || limitBytes < initialBytes) {
+      throw new IllegalArgumentException(
+          "capacity must be >= 64 and the limit >= the initial capacity, were "
+              + initialBytes
+              + ", "
+              + limitBytes);
     }
     if (maxAgeNanos <= 0) {
       throw new IllegalArgumentException("maxAgeNanos must be > 0, was " + maxAgeNanos);
     }
-    this.arena = new byte[capacityBytes];
+    this.arena = new byte[initialBytes];
+    this.limit = limitBytes;
     this.maxAgeNanos = maxAgeNanos;
   }
 
   /**
-   * Keeps one packet (a packet larger than the whole arena is counted in {@link #tooLarge()} and
+   * Keeps one packet (a packet larger than the arena's limit is counted in {@link #tooLarge()} and
    * not kept).
    */
   public synchronized void add(
@@ -60,12 +83,15 @@ public final class PacketRing {
     if (ts > newest) {
       newest = ts;
     }
-    if (size > arena.length) {
+    if (size > limit) {
       tooLarge++;
       return;
     }
     while (count > 0 && tsAt(head) < ts - maxAgeNanos) {
       evict();
+    }
+    if (arena.length < limit && !fits(size)) {
+      relayout(Math.max(size, (int) Math.min(limit, 2L * arena.length)));
     }
     int at;
     while (true) {
@@ -129,18 +155,35 @@ public final class PacketRing {
     return out;
   }
 
+  /** Whether a record of {@code size} bytes has room without evicting. */
+  private boolean fits(int size) {
+    if (count == 0) {
+      return arena.length >= size;
+    }
+    if (wrap < 0) {
+      return arena.length - tail >= size || head >= size;
+    }
+    return head - tail >= size;
+  }
+
   /**
-   * Gives the ring a new arena of {@code capacityBytes}, keeping the newest packets that fit (the
-   * sensor's rings shrink as hops come, so that their sum stays within the sensor's bound).
-   * Allocates the new arena and copies; not for the capture path.
+   * Sets the ring's limit to {@code capacityBytes}: an arena larger than that is replaced by one of
+   * that size, keeping the newest packets that fit (the sensor's rings shrink as hops come, so that
+   * their sum stays within the sensor's bound); a smaller arena keeps its packets and may grow up
+   * to the new limit. Allocates the new arena and copies; not for the capture path.
    */
   public synchronized void resize(int capacityBytes) {
     if (capacityBytes < 64) {
       throw new IllegalArgumentException("capacityBytes must be >= 64, was " + capacityBytes);
     }
-    if (capacityBytes == arena.length) {
-      return;
+    limit = capacityBytes;
+    if (arena.length > capacityBytes) {
+      relayout(capacityBytes);
     }
+  }
+
+  /** A new arena of {@code capacityBytes} holding the newest packets that fit, oldest first. */
+  private void relayout(int capacityBytes) {
     List<Packet> kept = snapshot();
     int from = kept.size();
     long bytes = 0;
@@ -182,9 +225,14 @@ public final class PacketRing {
     return tooLarge;
   }
 
-  /** The arena's size: the ring's memory, whatever it holds. */
+  /** The arena's size now: the ring's memory, whatever it holds. */
   public synchronized int capacityBytes() {
     return arena.length;
+  }
+
+  /** The largest arena the ring may grow to. */
+  public synchronized int limitBytes() {
+    return limit;
   }
 
   private static int recordSize(int capturedLength) {

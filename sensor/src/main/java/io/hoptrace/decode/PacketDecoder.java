@@ -64,7 +64,10 @@ public final class PacketDecoder {
   private static final int CISCO_METADATA_LENGTH = 8;
 
   private final DecoderConfig config;
-  private final boolean[] vxlanPort = new boolean[65536];
+
+  /** VXLAN ports by port number: read only, shared ({@link PortTables}). */
+  private final boolean[] vxlanPort;
+
   private final int genevePort;
   private final int maxDepth;
   private final int payloadHashBytes;
@@ -99,9 +102,7 @@ public final class PacketDecoder {
 
   public PacketDecoder(DecoderConfig config) {
     this.config = config;
-    for (int p : config.vxlanPorts()) {
-      vxlanPort[p] = true;
-    }
+    this.vxlanPort = PortTables.of(config.vxlanPorts());
     this.genevePort = config.genevePort();
     this.maxDepth = config.maxEncapDepth();
     this.payloadHashBytes = config.payloadHashBytes();

@@ -23,14 +23,29 @@ import org.agrona.concurrent.UnsafeBuffer;
  * ({@link #select}, {@link #write}). Packets are matched as in the replay: by the key the decoder
  * gives them (decoded again when selected, so capturing stores bytes only).
  *
- * <p>The bound is divided among the hops as they come: with {@code n} hops each ring has {@code
- * totalBytes / n} (a new hop shrinks the others, keeping their newest packets). At most {@code
- * totalBytes / minRingBytes} hops (by default {@link #MIN_RING_BYTES}) have a ring; a further hop
- * takes the ring of the hop idle longest (a pod gone, its interface no longer captured).
+ * <p>The bound is divided among the hops as they come: with {@code n} hops each ring may grow to
+ * {@code totalBytes / n} (a new hop shrinks the larger ones, keeping their newest packets). A ring
+ * starts at {@link #INITIAL_RING_BYTES} and doubles as its packets need ({@link PacketRing}): the
+ * memory is what the hops' traffic of the last {@code maxAgeNanos} takes, within the bound — on a
+ * node of 110 quiet pods a few MB, not the whole bound. At most {@code totalBytes / minRingBytes}
+ * hops (by default {@link #MIN_RING_BYTES}) have a ring; a further hop takes the ring of the hop
+ * idle longest (a pod gone, its interface no longer captured).
  */
 public final class HopRings {
-  /** The smallest ring a hop gets: ~2 000 headers of 256 bytes. */
-  public static final int MIN_RING_BYTES = 1 << 19;
+  /**
+   * The smallest share of the bound a hop gets: ~600 headers of 256 bytes. The default 64 MiB then
+   * keep a ring for 512 hops: a node of 110 pods has 221 (two per pod, the bridge, the uplink...).
+   * With 512 KiB (the first value) only 128 had one, and every broadcast reaching the 220 pod hops
+   * made ~90 of them take the ring of another, each a new 512 KiB arena: measured 6–8 s of CPU per
+   * 10 s on an idle node of 110 pods (GC and the arenas' copies), the rings' packets lost.
+   */
+  public static final int MIN_RING_BYTES = 1 << 17;
+
+  /** A new ring's first arena: a quiet hop's 60 s of ARP and neighbour discovery fit in it. */
+  public static final int INITIAL_RING_BYTES = 8 << 10;
+
+  /** The arena a retired ring keeps (a keeper may still hold the ring for a moment). */
+  private static final int MIN_ARENA = 64;
 
   /** Bytes left out of each ring's share for its array header. */
   static final int ARRAY_SLACK = 64;
@@ -162,14 +177,20 @@ public final class HopRings {
       idle.retired = true;
       retiredTooLarge += idle.ring.tooLarge();
       rings.remove(idle.hop.id());
+      // a capture thread's keeper may hold the retired ring until its hop's next packet: give back
+      // its arena now, or the bound would not hold (with 512 KiB shares and 221 hops, ~90 retired
+      // arenas stayed reachable: 126 MB of byte[] in a heap histogram for a 64 MiB bound)
+      idle.ring.resize(MIN_ARENA);
     }
     int each = perHop(rings.size() + 1);
     for (Ring x : rings.values()) {
-      if (x.ring.capacityBytes() > each) {
+      if (x.ring.limitBytes() > each) {
         x.ring.resize(each);
       }
     }
-    r = new Ring(hop, new PacketRing(each, maxAgeNanos), created++);
+    r =
+        new Ring(
+            hop, new PacketRing(Math.min(INITIAL_RING_BYTES, each), each, maxAgeNanos), created++);
     rings.put(hop.id(), r);
     return r;
   }
@@ -194,7 +215,7 @@ public final class HopRings {
     return List.copyOf(rings.keySet());
   }
 
-  /** The rings' arenas together: the memory they take, whatever they hold. */
+  /** The rings' arenas together: the memory they take now (at most {@link #totalBytes()}). */
   public long capacityBytes() {
     long n = 0;
     for (Ring r : rings.values()) {

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-/** {@link PacketRing}: the newest packets of a hop in a fixed arena. */
+/** {@link PacketRing}: the newest packets of a hop in a bounded arena. */
 class PacketRingTest {
   private static final long S = 1_000_000_000L;
 
@@ -133,5 +133,61 @@ class PacketRingTest {
     }
     assertThat(ring.newestNanos()).isEqualTo(999_000L);
     assertThatThrownBy(() -> ring.resize(10)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aGrowingRingLosesNothingUntilItsLimitThenKeepsTheNewest() {
+    PacketRing ring = new PacketRing(256, 16_384, Long.MAX_VALUE);
+    Random rnd = new Random(5);
+    List<Added> added = new ArrayList<>();
+    List<Integer> capacities = new ArrayList<>();
+    int bytes = 0;
+    // records of 120 bytes: the arena doubles from 256 bytes while they fit in 16 KiB
+    while (bytes + recordSize(100) <= 16_384) {
+      added.add(add(ring, added.size(), 100, rnd));
+      bytes += recordSize(100);
+      assertThat(ring.packets()).as("nothing dropped below the limit").isEqualTo(added.size());
+      if (capacities.isEmpty() || capacities.get(capacities.size() - 1) != ring.capacityBytes()) {
+        capacities.add(ring.capacityBytes());
+      }
+    }
+    assertSuffix(ring, added);
+    assertThat(capacities).containsExactly(256, 512, 1024, 2048, 4096, 8192, 16_384);
+    for (int i = 0; i < 500; i++) {
+      added.add(add(ring, added.size(), 20 + rnd.nextInt(200), rnd));
+      assertSuffix(ring, added);
+    }
+    assertThat(ring.capacityBytes()).isEqualTo(16_384);
+    assertThat(ring.packets()).isLessThan(added.size());
+    // a packet larger than the arena but within the limit makes it grow; beyond the limit: counted
+    PacketRing small = new PacketRing(64, 4096, Long.MAX_VALUE);
+    add(small, 1, 1000, rnd);
+    assertThat(small.packets()).isEqualTo(1);
+    assertThat(small.capacityBytes()).isEqualTo(recordSize(1000));
+    add(small, 2, 5000, rnd);
+    assertThat(small.tooLarge()).isEqualTo(1);
+    // a lower limit shrinks the arena; a higher one lets it grow again
+    ring.resize(4096);
+    assertThat(ring.capacityBytes()).isEqualTo(4096);
+    assertSuffix(ring, added);
+    ring.resize(8192);
+    assertThat(ring.capacityBytes()).isEqualTo(4096);
+    assertThat(ring.limitBytes()).isEqualTo(8192);
+    assertThatThrownBy(() -> new PacketRing(4096, 1024, S))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void quietPacketsOlderThanTheAgeLeaveRoomInsteadOfGrowingTheArena() {
+    PacketRing ring = new PacketRing(512, 1 << 20, 10 * S);
+    Random rnd = new Random(6);
+    List<Added> added = new ArrayList<>();
+    // a packet a second for ten minutes: at most 11 packets of 120 bytes are ever within 10 s
+    for (int i = 0; i < 600; i++) {
+      added.add(add(ring, i * S, 100, rnd));
+    }
+    assertSuffix(ring, added);
+    assertThat(ring.packets()).isEqualTo(11);
+    assertThat(ring.capacityBytes()).isEqualTo(2048);
   }
 }

@@ -8,6 +8,7 @@ import io.hoptrace.capture.CaptureInterface;
 import io.hoptrace.capture.HopContext;
 import io.hoptrace.capture.HopPcapngWriter;
 import io.hoptrace.capture.PacketHandler;
+import io.hoptrace.capture.PacketRing;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.schema.InterfaceRole;
@@ -170,12 +171,42 @@ class HopRingsTest {
     // a keeper holding a ring that another hop then takes moves to a new ring for its hop
     PacketHandler other = rings.keeper();
     feed(other, hops.get(5), 1, 100); // an old packet: hop 5 stays the idlest
+    PacketRing retired = rings.ring(hops.get(5));
     feed(keep, new HopContext("node-a", null, "veth12", InterfaceRole.VETH), ++ts, 100);
     assertThat(rings.hopIds()).doesNotContain(hops.get(5).id());
+    // the keeper still holds hop 5's old ring, whose arena went back: the bound holds
+    assertThat(retired.capacityBytes()).isEqualTo(64);
     feed(other, hops.get(5), ++ts, 100);
     assertThat(rings.hopIds()).contains(hops.get(5).id()).doesNotContain(hops.get(6).id());
     assertThat(rings.ring(hops.get(5)).snapshot()).extracting(p -> p.tsNanos()).containsExactly(ts);
     assertThat(rings.hops()).isEqualTo(8);
     assertThat(rings.capacityBytes()).isLessThanOrEqualTo(total);
+  }
+
+  @Test
+  void aNodeOf110QuietPodsKeepsARingPerHopInAFewKilobytesEach() {
+    HopRings rings = new HopRings(64L << 20, 60_000_000_000L); // the live default
+    PacketHandler keep = rings.keeper();
+    List<HopContext> hops = new ArrayList<>();
+    hops.add(new HopContext("node-m", null, "cni0", InterfaceRole.BRIDGE));
+    for (int i = 1; i <= 110; i++) {
+      hops.add(new HopContext("node-m", null, "veth" + i, InterfaceRole.VETH));
+      hops.add(new HopContext("node-m", "p" + i, "eth0", InterfaceRole.POD));
+    }
+    long ts = 0;
+    // broadcasts reaching every hop (ARP, neighbour discovery), 30 of them
+    for (int b = 0; b < 30; b++) {
+      ts += 1_000_000_000L;
+      for (HopContext h : hops) {
+        feed(keep, h, ts, 90);
+      }
+    }
+    assertThat(rings.hops()).isEqualTo(221);
+    assertThat(rings.packets()).isEqualTo(221 * 30);
+    // 30 records of 112 bytes (3 360) fit in each ring's first arena: nothing grew
+    assertThat(rings.capacityBytes()).isEqualTo(221L * HopRings.INITIAL_RING_BYTES);
+    for (HopContext h : hops) {
+      assertThat(rings.ring(h).limitBytes()).isGreaterThanOrEqualTo(HopRings.MIN_RING_BYTES);
+    }
   }
 }
