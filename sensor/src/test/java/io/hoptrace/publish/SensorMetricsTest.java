@@ -78,9 +78,11 @@ class SensorMetricsTest {
     assertThat(registry.get(SensorMetrics.RING_HOPS).gauge().value()).isEqualTo(2.0);
     assertThat(registry.get(SensorMetrics.RING_PACKETS).gauge().value()).isEqualTo(4.0);
     assertThat(registry.get(SensorMetrics.RING_BOUND).gauge().value()).isEqualTo(4.0 * (1 << 20));
+    // the arenas as they grew (from 8 KiB, with their hop's traffic), within the bound
     assertThat(registry.get(SensorMetrics.RING_MEMORY).gauge().value())
         .isEqualTo((double) rings.capacityBytes())
-        .isBetween(3.9 * (1 << 20), 4.0 * (1 << 20));
+        .isPositive()
+        .isLessThan(4.0 * (1 << 20));
     // the pod's ring reaches 3 s back, the uplink's 1.6 s (its newest is the packet not kept)
     assertThat(registry.get(SensorMetrics.RING_SPAN).gauge().value()).isEqualTo(1.6);
     assertThat(registry.get(SensorMetrics.RING_TOO_LARGE).functionCounter().count()).isEqualTo(1.0);
