@@ -69,20 +69,8 @@ for _ in $(seq 1 180); do
 done
 grep -q "kernel drop reasons: on" "$WORK/sensor-bench-on.log" || { echo "tracing did not start"; cat "$WORK/sensor-bench-on.log"; exit 1; }
 
-tree() { # the pid and its descendants
-  local out=$1 kids
-  kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
-  for k in $kids; do out="$out $(tree "$k")"; done
-  echo "$out"
-}
-ticks() { # utime+stime of the given pids
-  local t=0
-  for p in "$@"; do
-    [ -r "/proc/$p/stat" ] || continue
-    t=$((t + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat")))
-  done
-  echo $t
-}
+# shellcheck source=bench/proc-cpu.sh
+. bench/proc-cpu.sh
 bpftrace_of() { for p in $(tree "$1"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = bpftrace ] && echo "$p"; done; true; }
 
 sleep 10 # warm-up: the JVMs' start is not measured

@@ -91,20 +91,8 @@ for _ in $(seq 1 180); do grep -q "^bootstrap:" "$WORK/broker.log" && break; sle
 grep -q "^bootstrap:" "$WORK/broker.log" || { echo "broker did not start"; cat "$WORK/broker.log"; exit 1; }
 mport=$((port + 1000))
 
-tree() { # the pid and its descendants
-  local out=$1 kids
-  kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
-  for k in $kids; do out="$out $(tree "$k")"; done
-  echo "$out"
-}
-ticks() { # utime+stime of the given pids
-  local t=0
-  for p in "$@"; do
-    [ -r "/proc/$p/stat" ] || continue
-    t=$((t + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat")))
-  done
-  echo $t
-}
+# shellcheck source=bench/proc-cpu.sh
+. "$here/bench/proc-cpu.sh"
 rx() { ip netns exec lcB cat /sys/class/net/lcb0/statistics/rx_packets; }
 replay() { # replay RATE COUNT OUT: tcpreplay into lca0
   local how=--topspeed

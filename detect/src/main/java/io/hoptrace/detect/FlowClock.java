@@ -19,11 +19,16 @@ final class FlowClock {
     return now;
   }
 
-  /** A record's capture time (ns): event time when the records are its base. */
-  void onRecord(long ts) {
+  /**
+   * A record's capture time (ns): event time when the records are its base. Returns the time the
+   * inventory is read at (re-read once a second of it passed): event time, or the record's own
+   * where event time trails it.
+   */
+  long onRecord(long ts) {
     if (base == TimeBase.RECORDS && ts > now) {
       now = ts;
     }
+    return Math.max(now, ts);
   }
 
   /** The host's time (ns); event time never goes back. */

@@ -231,7 +231,7 @@ public final class FlowDetector implements DetectorContext {
   public void onPacket(PacketSummary p) {
     count("packets");
     long ts = p.getTsNanos();
-    onTime(ts);
+    inventory.refresh(clock.onRecord(ts));
     if (p.getIpVersion() == 0 || p.getSrc() == null || p.getDst() == null || p.getProto() < 0) {
       count("skipped.NOT_IP");
       return;
@@ -388,7 +388,7 @@ public final class FlowDetector implements DetectorContext {
    */
   public void onCounters(FlowHopCounters k) {
     count("counters");
-    onTime(k.getLastTsNanos());
+    inventory.refresh(clock.onRecord(k.getLastTsNanos()));
     CountersView v = counters.apply(k, countersOf);
     Conversation c = countersOf[0];
     countersOf[0] = null;
@@ -402,15 +402,6 @@ public final class FlowDetector implements DetectorContext {
     }
     v.counters = null;
     afterIntake(c);
-  }
-
-  /**
-   * A record's capture time: event time ({@link TimeBase}), and the inventory read again once a
-   * second of it passed (the record's own time where event time trails it).
-   */
-  private void onTime(long ts) {
-    clock.onRecord(ts);
-    inventory.refresh(Math.max(clock.now(), ts));
   }
 
   /** After an intake: judges the conversation now, sets its timer and stores it. */
