@@ -24,7 +24,11 @@ final class IncidentPcapOptions {
               + " (default: on; --no-incident-pcaps: off).")
   boolean enabled = true;
 
-  /** The trigger when enabled (lines on {@code err} prefixed by the command), else null. */
+  /**
+   * The trigger when enabled (lines on {@code err} prefixed by the command), else null; when it
+   * cannot start (the pcap topics cannot be created or read: ACLs, say), one line and null — the
+   * detection job matters more.
+   */
   IncidentPcapTrigger start(
       KafkaClientSettings kafka,
       Topics topics,
@@ -34,14 +38,24 @@ final class IncidentPcapOptions {
     if (!enabled) {
       return null;
     }
-    return IncidentPcapTrigger.start(
-        kafka,
-        topics,
-        cfg,
-        IncidentPcapTrigger.settle(cfg),
-        msg -> {
-          err.println("hoptrace " + command + ": " + msg);
-          err.flush();
-        });
+    try {
+      return IncidentPcapTrigger.start(
+          kafka,
+          topics,
+          cfg,
+          IncidentPcapTrigger.settle(cfg),
+          msg -> {
+            err.println("hoptrace " + command + ": " + msg);
+            err.flush();
+          });
+    } catch (RuntimeException e) {
+      err.println(
+          "hoptrace "
+              + command
+              + ": not asking the sensors for incidents' packets: "
+              + e.getMessage());
+      err.flush();
+      return null;
+    }
   }
 }

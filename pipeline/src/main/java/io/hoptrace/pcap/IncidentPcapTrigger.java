@@ -76,8 +76,18 @@ public final class IncidentPcapTrigger implements AutoCloseable {
     this.log = log;
     this.incidents =
         new TopicTail<>(kafka, topics.incidents(), AvroSerde.incident()::decode).fromEnd();
-    this.alerts = new TopicTail<>(kafka, topics.alerts(), AvroSerde.alert()::decode).fromEnd();
-    this.flows = new TopicTail<>(kafka, topics.flows(), AvroSerde.flowRecord()::decode).fromEnd();
+    TopicTail<io.hoptrace.schema.Alert> a = null;
+    try {
+      a = new TopicTail<>(kafka, topics.alerts(), AvroSerde.alert()::decode).fromEnd();
+      this.flows = new TopicTail<>(kafka, topics.flows(), AvroSerde.flowRecord()::decode).fromEnd();
+    } catch (RuntimeException e) {
+      incidents.close();
+      if (a != null) {
+        a.close();
+      }
+      throw e;
+    }
+    this.alerts = a;
     Map<String, Object> p = kafka.client();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "hoptrace-incident-pcaps");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
