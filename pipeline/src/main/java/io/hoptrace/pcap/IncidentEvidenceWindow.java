@@ -93,6 +93,16 @@ final class IncidentEvidenceWindow {
     dueAt.putIfAbsent(i.getId(), nowMillis + settleMillis);
   }
 
+  /** Alert records kept. */
+  int alerts() {
+    return alerts.size();
+  }
+
+  /** Flow records kept. */
+  int flows() {
+    return flows.size();
+  }
+
   /** Incidents waiting for their settle time. */
   int pending() {
     return pending.size();

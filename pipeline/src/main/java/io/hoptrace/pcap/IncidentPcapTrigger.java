@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class IncidentPcapTrigger implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration SHORT_POLL = Duration.ofMillis(20);
 
   private final Topics topics;
   private final TopicTail<io.hoptrace.schema.Incident> incidents;
@@ -138,8 +139,8 @@ public final class IncidentPcapTrigger implements AutoCloseable {
       while (!stop) {
         long now = System.currentTimeMillis();
         incidents.poll(POLL).forEach(i -> window.incident(i.value(), now));
-        alerts.poll(Duration.ZERO).forEach(a -> window.alert(a.value()));
-        flows.poll(Duration.ZERO).forEach(f -> window.flow(f.value()));
+        alerts.poll(SHORT_POLL).forEach(a -> window.alert(a.value()));
+        flows.poll(SHORT_POLL).forEach(f -> window.flow(f.value()));
         for (IncidentEvidenceWindow.Due d : window.due(System.currentTimeMillis())) {
           ask(d);
         }
@@ -155,7 +156,14 @@ public final class IncidentPcapTrigger implements AutoCloseable {
     String incident = d.incident().getId();
     if (d.packets().isEmpty()) {
       givenUp.incrementAndGet();
-      log.accept("incident " + incident + ": no flow record of its conversations, no pcap asked");
+      log.accept(
+          "incident "
+              + incident
+              + ": no flow record of its conversations, no pcap asked ("
+              + window.alerts()
+              + " alert and "
+              + window.flows()
+              + " flow records known)");
       return;
     }
     Instant now = Instant.now();

@@ -42,9 +42,16 @@ public final class TopicTail<V> implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
-  /** Skips what the topic holds now: reading goes on from its current end. */
+  /**
+   * Skips what the topic holds now: reading goes on from its current end, looked up before this
+   * returns (a seek to the end is otherwise resolved at some later poll, and records published
+   * meanwhile would be skipped too).
+   */
   public TopicTail<V> fromEnd() {
     consumer.seekToEnd(partitions);
+    for (TopicPartition tp : partitions) {
+      consumer.position(tp, Duration.ofSeconds(30));
+    }
     return this;
   }
 
