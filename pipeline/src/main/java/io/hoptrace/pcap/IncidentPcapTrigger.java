@@ -10,7 +10,6 @@ import io.hoptrace.schema.KafkaClientSettings;
 import io.hoptrace.schema.TopicSettings;
 import io.hoptrace.schema.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,15 +165,9 @@ public final class IncidentPcapTrigger implements AutoCloseable {
               + " flow records known)");
       return;
     }
-    Instant now = Instant.now();
     String id = requestId(incident);
     byte[] request =
-        PcapExchange.encode(
-            PcapExchange.request(
-                id,
-                "incident " + incident + " (opened)",
-                now.getEpochSecond() * 1_000_000_000L + now.getNano(),
-                d.packets()));
+        PcapExchange.encodeRequestNow(id, "incident " + incident + " (opened)", d.packets());
     producer.send(
         new ProducerRecord<>(topics.pcapRequests(), id, request),
         (md, e) -> {

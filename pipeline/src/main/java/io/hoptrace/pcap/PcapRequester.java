@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -296,14 +295,7 @@ public final class PcapRequester {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "hoptrace-pcap-request");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    Instant now = Instant.now();
-    byte[] request =
-        PcapExchange.encode(
-            PcapExchange.request(
-                id,
-                subject.description(),
-                now.getEpochSecond() * 1_000_000_000L + now.getNano(),
-                subject.selection()));
+    byte[] request = PcapExchange.encodeRequestNow(id, subject.description(), subject.selection());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       producer

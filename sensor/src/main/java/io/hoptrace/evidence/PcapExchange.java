@@ -141,6 +141,16 @@ public final class PcapExchange {
     return out;
   }
 
+  /**
+   * The request for {@code selection}, asked now (the wall clock), as bytes for the pcap.requests
+   * topic: what {@code hoptrace pcap} and the incident trigger publish.
+   */
+  public static byte[] encodeRequestNow(String id, String subject, PacketSelection selection) {
+    java.time.Instant now = java.time.Instant.now();
+    return encode(
+        request(id, subject, now.getEpochSecond() * 1_000_000_000L + now.getNano(), selection));
+  }
+
   /** The request as bytes for the pcap.requests topic. */
   public static byte[] encode(PcapRequest request) {
     return REQUESTS.encode(request);
