@@ -7,7 +7,6 @@ import io.hoptrace.evidence.HopRings;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.synth.MixedCaptureGenerator;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,26 +72,11 @@ public class RingBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    MixedCaptureGenerator gen = new MixedCaptureGenerator(1);
-    byte[][] f = new byte[FRAMES][];
-    int total = 0;
-    for (int i = 0; i < FRAMES; i++) {
-      f[i] = gen.next();
-      total += Math.min(SNAPLEN, f[i].length);
-    }
-    buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(total));
-    offsets = new int[FRAMES];
-    lengths = new int[FRAMES];
-    wire = new int[FRAMES];
-    int at = 0;
-    for (int i = 0; i < FRAMES; i++) {
-      int cap = Math.min(SNAPLEN, f[i].length);
-      buffer.putBytes(at, f[i], 0, cap);
-      offsets[i] = at;
-      lengths[i] = cap;
-      wire[i] = f[i].length;
-      at += cap;
-    }
+    SnapFrames frames = new SnapFrames(new MixedCaptureGenerator(1), FRAMES, SNAPLEN);
+    buffer = frames.buffer;
+    offsets = frames.offsets;
+    lengths = frames.lengths;
+    wire = frames.wire;
     hopContexts = new HopContext[hops];
     for (int h = 0; h < hops; h++) {
       hopContexts[h] = new HopContext("bench", null, "veth" + h, InterfaceRole.VETH);

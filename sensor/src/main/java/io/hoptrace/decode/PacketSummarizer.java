@@ -34,6 +34,16 @@ public final class PacketSummarizer {
     return summary;
   }
 
+  /**
+   * Decodes one packet only (no summary): the returned flyweight is reused for the next packet.
+   * {@link #key()} is not set.
+   */
+  public DecodedPacket decode(
+      int linkType, DirectBuffer buffer, int offset, int capturedLength, int wireLength) {
+    decoder.decode(linkType, buffer, offset, capturedLength, wireLength, packet);
+    return packet;
+  }
+
   /** The partition key of the last summary (null when it has no IP header). */
   public String key() {
     return key;

@@ -30,6 +30,24 @@ public final class SummaryMapper {
    */
   public static PacketSummary toAvro(
       HopContext hop, long tsNanos, int capturedLength, int wireLength, DecodedPacket p) {
+    return toAvro(hop, tsNanos, capturedLength, wireLength, p, null, null, null);
+  }
+
+  /**
+   * {@link #toAvro(HopContext, long, int, int, DecodedPacket)} with texts already known: addresses
+   * from {@code texts} (a capture thread's cache; null writes them anew), and the packet's flow key
+   * and Community ID when the caller has them from an earlier packet of the same flow (null: they
+   * are computed). The record is the same either way.
+   */
+  public static PacketSummary toAvro(
+      HopContext hop,
+      long tsNanos,
+      int capturedLength,
+      int wireLength,
+      DecodedPacket p,
+      AddressTexts texts,
+      String flowKey,
+      String communityId) {
     PacketSummary s = new PacketSummary();
     s.setNode(hop.node());
     s.setIface(hop.iface());
@@ -51,8 +69,8 @@ public final class SummaryMapper {
       EncapInfo e = p.encap(i);
       EncapLayer l = new EncapLayer();
       l.setType(e.type());
-      l.setOuterSrc(e.outerSrc().toString());
-      l.setOuterDst(e.outerDst().toString());
+      l.setOuterSrc(text(texts, e.outerSrc()));
+      l.setOuterDst(text(texts, e.outerDst()));
       l.setOuterSport(e.outerSport());
       l.setOuterDport(e.outerDport());
       l.setVni(e.vni());
@@ -75,8 +93,8 @@ public final class SummaryMapper {
       s.setPayloadLength(-1);
       return s;
     }
-    s.setSrc(p.src().toString());
-    s.setDst(p.dst().toString());
+    s.setSrc(text(texts, p.src()));
+    s.setDst(text(texts, p.dst()));
     s.setProto(p.proto());
     s.setSport(p.sport());
     s.setDport(p.dport());
@@ -87,8 +105,8 @@ public final class SummaryMapper {
     s.setFragOffset(p.fragOffset());
     s.setIpLength(p.ipLength());
     s.setPayloadLength(p.payloadLength());
-    s.setFlowKey(FlowKeys.key(p));
-    s.setCommunityId(COMMUNITY_ID.get().of(p));
+    s.setFlowKey(flowKey != null ? flowKey : FlowKeys.key(p));
+    s.setCommunityId(communityId != null ? communityId : COMMUNITY_ID.get().of(p));
     if (p.hasTcp()) {
       TcpInfo t = new TcpInfo();
       t.setFlags(p.tcpFlags());
@@ -129,6 +147,10 @@ public final class SummaryMapper {
     return s;
   }
 
+  private static String text(AddressTexts texts, IpAddress a) {
+    return texts != null ? texts.of(a) : a.toString();
+  }
+
   /** An Avro 5-tuple from a decoded one. */
   public static FiveTuple fiveTuple(Tuple t) {
     FiveTuple f = new FiveTuple();
@@ -165,6 +187,15 @@ public final class SummaryMapper {
   public static String partitionKey(DecodedPacket p, PacketSummary summary) {
     String quoted = quotedFlowKey(p);
     return quoted != null ? quoted : summary.getFlowKey();
+  }
+
+  /**
+   * {@link #partitionKey(DecodedPacket)} when the packet's own flow key is known already ({@code
+   * flowKey}).
+   */
+  public static String partitionKey(DecodedPacket p, String flowKey) {
+    String quoted = quotedFlowKey(p);
+    return quoted != null ? quoted : flowKey;
   }
 
   /** The key of the flow an ICMP error is about (see {@link #partitionKey}), else null. */

@@ -7,10 +7,12 @@ import io.hoptrace.capture.LiveStats;
 import io.hoptrace.capture.PacketHandler;
 import io.hoptrace.decode.DecodeCounters;
 import io.hoptrace.decode.DecodeStatus;
+import io.hoptrace.decode.DecodedPacket;
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.decode.PacketSummarizer;
 import io.hoptrace.evidence.HopRings;
 import io.hoptrace.metrics.SensorMetrics;
+import io.hoptrace.reduce.DecodedPacketView;
 import io.hoptrace.reduce.RecordSink;
 import io.hoptrace.reduce.Reducer;
 import io.hoptrace.reduce.ReducerConfig;
@@ -32,9 +34,10 @@ import org.agrona.DirectBuffer;
 /**
  * Capture → decode → (reduced mode: {@link Reducer}) → publish. Each capture thread gets its own
  * {@link Handler} (a decoder is single-threaded); all share one {@link SummaryPublisher} and one
- * {@link SensorMetrics}. Every captured packet becomes one summary on the packets topic, whatever
- * its decode status, keyed by {@link SummaryMapper#partitionKey} (an ICMP error by the flow it
- * quotes).
+ * {@link SensorMetrics}. In full mode every captured packet becomes one summary on the packets
+ * topic, whatever its decode status, keyed by {@link io.hoptrace.decode.SummaryMapper#partitionKey}
+ * (an ICMP error by the flow it quotes). In reduced mode the reducer reads the decoder's flyweight
+ * ({@link DecodedPacketView}) and a summary is built only for a packet it keeps.
  *
  * <pre>{@code
  * SensorPipeline pipeline = new SensorPipeline(DecoderConfig.defaults(), publisher, metrics);
@@ -260,6 +263,7 @@ public final class SensorPipeline {
   /** Decodes and publishes the packets of one capture thread. Not thread-safe. */
   public final class Handler implements PacketHandler {
     private final PacketSummarizer summarizer;
+    private final DecodedPacketView view = new DecodedPacketView();
     private final ReducingSink reducer;
     private final PacketHandler keeper;
 
@@ -289,13 +293,14 @@ public final class SensorPipeline {
       if (keeper != null) {
         keeper.onPacket(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
       }
-      PacketSummary summary =
-          summarizer.summarize(hop, linkType, buffer, offset, capturedLength, wireLength, tsNanos);
+      DecodedPacket packet =
+          summarizer.decode(linkType, buffer, offset, capturedLength, wireLength);
       metrics.decoded();
+      view.wrap(hop, tsNanos, capturedLength, wireLength, packet);
       if (reducer == null) {
-        publisher.publish(summarizer.key(), summary);
+        publisher.publish(view.partitionKey(), view.summary(null));
       } else {
-        reducer.offer(summarizer.key(), summary);
+        reducer.offer(view);
       }
     }
 

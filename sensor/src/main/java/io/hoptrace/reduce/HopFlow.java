@@ -3,12 +3,11 @@ package io.hoptrace.reduce;
 import io.hoptrace.schema.InterfaceRole;
 
 /** One flow key on one hop in the {@link Reducer}'s table: both directions (A to B, B to A). */
-final class HopFlow {
+final class HopFlow extends FlowTexts {
   final String node;
   final String pod;
   final String iface;
   final InterfaceRole role;
-  final String flowKey;
   final int ipVersion;
   final int proto;
   final int mtu;

@@ -21,8 +21,8 @@ public record Reduced(List<SpecificRecord> records, ReducerStats stats) {
             cfg,
             new Reducer.Output() {
               @Override
-              public void summary(PacketSummary s) {
-                out.add(s);
+              public void summary(ReducerPacket p, FlowTexts flow) {
+                out.add(p.summary(flow));
               }
 
               @Override

@@ -1,14 +1,12 @@
 package io.hoptrace.reduce;
 
 import io.hoptrace.contract.CountersReason;
-import io.hoptrace.contract.HopId;
 import io.hoptrace.contract.IpProto;
 import io.hoptrace.contract.TcpSequence;
-import io.hoptrace.schema.EncapLayer;
+import io.hoptrace.schema.EncapType;
 import io.hoptrace.schema.FlowDirection;
 import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.PacketSummary;
-import io.hoptrace.schema.TcpInfo;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,7 +31,11 @@ public final class Reducer {
 
   /** Where the reducer's records go, in the order they must be published. */
   public interface Output {
-    void summary(PacketSummary summary);
+    /**
+     * A packet kept one by one: publish {@code p.summary(flow)} under {@code p.partitionKey()}.
+     * {@code flow} is the packet's table entry (its texts for the summary), null when it has none.
+     */
+    void summary(ReducerPacket p, FlowTexts flow);
 
     void counters(FlowHopCounters counters);
   }
@@ -50,9 +52,10 @@ public final class Reducer {
   private final MtuLookup mtus;
   private final TrajectorySample sample;
   private final ReducerStats stats = new ReducerStats();
-  private final Map<String, HopFlow> table;
+  private final Map<Object, HopFlow> table;
   private final ArrayDeque<HopFlow> queued = new ArrayDeque<>();
   private final long[] pre = new long[6];
+  private final SummaryPacket summaries = new SummaryPacket();
   private long now = Long.MIN_VALUE;
   private long tickBucket = Long.MIN_VALUE;
 
@@ -65,7 +68,7 @@ public final class Reducer {
     this.table =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, HopFlow> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Object, HopFlow> eldest) {
             if (size() <= max) {
               return false;
             }
@@ -83,55 +86,51 @@ public final class Reducer {
 
   /** One captured packet's summary, in capture order per hop. */
   public void offer(PacketSummary p) {
+    offer(summaries.wrap(null, p));
+  }
+
+  /** One captured packet, in capture order per hop. */
+  public void offer(ReducerPacket p) {
     stats.packets++;
-    long ts = p.getTsNanos();
+    long ts = p.tsNanos();
     advanceTo(ts);
-    String key = p.getFlowKey();
-    int proto = p.getProto();
-    if (p.getIpVersion() == 0 || key == null || p.getSrc() == null || p.getDst() == null) {
-      keep(p, KeepReason.OTHER);
+    int proto = p.proto();
+    if (!p.hasFlow()) {
+      keep(p, null, KeepReason.OTHER);
       return;
     }
     if (IpProto.isIcmp(proto)) {
-      keep(p, KeepReason.ICMP);
+      keep(p, null, KeepReason.ICMP);
       return;
     }
-    if (p.getDns() != null || p.getSport() == 53 || p.getDport() == 53) {
-      keep(p, KeepReason.DNS);
+    if (p.dns() || p.sport() == 53 || p.dport() == 53) {
+      keep(p, null, KeepReason.DNS);
       return;
     }
-    HopFlow f = entry(p, key);
+    HopFlow f = entry(p);
     f.lastTs = Math.max(f.lastTs, ts);
-    int d = p.getFlowDirection() == FlowDirection.B_TO_A ? 1 : 0;
+    int d = p.forward() ? 0 : 1;
     DirCounters dc = f.dir[d];
     if (dc.src == null) {
-      dc.src = p.getSrc();
-      dc.dst = p.getDst();
-      dc.sport = p.getSport();
-      dc.dport = p.getDport();
+      dc.src = p.src();
+      dc.dst = p.dst();
+      dc.sport = p.sport();
+      dc.dport = p.dport();
     }
-    if (dc.duplicate(p.getFingerprint(), ts, cfg.duplicateNanos())) {
+    if (dc.duplicate(p.fingerprint(), ts, cfg.duplicateNanos())) {
       stats.duplicates++; // the detection drops it too
       return;
     }
     long prevTs = dc.lastTs;
-    TcpInfo tcp = p.getTcp();
-    int flags = tcp != null ? tcp.getFlags() : 0;
-    int payload = Math.max(0, p.getPayloadLength());
+    boolean tcp = p.tcp();
+    int flags = p.tcpFlags();
+    int payload = Math.max(0, p.payloadLength());
     int cls = TcpSequence.NONE;
-    if (tcp != null) {
+    if (tcp) {
       snapshot(dc);
       cls =
           TcpSequence.analyze(
-              dc,
-              f.dir[1 - d],
-              flags,
-              tcp.getSeq(),
-              tcp.getAck(),
-              tcp.getWindow(),
-              payload,
-              ts,
-              true);
+              dc, f.dir[1 - d], flags, p.tcpSeq(), p.tcpAck(), p.tcpWindow(), payload, ts, true);
       if (cls != TcpSequence.NONE && cls != TcpSequence.OUT_OF_ORDER) {
         dc.retransmissions++;
       }
@@ -146,13 +145,13 @@ public final class Reducer {
       why = KeepReason.FIRST;
     } else if (cls != TcpSequence.NONE) {
       why = KeepReason.RETRANSMISSION;
-    } else if (tcp != null && occupies && prevTs >= 0 && ts - prevTs >= cfg.pauseNanos()) {
+    } else if (tcp && occupies && prevTs >= 0 && ts - prevTs >= cfg.pauseNanos()) {
       why = KeepReason.PAUSE;
-    } else if (sample.selects(p.getFingerprint())) {
+    } else if (sample.selects(p.fingerprint())) {
       why = KeepReason.SAMPLED;
     }
     if (why == null) {
-      fold(f, d, p, flags, payload, occupies);
+      fold(f, d, p, tcp, flags, payload, occupies);
       return;
     }
     if (cls != TcpSequence.NONE) {
@@ -160,8 +159,8 @@ public final class Reducer {
       // one this segment met, folded packets included
       emitBefore(f, d);
     }
-    keep(p, why);
-    if (tcp != null && (flags & (TcpSequence.FIN | TcpSequence.RST)) != 0) {
+    keep(p, f, why);
+    if (tcp && (flags & (TcpSequence.FIN | TcpSequence.RST)) != 0) {
       f.finMask |= (flags & TcpSequence.RST) != 0 ? 3 : 1 << d;
       if (f.finMask == 3 && !f.ended) {
         f.ended = true;
@@ -214,34 +213,34 @@ public final class Reducer {
     queued.clear();
   }
 
-  private HopFlow entry(PacketSummary p, String key) {
-    String id = HopId.format(p.getNode(), p.getPod(), p.getIface()) + '|' + key;
-    HopFlow f = table.get(id);
+  private HopFlow entry(ReducerPacket p) {
+    HopFlow f = table.get(p.tableKey());
     if (f == null) {
       f =
           new HopFlow(
-              p.getNode(),
-              p.getPod(),
-              p.getIface(),
-              p.getRole(),
-              key,
-              p.getIpVersion(),
-              p.getProto(),
-              mtus.mtu(p.getNode(), p.getPod(), p.getIface()));
-      table.put(id, f);
+              p.node(),
+              p.pod(),
+              p.iface(),
+              p.role(),
+              p.flowKey(),
+              p.ipVersion(),
+              p.proto(),
+              mtus.mtu(p.node(), p.pod(), p.iface()));
+      table.put(p.newTableKey(), f);
     }
     return f;
   }
 
-  private void keep(PacketSummary p, KeepReason why) {
-    stats.kept.merge(why, 1L, Long::sum);
-    out.summary(p);
+  private void keep(ReducerPacket p, HopFlow f, KeepReason why) {
+    stats.kept[why.ordinal()]++;
+    out.summary(p, f);
   }
 
-  private void fold(HopFlow f, int d, PacketSummary p, int flags, int payload, boolean occupies) {
+  private void fold(
+      HopFlow f, int d, ReducerPacket p, boolean tcp, int flags, int payload, boolean occupies) {
     stats.folded++;
     DirCounters dc = f.dir[d];
-    long ts = p.getTsNanos();
+    long ts = p.tsNanos();
     long bucket = Math.floorDiv(ts, cfg.intervalNanos());
     if (dc.pending() && bucket != dc.bucket) {
       emit(f, d, CountersReason.INTERVAL, false);
@@ -250,16 +249,18 @@ public final class Reducer {
       dc.firstTs = ts;
       dc.bucket = bucket;
     }
-    int size = p.getIpLength() > 0 ? p.getIpLength() : p.getWireLength();
+    int ipLength = p.ipLength();
+    int wire = p.wireLength();
+    int size = ipLength > 0 ? ipLength : wire;
     dc.packets++;
     dc.bytes += Math.max(0, size);
     dc.firstTs = Math.min(dc.firstTs, ts);
     dc.foldedLastTs = Math.max(dc.foldedLastTs, ts);
-    dc.maxWire = Math.max(dc.maxWire, p.getWireLength());
-    if (f.mtu > 0 && p.getIpLength() > f.mtu) {
+    dc.maxWire = Math.max(dc.maxWire, wire);
+    if (f.mtu > 0 && ipLength > f.mtu) {
       dc.aboveMtu++;
     }
-    if (p.getTcp() != null) {
+    if (tcp) {
       dc.flags |= flags;
       if (occupies) {
         dc.segments++;
@@ -270,12 +271,12 @@ public final class Reducer {
         dc.pureAcks++;
       }
     }
-    if (!p.getEncap().isEmpty()) {
-      EncapLayer l = p.getEncap().get(0);
-      dc.encapType = l.getType();
-      dc.outerSrc = l.getOuterSrc();
-      dc.outerDst = l.getOuterDst();
-      dc.outerDport = l.getOuterDport();
+    EncapType encap = p.encapType();
+    if (encap != null) {
+      dc.encapType = encap;
+      dc.outerSrc = p.outerSrc(dc.outerSrc);
+      dc.outerDst = p.outerDst(dc.outerDst);
+      dc.outerDport = p.outerDport();
     } else {
       dc.encapType = null;
       dc.outerSrc = null;
@@ -368,7 +369,7 @@ public final class Reducer {
           .setTcpLastTsNanos(dc.lastTs);
     }
     dc.emitted();
-    stats.counters.merge(why, 1L, Long::sum);
+    stats.counters[why.ordinal()]++;
     out.counters(b.build());
   }
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /** What a {@link Reducer} did: packets kept by reason, folded, records emitted per kind. */
 public final class ReducerStats {
-  final EnumMap<KeepReason, Long> kept = new EnumMap<>(KeepReason.class);
-  final EnumMap<CountersReason, Long> counters = new EnumMap<>(CountersReason.class);
+  // by ordinal (in memory only; counted per packet without boxing)
+  final long[] kept = new long[KeepReason.values().length];
+  final long[] counters = new long[CountersReason.values().length];
   long packets;
   long folded;
   long duplicates;
@@ -48,12 +49,12 @@ public final class ReducerStats {
 
   /** Per-packet summaries published. */
   public long summaries() {
-    return kept.values().stream().mapToLong(Long::longValue).sum();
+    return java.util.Arrays.stream(kept).sum();
   }
 
   /** Counter records published. */
   public long counterRecords() {
-    return counters.values().stream().mapToLong(Long::longValue).sum();
+    return java.util.Arrays.stream(counters).sum();
   }
 
   /** Every record published (both kinds). */
@@ -63,12 +64,24 @@ public final class ReducerStats {
 
   /** Per-packet summaries by reason (reasons with none left out). */
   public Map<KeepReason, Long> keptByReason() {
-    return Map.copyOf(kept);
+    EnumMap<KeepReason, Long> m = new EnumMap<>(KeepReason.class);
+    for (KeepReason r : KeepReason.values()) {
+      if (kept[r.ordinal()] > 0) {
+        m.put(r, kept[r.ordinal()]);
+      }
+    }
+    return Map.copyOf(m);
   }
 
   /** Counter records by reason (reasons with none left out). */
   public Map<CountersReason, Long> countersByReason() {
-    return Map.copyOf(counters);
+    EnumMap<CountersReason, Long> m = new EnumMap<>(CountersReason.class);
+    for (CountersReason r : CountersReason.values()) {
+      if (counters[r.ordinal()] > 0) {
+        m.put(r, counters[r.ordinal()]);
+      }
+    }
+    return Map.copyOf(m);
   }
 
   /** Records by kind, for /metrics and closing lines: {@code summary}, {@code counters}. */

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 public final class ReducingSink {
   private final Reducer reducer;
   private final RecordSink out;
-  private String key;
+  private final SummaryPacket summaries = new SummaryPacket();
 
   /**
    * Reduced mode: {@link #ReducingSink(SummaryMode, ReducerConfig, Reducer.MtuLookup,
@@ -47,8 +47,9 @@ public final class ReducingSink {
                 cfg,
                 new Reducer.Output() {
                   @Override
-                  public void summary(PacketSummary s) {
-                    out.summary(key, s); // only ever the packet being offered
+                  public void summary(ReducerPacket p, FlowTexts flow) {
+                    String key = p.partitionKey();
+                    out.summary(key, p.summary(flow));
                   }
 
                   @Override
@@ -65,7 +66,18 @@ public final class ReducingSink {
       out.summary(key, p);
       return;
     }
-    this.key = key;
+    reducer.offer(summaries.wrap(key, p));
+  }
+
+  /**
+   * One captured packet not yet summarised (a live sensor's decoded flyweight): in reduced mode
+   * only a packet kept becomes a summary; in full mode every one does.
+   */
+  public synchronized void offer(ReducerPacket p) {
+    if (reducer == null) {
+      out.summary(p.partitionKey(), p.summary(null));
+      return;
+    }
     reducer.offer(p);
   }
 
