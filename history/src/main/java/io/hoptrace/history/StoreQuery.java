@@ -107,6 +107,9 @@ public final class StoreQuery implements AutoCloseable {
       try (Statement s = db.createStatement()) {
         s.execute("SET autoinstall_known_extensions=false");
         s.execute("SET autoload_known_extensions=false");
+      } catch (SQLException e) {
+        db.close();
+        throw e;
       }
       return new StoreQuery(layout, db);
     } catch (SQLException e) {
