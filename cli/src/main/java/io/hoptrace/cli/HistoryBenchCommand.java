@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
           + " store as `hoptrace flows`/`query` do. Prints flows/s and the latencies (wall and"
           + " process CPU, ms). --query-only times an existing store instead of writing one;"
           + " --compare DIR times the same queries on another store in the same run, in turn"
-          + " (e.g. one written by an earlier version of the writer)."
+          + " (e.g. one written by an earlier version of the writer). --compact first merges"
+          + " each settled hour's flow files of --dir into one, as the store writer does."
     })
 final class HistoryBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -59,6 +60,13 @@ final class HistoryBenchCommand implements Callable<Integer> {
   boolean queryOnly;
 
   @Option(
+      names = "--compact",
+      description =
+          "Before the queries, merge each settled hour's flow files in --dir into one (as the"
+              + " store writer does, a few hours per check; here all), and print how long it took.")
+  boolean compact;
+
+  @Option(
       names = "--compare",
       paramLabel = "DIR",
       description = "Another store to time the same queries on, in turn (repeatable).")
@@ -90,7 +98,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     StoreBench.Result r =
-        new StoreBench(dir, queryOnly ? 0 : flows, hops)
+        new StoreBench(dir, queryOnly ? 0 : flows, hops, compact)
             .run(
                 runs,
                 compare,

@@ -29,9 +29,22 @@ final class CommitLog {
   private static final String CLUSTER = "cluster";
   private static final String FILE = "file.";
   private static final String OFFSET = "offset.";
+  private static final String REMOVE = "remove.";
 
-  /** One commit: the Kafka cluster read, the files and the offsets after the batch. */
-  record Commit(String clusterId, List<TempFile> files, Map<TopicPartition, Long> offsets) {}
+  /**
+   * One commit: the Kafka cluster read, the files and the offsets after the batch; for a compaction
+   * ({@link Compaction}) the one merged file and the files it replaces, to delete once it is
+   * published.
+   */
+  record Commit(
+      String clusterId,
+      List<TempFile> files,
+      Map<TopicPartition, Long> offsets,
+      List<Path> removes) {
+    Commit(String clusterId, List<TempFile> files, Map<TopicPartition, Long> offsets) {
+      this(clusterId, files, offsets, List.of());
+    }
+  }
 
   private final StoreLayout layout;
 
@@ -48,6 +61,10 @@ final class CommitLog {
     int i = 0;
     for (TempFile f : c.files()) {
       p.setProperty(FILE + i++, rel(f.temp()) + "|" + rel(f.target()));
+    }
+    i = 0;
+    for (Path f : c.removes()) {
+      p.setProperty(REMOVE + i++, rel(f));
     }
     c.offsets()
         .forEach((tp, o) -> p.setProperty(OFFSET + tp.topic() + "." + tp.partition(), "" + o));
@@ -108,6 +125,10 @@ final class CommitLog {
       String[] two = p.getProperty(FILE + i).split("\\|", 2);
       files.add(new TempFile(layout.root().resolve(two[0]), layout.root().resolve(two[1])));
     }
+    List<Path> removes = new ArrayList<>();
+    for (int i = 0; p.containsKey(REMOVE + i); i++) {
+      removes.add(layout.root().resolve(p.getProperty(REMOVE + i)));
+    }
     for (String k : p.stringPropertyNames()) {
       if (k.startsWith(OFFSET)) {
         String tp = k.substring(OFFSET.length());
@@ -117,7 +138,7 @@ final class CommitLog {
             Long.parseLong(p.getProperty(k)));
       }
     }
-    return new Commit(p.getProperty(CLUSTER, ""), files, offsets);
+    return new Commit(p.getProperty(CLUSTER, ""), files, offsets, removes);
   }
 
   private String rel(Path p) {

@@ -65,8 +65,12 @@ public final class StoreBench {
     }
   }
 
-  /** What one run measured; write is null when the store was not written in this run. */
-  public record Result(long flows, Duration write, long files, List<Timings> queries) {
+  /**
+   * What one run measured; write is null when the store was not written in this run, compact null
+   * when it was not compacted (then merged is 0).
+   */
+  public record Result(
+      long flows, Duration write, long files, Duration compact, int merged, List<Timings> queries) {
 
     public double flowsPerSecond() {
       return flows / (write.toNanos() / 1e9);
@@ -81,6 +85,12 @@ public final class StoreBench {
                 "write: %d flows in %.1f s = %.0f flows/s (%d files)%n",
                 flows, write.toNanos() / 1e9, flowsPerSecond(), files));
       }
+      if (compact != null) {
+        b.append(
+            String.format(
+                "compaction: %d hour partition(s) merged in %.1f s%n",
+                merged, compact.toNanos() / 1e9));
+      }
       queries.forEach(t -> b.append(t).append(System.lineSeparator()));
       return b.toString().stripTrailing();
     }
@@ -94,14 +104,25 @@ public final class StoreBench {
   private final Path store;
   private final long flows;
   private final int hops;
+  private final boolean compact;
 
   /**
    * @param flows records to write, 0 to query {@code store} as it is
    */
   public StoreBench(Path store, long flows, int hops) {
+    this(store, flows, hops, false);
+  }
+
+  /**
+   * @param flows records to write, 0 to query {@code store} as it is
+   * @param compact whether to merge the store's settled hours ({@link StoreFiles#compact}, all of
+   *     them) before the queries, as the store writer does a few at a time
+   */
+  public StoreBench(Path store, long flows, int hops, boolean compact) {
     this.store = store;
     this.flows = flows;
     this.hops = hops;
+    this.compact = compact;
   }
 
   /**
@@ -117,6 +138,17 @@ public final class StoreBench {
       files = write(progress);
       write = Duration.ofNanos(System.nanoTime() - start);
       progress.accept("store written; querying");
+    }
+    Duration compaction = null;
+    int merged = 0;
+    if (compact) {
+      long start = System.nanoTime();
+      try (StoreFiles f = StoreFiles.open(store)) {
+        f.recover((c, o) -> {});
+        merged = f.compact(System.currentTimeMillis(), Integer.MAX_VALUE);
+      }
+      compaction = Duration.ofNanos(System.nanoTime() - start);
+      progress.accept(merged + " hour partition(s) merged; querying");
     }
     List<Path> stores = new ArrayList<>();
     stores.add(store);
@@ -137,7 +169,7 @@ public final class StoreBench {
         }
       }
     }
-    return new Result(flows, write, files, List.copyOf(out.values()));
+    return new Result(flows, write, files, compaction, merged, List.copyOf(out.values()));
   }
 
   private long write(Consumer<String> progress) throws IOException, SQLException {

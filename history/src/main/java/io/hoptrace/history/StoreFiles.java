@@ -96,6 +96,7 @@ public final class StoreFiles implements AutoCloseable {
       for (TempFile f : c.files()) {
         StoreLayout.publish(f.temp(), f.target());
       }
+      StoreLayout.remove(c.removes());
       Map<TopicPartition, Long> m =
           offsets.computeIfAbsent(c.clusterId(), k -> new LinkedHashMap<>());
       c.offsets().forEach((tp, o) -> m.merge(tp, o, Math::max));
@@ -155,6 +156,15 @@ public final class StoreFiles implements AutoCloseable {
   /** Flushes a batch that has no source offsets. */
   public int flush() throws IOException, SQLException {
     return flush("", Map.of(), (c, o) -> {});
+  }
+
+  /**
+   * Merges the files of up to {@code max} hour partitions of the flow datasets, those that ended at
+   * least {@link Compaction#SETTLE_MINUTES} minutes before {@code nowMillis} and hold more than one
+   * file, oldest first (see {@link Compaction}); returns how many were merged.
+   */
+  public int compact(long nowMillis, int max) throws IOException, SQLException {
+    return new Compaction(layout, commits).run(nowMillis, max);
   }
 
   /**

@@ -170,6 +170,52 @@ public final class StoreLayout {
     publish(tmp, f);
   }
 
+  /**
+   * Deletes files (a missing one counts as deleted: a removal repeated by recovery) and makes that
+   * durable (fsyncs their directories).
+   */
+  static void remove(List<Path> files) throws IOException {
+    java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+    for (Path f : files) {
+      Files.deleteIfExists(f);
+      dirs.add(f.getParent());
+    }
+    for (Path d : dirs) {
+      if (Files.isDirectory(d)) {
+        fsync(d);
+      }
+    }
+  }
+
+  /** The hour partitions of a dataset, oldest first, each with its hour since the epoch (UTC). */
+  java.util.SortedMap<Long, Path> hourPartitions(Dataset d) throws IOException {
+    java.util.SortedMap<Long, Path> out = new java.util.TreeMap<>();
+    if (!Files.isDirectory(dir(d))) {
+      return out;
+    }
+    for (Path day : list(dir(d))) {
+      Matcher m = PARTITION.matcher(day.getFileName().toString());
+      if (!m.matches() || !Files.isDirectory(day)) {
+        continue;
+      }
+      long dayHour = LocalDate.parse(m.group(1)).toEpochDay() * 24;
+      for (Path hour : list(day)) {
+        Matcher h = HOUR.matcher(hour.getFileName().toString());
+        if (h.matches()) {
+          out.put(dayHour + Integer.parseInt(h.group(1)), hour);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The Parquet files of one partition directory, by name. */
+  static List<Path> parquetFiles(Path partition) throws IOException {
+    return list(partition).stream()
+        .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+        .toList();
+  }
+
   /** Forces a file's content (or a directory's entries) to disk. */
   static void fsync(Path p) throws IOException {
     boolean dir = Files.isDirectory(p);

@@ -7,6 +7,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * SQL over a store: an in-memory DuckDB with views over the store's Parquet files (read with {@code
@@ -30,7 +39,8 @@ import java.sql.Statement;
  *
  * The writer never writes a record twice (see {@link StoreWriter}), so the views pick versions,
  * they do not remove duplicates. A dataset without files yet gives an empty view of the same
- * columns. Not thread-safe.
+ * columns. Opening costs a new in-memory DuckDB; each statement creates the views it names on first
+ * use. Not thread-safe.
  */
 public final class StoreQuery implements AutoCloseable {
   /**
@@ -52,7 +62,7 @@ public final class StoreQuery implements AutoCloseable {
   static final int ALERT_SLACK_SECONDS = 60;
 
   private static final String FLOWS_VIEW =
-      "CREATE VIEW flows AS WITH latest AS (%s),"
+      "WITH latest AS (%s),"
           + " about AS (SELECT conversation_id, list({'first': first_seen, 'after':"
           + " lost_after, 'before': lost_before, 'direction': lost_direction, 'type': type} ORDER"
           + " BY first_seen) AS items FROM alert_records GROUP BY 1), joined AS (SELECT latest.*,"
@@ -74,6 +84,8 @@ public final class StoreQuery implements AutoCloseable {
 
   private final StoreLayout layout;
   private final Connection db;
+  private final Set<String> created = new HashSet<>();
+  private Boolean updates;
 
   private StoreQuery(StoreLayout layout, Connection db) {
     this.layout = layout;
@@ -92,43 +104,113 @@ public final class StoreQuery implements AutoCloseable {
     StoreLayout layout = new StoreLayout(dir);
     try {
       Connection db = DriverManager.getConnection("jdbc:duckdb:");
-      StoreQuery q = new StoreQuery(layout, db);
-      q.createViews();
-      return q;
+      try (Statement s = db.createStatement()) {
+        s.execute("SET autoinstall_known_extensions=false");
+        s.execute("SET autoload_known_extensions=false");
+      } catch (SQLException e) {
+        db.close();
+        throw e;
+      }
+      return new StoreQuery(layout, db);
     } catch (SQLException e) {
       throw new IllegalStateException("store " + dir + ": " + QueryException.firstLine(e), e);
     }
   }
 
-  private void createViews() throws SQLException {
-    try (Statement s = db.createStatement()) {
-      s.execute("SET autoinstall_known_extensions=false");
-      s.execute("SET autoload_known_extensions=false");
-      for (Dataset d : Dataset.values()) {
-        s.execute("CREATE VIEW " + raw(d) + " AS " + source(d));
-      }
-      boolean updates = layout.hasFiles(Dataset.FLOW_UPDATES);
-      s.execute(
-          "CREATE VIEW flow_records AS SELECT * FROM final_flow_records"
-              + (updates ? " UNION ALL BY NAME SELECT * FROM flow_update_records" : ""));
-      s.execute(
-          String.format(
-              FLOWS_VIEW, "SELECT * FROM final_flow_records" + (updates ? OPEN_FLOWS : "")));
-      s.execute(
-          "CREATE VIEW alerts AS SELECT * FROM alert_records QUALIFY row_number() OVER"
-              + " (PARTITION BY id ORDER BY last_seen DESC, status = 'RESOLVED' DESC, count DESC)"
-              + " = 1");
-      s.execute(
-          "CREATE VIEW incidents AS SELECT * FROM incident_records QUALIFY row_number() OVER"
-              + " (PARTITION BY id ORDER BY last_seen DESC, len(alert_ids) DESC, status ="
-              + " 'RESOLVED' DESC, len(firing_alert_ids)) = 1");
-      s.execute(
-          "CREATE VIEW flow_hops AS SELECT h.* FROM flow_hop_records h SEMI JOIN (SELECT"
-              + " conversation_id, first_seen, last_seen, final, date, hour FROM flows) f ON"
-              + " h.conversation_id = f.conversation_id AND h.first_seen = f.first_seen AND"
-              + " h.last_seen = f.last_seen AND h.final = f.final AND h.date = f.date AND h.hour ="
-              + " f.hour");
+  /**
+   * The views, each with the views it reads, in an order where a view comes after those. A
+   * statement gets only the views it names ({@link #sql}): binding a view globs its dataset's files
+   * and reads a Parquet footer, and the {@code flows} view plans a join, so creating all of them
+   * cost about as much CPU as a lookup's whole scan.
+   */
+  private static final Map<String, List<String>> VIEWS = new LinkedHashMap<>();
+
+  static {
+    for (Dataset d : Dataset.values()) {
+      VIEWS.put(raw(d), List.of());
     }
+    String finalFlows = raw(Dataset.FLOWS);
+    String updates = raw(Dataset.FLOW_UPDATES);
+    VIEWS.put("flow_records", List.of(finalFlows, updates));
+    VIEWS.put("flows", List.of(finalFlows, updates, raw(Dataset.ALERTS)));
+    VIEWS.put("alerts", List.of(raw(Dataset.ALERTS)));
+    VIEWS.put("incidents", List.of(raw(Dataset.INCIDENTS)));
+    VIEWS.put("flow_hops", List.of(raw(Dataset.FLOW_HOPS), "flows"));
+  }
+
+  private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * Creates the views {@code sql} names (a whole word, any case, quoted or not) and those they
+   * read; when it names none (e.g. {@code show tables}, {@code duckdb_views()}), all of them. A
+   * word that is no reference (a column or a string of the same name) only creates a view too many.
+   */
+  private void createViewsFor(String sql) throws SQLException {
+    Set<String> named = new LinkedHashSet<>();
+    Matcher m = WORD.matcher(sql);
+    while (m.find()) {
+      String w = m.group().toLowerCase(Locale.ROOT);
+      if (VIEWS.containsKey(w)) {
+        named.add(w);
+      }
+    }
+    for (String v : named.isEmpty() ? VIEWS.keySet() : named) {
+      create(v);
+    }
+  }
+
+  private void create(String view) throws SQLException {
+    if (created.contains(view)) {
+      return;
+    }
+    for (String dep : VIEWS.get(view)) {
+      create(dep);
+    }
+    try (Statement s = db.createStatement()) {
+      s.execute("CREATE VIEW " + view + " AS " + definition(view));
+    }
+    created.add(view);
+  }
+
+  private String definition(String view) throws SQLException {
+    for (Dataset d : Dataset.values()) {
+      if (raw(d).equals(view)) {
+        return source(d);
+      }
+    }
+    return switch (view) {
+      case "flow_records" ->
+          "SELECT * FROM final_flow_records"
+              + (hasUpdates() ? " UNION ALL BY NAME SELECT * FROM flow_update_records" : "");
+      case "flows" ->
+          String.format(
+              FLOWS_VIEW, "SELECT * FROM final_flow_records" + (hasUpdates() ? OPEN_FLOWS : ""));
+      case "alerts" ->
+          "SELECT * FROM alert_records QUALIFY row_number() OVER (PARTITION BY id ORDER BY"
+              + " last_seen DESC, status = 'RESOLVED' DESC, count DESC) = 1";
+      case "incidents" ->
+          "SELECT * FROM incident_records QUALIFY row_number() OVER (PARTITION BY id ORDER BY"
+              + " last_seen DESC, len(alert_ids) DESC, status = 'RESOLVED' DESC,"
+              + " len(firing_alert_ids)) = 1";
+      case "flow_hops" ->
+          "SELECT h.* FROM flow_hop_records h SEMI JOIN (SELECT conversation_id, first_seen,"
+              + " last_seen, final, date, hour FROM flows) f ON h.conversation_id ="
+              + " f.conversation_id AND h.first_seen = f.first_seen AND h.last_seen = f.last_seen"
+              + " AND h.final = f.final AND h.date = f.date AND h.hour = f.hour";
+      default -> throw new IllegalArgumentException("no view " + view);
+    };
+  }
+
+  private boolean hasUpdates() {
+    if (updates == null) {
+      updates = layout.hasFiles(Dataset.FLOW_UPDATES);
+    }
+    return updates;
+  }
+
+  /** The views created so far (for tests). */
+  Set<String> createdViews() {
+    return Set.copyOf(created);
   }
 
   /** The raw view of a dataset: {@code flow_records}, {@code alert_records}, ... */
@@ -168,6 +250,7 @@ public final class StoreQuery implements AutoCloseable {
   public QueryResult sql(String sql) {
     // a failing statement closes its JDBC Statement: a fresh one per query
     try (Statement s = db.createStatement()) {
+      createViewsFor(sql);
       if (!s.execute(sql)) {
         return new QueryResult(
             java.util.List.of("changed"), java.util.List.of(java.util.List.of(s.getUpdateCount())));

@@ -113,4 +113,88 @@ class StoreFilesTest {
       assertThat(q.sql("select conversation_id from flows").rows()).containsExactly(List.of("new"));
     }
   }
+
+  private static final long HOUR_MS = 3_600_000L;
+
+  /** Three batches in the hour of T0, each its own file per dataset. */
+  private void writeThreeBatches(StoreFiles f) throws Exception {
+    String[] dst = {"10.244.9.1", "10.244.1.1", "10.244.5.1"};
+    for (int b = 0; b < 3; b++) {
+      f.add(Records.flow("c" + b, "10.244.0.2", dst[b], T0 + b * SECOND, "OK"));
+      f.add(Records.flow("d" + b, "10.244.0.3", "fd00::" + (b + 1), T0 + b * SECOND, "OK"));
+      f.flush();
+    }
+  }
+
+  private List<Object> flowIdsInFileOrder() throws Exception {
+    List<Path> parquet =
+        files(".parquet").stream().filter(p -> p.toString().contains("/flows/")).toList();
+    assertThat(parquet).hasSize(1);
+    try (StoreQuery q = StoreQuery.open(store)) {
+      QueryResult r =
+          q.sql(
+              "select conversation_id from read_parquet('"
+                  + parquet.get(0)
+                  + "', hive_partitioning = false)");
+      return r.rows().stream().map(row -> row.get(0)).toList();
+    }
+  }
+
+  @Test
+  void compactionMergesASettledHourIntoOneSortedFile() throws Exception {
+    long hourEnd = Math.floorDiv(T0 / 1_000_000, HOUR_MS) * HOUR_MS + HOUR_MS;
+    try (StoreFiles f = StoreFiles.open(store)) {
+      writeThreeBatches(f);
+      assertThat(f.compact(hourEnd + (Compaction.SETTLE_MINUTES - 1) * 60_000L, 10))
+          .as("not settled yet")
+          .isZero();
+      assertThat(files(".parquet")).hasSize(6);
+      assertThat(f.compact(hourEnd + Compaction.SETTLE_MINUTES * 60_000L, 10)).isEqualTo(1);
+      assertThat(f.compact(hourEnd + Compaction.SETTLE_MINUTES * 60_000L, 10))
+          .as("nothing left to merge")
+          .isZero();
+    }
+    assertThat(flowIdsInFileOrder()).containsExactly("c1", "c2", "c0", "d0", "d1", "d2");
+    assertThat(files(".parquet").stream().filter(p -> p.toString().contains("/flow_hops/")))
+        .hasSize(3);
+    assertThat(flowCount()).isEqualTo(6);
+    assertThat(files(".tmp")).isEmpty();
+    assertThat(files(".commit")).isEmpty();
+  }
+
+  @Test
+  void aCompactionCutShortIsFinishedOrUndoneByRecovery() throws Exception {
+    Path hour;
+    try (StoreFiles f = StoreFiles.open(store)) {
+      writeThreeBatches(f);
+      hour = f.layout().hourPartitions(Dataset.FLOWS).values().iterator().next();
+      Compaction c = new Compaction(f.layout(), new CommitLog(f.layout()));
+      // crash after the commit record: the merged file is still a temporary file
+      c.prepare(Dataset.FLOWS, hour, StoreLayout.parquetFiles(hour));
+      assertThat(StoreLayout.parquetFiles(hour)).hasSize(3);
+      assertThat(flowCount()).isEqualTo(6);
+    }
+    try (StoreFiles f = StoreFiles.open(store)) {
+      f.recover((c, o) -> {});
+    }
+    assertThat(StoreLayout.parquetFiles(hour)).hasSize(1);
+    assertThat(flowCount()).isEqualTo(6);
+    assertThat(files(".tmp")).isEmpty();
+    assertThat(files(".commit")).isEmpty();
+
+    // crash while the merged file was written (no commit record): recovery deletes it
+    try (StoreFiles f = StoreFiles.open(store)) {
+      f.add(Records.flow("late", "10.244.0.2", "10.244.3.3", T0 + 9 * SECOND, "OK"));
+      f.flush();
+      List<Path> parts = StoreLayout.parquetFiles(hour);
+      assertThat(parts).hasSize(2);
+      Compaction.writeMerged(Dataset.FLOWS, parts, hour.resolve("part-x.parquet.tmp"));
+    }
+    try (StoreFiles f = StoreFiles.open(store)) {
+      f.recover((c, o) -> {});
+    }
+    assertThat(StoreLayout.parquetFiles(hour)).hasSize(2);
+    assertThat(files(".tmp")).isEmpty();
+    assertThat(flowCount()).isEqualTo(7);
+  }
 }

@@ -222,6 +222,26 @@ class StoreQueryTest {
   }
 
   @Test
+  void aStatementCreatesOnlyTheViewsItNames() throws Exception {
+    write(
+        Records.flow("c1", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY"),
+        Records.oneWay("a1", "c1", T0, AlertStatus.FIRING));
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(q.createdViews()).isEmpty();
+      assertThat(q.flows(new FlowFilter().dst("10.244.1.2")).rows()).hasSize(1);
+      assertThat(q.createdViews())
+          .containsExactlyInAnyOrder(
+              "flows", "final_flow_records", "flow_update_records", "alert_records");
+      assertThat(q.sql("select count(*) from ALERTS").rows()).containsExactly(List.of(1L));
+      assertThat(q.createdViews()).contains("alerts").doesNotContain("incidents", "flow_hops");
+      // a statement naming no view may be looking for them: it gets all
+      assertThat(q.sql("select view_name from duckdb_views() where not internal").rows())
+          .hasSize(10);
+      assertThat(q.createdViews()).hasSize(10);
+    }
+  }
+
+  @Test
   void aMissingStoreIsNamed() {
     Path missing = store.resolve("nope");
     assertThatThrownBy(() -> StoreQuery.open(missing))
