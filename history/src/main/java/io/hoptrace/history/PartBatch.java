@@ -35,10 +35,20 @@ final class PartBatch implements AutoCloseable {
   private int records;
 
   PartBatch() throws SQLException {
+    this(0);
+  }
+
+  /**
+   * @param threads DuckDB's worker threads, 0 for its default (one per core)
+   */
+  PartBatch(int threads) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:duckdb:");
     this.db = c.unwrap(DuckDBConnection.class);
     try (Statement s = db.createStatement()) {
       s.execute("SET autoinstall_known_extensions=false");
+      if (threads > 0) {
+        s.execute("SET threads=" + threads);
+      }
       s.execute(
           "CREATE TABLE "
               + stage(Dataset.FLOWS)
@@ -119,37 +129,54 @@ final class PartBatch implements AutoCloseable {
     closeAppenders();
     List<TempFile> out = new ArrayList<>();
     for (Dataset d : Dataset.values()) {
-      String columns =
-          d == Dataset.FLOW_HOPS
-              ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
-              : d.selectFromStaging();
       for (long hour : hours(d)) {
         Path dir = layout.partition(d, hour);
         Files.createDirectories(dir);
         Path target = dir.resolve(StoreLayout.newPartName());
         Path temp = dir.resolve(target.getFileName() + StoreLayout.TMP_SUFFIX);
-        try (Statement s = db.createStatement()) {
-          s.execute(
-              "COPY (SELECT "
-                  + columns
-                  + " FROM "
-                  + source(d)
-                  + " WHERE date = DATE '"
-                  + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
-                  + "' AND hour = "
-                  + Math.floorMod(hour, 24)
-                  + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
-                  + ") TO '"
-                  + temp.toString().replace("'", "''")
-                  + "' (FORMAT parquet, ROW_GROUP_SIZE "
-                  + Dataset.ROW_GROUP_ROWS
-                  + ")");
-        }
+        copy(
+            d,
+            " WHERE date = DATE '"
+                + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
+                + "' AND hour = "
+                + Math.floorMod(hour, 24),
+            temp);
         StoreLayout.fsync(temp);
         out.add(new TempFile(temp, target));
       }
     }
     return out;
+  }
+
+  /**
+   * Writes every staged row of one dataset, whatever its hour, as one Parquet file (as {@link
+   * #writeTemp} writes each of its files; not forced to disk).
+   */
+  void writeAll(Dataset d, Path file) throws SQLException {
+    closeAppenders();
+    copy(d, "", file);
+  }
+
+  /** {@code COPY} of a dataset's staged rows matching {@code where} (SQL, may be empty). */
+  private void copy(Dataset d, String where, Path file) throws SQLException {
+    String columns =
+        d == Dataset.FLOW_HOPS
+            ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
+            : d.selectFromStaging();
+    try (Statement s = db.createStatement()) {
+      s.execute(
+          "COPY (SELECT "
+              + columns
+              + " FROM "
+              + source(d)
+              + where
+              + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
+              + ") TO '"
+              + file.toString().replace("'", "''")
+              + "' (FORMAT parquet, ROW_GROUP_SIZE "
+              + Dataset.ROW_GROUP_ROWS
+              + ")");
+    }
   }
 
   private List<Long> hours(Dataset d) throws SQLException {
