@@ -128,14 +128,14 @@ final class FlinkCommand implements Callable<Integer> {
     metricsOptions.validate();
     NotifyOptions.validate(notifyOptions);
     String storeUri = store == null ? null : FlowStoreSink.uri(store);
+    if (storeUri != null) {
+      FlowStoreSink.checkFileSystem(storeUri);
+    }
     Topics topics = Topics.withPrefix(topicPrefix);
     KafkaClientSettings kafka = connect.check(bootstrap);
     try (Admin admin = Admin.create(kafka.client())) {
       DetectionTopics.ensure(admin, topics, packetsPartitions, Optional.empty());
       RunCommand.reportMismatches(admin, topics, packetsPartitions, "flink", err);
-    }
-    if (storeUri != null) {
-      FlowStoreSink.checkWritable(storeUri);
     }
     Path checkpointDir = StateBackendKind.temporaryCheckpointDir();
     StreamExecutionEnvironment env =

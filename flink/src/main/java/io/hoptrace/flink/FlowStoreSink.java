@@ -83,18 +83,22 @@ public final class FlowStoreSink {
   }
 
   /**
-   * Checks that Flink can write to the store here (the file system of its scheme is available: in
-   * this JVM, without a cluster's plugins, only local directories).
+   * Checks that Flink has a file system for the store's scheme here (in a JVM without a cluster's
+   * plugins, such as {@code hoptrace flink}'s, only local directories); touches nothing.
    *
    * @throws IllegalArgumentException naming the store when its file system is not available
    */
-  public static void checkWritable(String uri) {
+  public static void checkFileSystem(String uri) {
     try {
-      FileSystem fs = FileSystem.get(URI.create(uri));
-      fs.mkdirs(new Path(uri));
+      FileSystem.get(URI.create(uri));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "--store " + uri + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+          "--store "
+              + uri
+              + ": "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              + " (here only local directories; other file systems on a Flink cluster with their"
+              + " plugin)",
           e);
     }
   }
