@@ -31,24 +31,23 @@ final class PartBatch implements AutoCloseable {
   record TempFile(Path temp, Path target) {}
 
   private final DuckDBConnection db;
+  private final String prefix;
   private final Map<Dataset, DuckDBAppender> appenders = new EnumMap<>(Dataset.class);
   private int records;
 
+  /** A batch in an in-memory DuckDB of its own. */
   PartBatch() throws SQLException {
-    this(0);
+    this(newDatabase(), "");
   }
 
   /**
-   * @param threads DuckDB's worker threads, 0 for its default (one per core)
+   * A batch staged in tables named {@code prefix}{@code stage_…} of the database of {@code db}, a
+   * connection of the batch's own (closed, its tables dropped, when the batch is).
    */
-  PartBatch(int threads) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:duckdb:");
-    this.db = c.unwrap(DuckDBConnection.class);
+  PartBatch(DuckDBConnection db, String prefix) throws SQLException {
+    this.db = db;
+    this.prefix = prefix;
     try (Statement s = db.createStatement()) {
-      s.execute("SET autoinstall_known_extensions=false");
-      if (threads > 0) {
-        s.execute("SET threads=" + threads);
-      }
       s.execute(
           "CREATE TABLE "
               + stage(Dataset.FLOWS)
@@ -60,16 +59,40 @@ final class PartBatch implements AutoCloseable {
       for (Dataset d : List.of(Dataset.ALERTS, Dataset.INCIDENTS)) {
         s.execute("CREATE TABLE " + stage(d) + " (" + d.stagingDdl() + ")");
       }
+    } catch (SQLException e) {
+      db.close();
+      throw e;
     }
   }
 
+  /**
+   * A new in-memory DuckDB with {@code threads} worker threads (0: its default, one per core) and
+   * no extension downloads.
+   */
+  static DuckDBConnection newDatabase(int threads) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = c.createStatement()) {
+      s.execute("SET autoinstall_known_extensions=false");
+      if (threads > 0) {
+        s.execute("SET threads=" + threads);
+      }
+    }
+    return c.unwrap(DuckDBConnection.class);
+  }
+
+  private static DuckDBConnection newDatabase() throws SQLException {
+    return newDatabase(0);
+  }
+
   /** The staging table of a dataset; flow_updates and flow_hops rows come from the flows one. */
-  private static String stage(Dataset d) {
-    return "stage_" + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
+  private String stage(Dataset d) {
+    return prefix
+        + "stage_"
+        + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
   }
 
   /** The rows of a dataset, with date and hour. */
-  private static String source(Dataset d) {
+  private String source(Dataset d) {
     return switch (d) {
       case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
       case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
@@ -216,6 +239,13 @@ final class PartBatch implements AutoCloseable {
   public void close() throws SQLException {
     try {
       closeAppenders();
+      if (!prefix.isEmpty()) {
+        try (Statement s = db.createStatement()) {
+          for (Dataset d : List.of(Dataset.FLOWS, Dataset.ALERTS, Dataset.INCIDENTS)) {
+            s.execute("DROP TABLE IF EXISTS " + stage(d));
+          }
+        }
+      }
     } finally {
       db.close();
     }
