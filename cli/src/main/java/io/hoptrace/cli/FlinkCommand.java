@@ -99,7 +99,9 @@ final class FlinkCommand implements Callable<Integer> {
               + " directory per dataset and hour) with the job's FileSink: part files committed"
               + " with each checkpoint, read by `hoptrace query/flows/serve --store DIR`. A local"
               + " directory (created if missing); other Flink file systems (s3://, hdfs://) need"
-              + " the cluster's plugins (the job jar's --store).")
+              + " the cluster's plugins (the job jar's --store). Each checkpoint writes one file"
+              + " per dataset and hour: give a store-writing job a --checkpoint-interval of tens"
+              + " of seconds.")
   String store;
 
   @Mixin DetectionOptions detectionOptions;
