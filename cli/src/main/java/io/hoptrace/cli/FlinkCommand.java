@@ -2,7 +2,9 @@ package io.hoptrace.cli;
 
 import io.hoptrace.flink.DetectionGraph;
 import io.hoptrace.flink.FlinkHost;
+import io.hoptrace.flink.FlowStoreSink;
 import io.hoptrace.flink.LocalJobStats;
+import io.hoptrace.flink.SinkRecord;
 import io.hoptrace.flink.StateBackendKind;
 import io.hoptrace.notify.AlertSinks;
 import io.hoptrace.pcap.IncidentPcapTrigger;
@@ -19,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
@@ -88,6 +91,19 @@ final class FlinkCommand implements Callable<Integer> {
       description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
+  @Option(
+      names = "--store",
+      paramLabel = "DIR|URI",
+      description =
+          "Also write the flow store (flows, alerts, incidents, per-hop counts as Parquet, one"
+              + " directory per dataset and hour) with the job's FileSink: part files committed"
+              + " with each checkpoint, read by `hoptrace query/flows/serve --store DIR`. A local"
+              + " directory (created if missing); other Flink file systems (s3://, hdfs://) need"
+              + " the cluster's plugins (the job jar's --store). Each checkpoint writes one file"
+              + " per dataset and hour: give a store-writing job a --checkpoint-interval of tens"
+              + " of seconds.")
+  String store;
+
   @Mixin DetectionOptions detectionOptions;
 
   @Mixin KafkaConnectOptions connect;
@@ -113,6 +129,10 @@ final class FlinkCommand implements Callable<Integer> {
     state.kind().checkAvailable();
     metricsOptions.validate();
     NotifyOptions.validate(notifyOptions);
+    String storeUri = store == null ? null : FlowStoreSink.uri(store);
+    if (storeUri != null) {
+      FlowStoreSink.checkFileSystem(storeUri);
+    }
     Topics topics = Topics.withPrefix(topicPrefix);
     KafkaClientSettings kafka = connect.check(bootstrap);
     try (Admin admin = Admin.create(kafka.client())) {
@@ -126,8 +146,12 @@ final class FlinkCommand implements Callable<Integer> {
             state
                 .kind()
                 .configure(DetectionGraph.configuration(checkpointInterval, true), checkpointDir));
-    DetectionGraph.build(
-        env, new DetectionGraph.Settings(kafka, topics, detectionOptions.config(), jobId));
+    DataStream<SinkRecord> outputs =
+        DetectionGraph.build(
+            env, new DetectionGraph.Settings(kafka, topics, detectionOptions.config(), jobId));
+    if (storeUri != null) {
+      FlowStoreSink.attach(outputs, topics, storeUri);
+    }
     JobClient job = env.executeAsync("hoptrace detection (" + jobId + ")");
     Runtime.getRuntime()
         .addShutdownHook(
@@ -160,6 +184,7 @@ final class FlinkCommand implements Callable<Integer> {
             + topics.alerts()
             + ", "
             + topics.alertsEcs()
+            + (storeUri == null ? "" : ", store " + storeUri)
             + "); Ctrl-C to stop");
     err.flush();
     try (JobMetricsOptions.Served metrics =

@@ -302,6 +302,14 @@ class BadInputTest {
     oneLineError(
         CliRun.run("flink", "--bootstrap", closed, "--metrics-port", "70000"),
         "--metrics-port must be 0-65535, got 70000");
+    oneLineError(
+        CliRun.run("flink", "--bootstrap", closed, "--store", "s3://bucket/history"),
+        "--store s3://bucket/history: ",
+        "here only local directories");
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    oneLineError(
+        CliRun.run("flink", "--bootstrap", closed, "--store", file.toString()),
+        "--store " + file + ": not a directory");
   }
 
   // ---------------------------------------------------------------- captures (findings 3, 7)

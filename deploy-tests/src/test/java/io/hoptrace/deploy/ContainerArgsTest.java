@@ -78,6 +78,26 @@ class ContainerArgsTest {
     assertThat(args).doesNotContain("--auto");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void theFlinkJobWritesTheFlowStoreWhenAsked(@TempDir Path tmp) throws Exception {
+    Path values = tmp.resolve("store.yaml");
+    Files.writeString(
+        values, "detection:\n  engine: flink\n  flink:\n    store: s3://bucket/hoptrace-store\n");
+    List<String> args = null;
+    for (Manifest m : render(values)) {
+      if (m.kind().equals("FlinkDeployment")) {
+        Map<String, Object> job =
+            (Map<String, Object>) ((Map<String, Object>) m.content().get("spec")).get("job");
+        args = (List<String>) job.get("args");
+      }
+    }
+    assertThat(args).isNotNull();
+    assertThat(String.join(" ", args)).contains("--store s3://bucket/hoptrace-store");
+    String[] jobArgs = args.toArray(String[]::new);
+    assertThatCode(() -> DetectionJobMain.checkArguments(jobArgs)).doesNotThrowAnyException();
+  }
+
   private static List<Manifest> render(Path values) {
     return ManifestValidator.validate("helm template -f " + values, Deploy.CHART.render(values));
   }

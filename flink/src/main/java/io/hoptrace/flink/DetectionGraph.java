@@ -130,8 +130,11 @@ public final class DetectionGraph {
     return c;
   }
 
-  /** Adds the job to an environment. */
-  public static void build(StreamExecutionEnvironment env, Settings s) {
+  /**
+   * Adds the job to an environment; returns its outputs (what its Kafka sink writes), for further
+   * sinks ({@link FlowStoreSink}).
+   */
+  public static DataStream<SinkRecord> build(StreamExecutionEnvironment env, Settings s) {
     StageSettings stage = new StageSettings(s.detection(), s.topics(), s.tick());
     KafkaSource<PacketIn> packetSource = packetSource(s).build();
     KafkaSource<NodeUpdate> nodeSource =
@@ -190,12 +193,10 @@ public final class DetectionGraph {
             .process(new IncidentStage(stage))
             .name("incidents")
             .uid("incidents");
-    findings
-        .getSideOutput(FlowStage.FLOWS)
-        .union(alerts, incidents)
-        .sinkTo(sink(s))
-        .name("flows, alerts, alerts.ecs, incidents")
-        .uid("outputs");
+    DataStream<SinkRecord> outputs =
+        findings.getSideOutput(FlowStage.FLOWS).union(alerts, incidents);
+    outputs.sinkTo(sink(s)).name("flows, alerts, alerts.ecs, incidents").uid("outputs");
+    return outputs;
   }
 
   private static java.util.Properties properties(Settings s) {

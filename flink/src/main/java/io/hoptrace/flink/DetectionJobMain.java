@@ -30,7 +30,9 @@ import org.apache.kafka.clients.admin.Admin;
  * {@code --checkpoint-interval ISO-8601} (default PT1S), {@code --state-backend heap|rocksdb}
  * (default: the cluster's), {@code --checkpoint-dir URI} (required with rocksdb unless the cluster
  * sets one), {@code --kafka-config FILE} (Kafka client connection settings: TLS, SASL; read where
- * the job is submitted). Bad arguments: one line on stderr, exit code 2.
+ * the job is submitted), {@code --store URI} (also write the flow store there with {@link
+ * FlowStoreSink}: {@code s3://…}, {@code hdfs://…} through the cluster's file-system plugins, or a
+ * directory every task manager shares). Bad arguments: one line on stderr, exit code 2.
  */
 public final class DetectionJobMain {
   private static final Set<String> KNOWN =
@@ -42,7 +44,8 @@ public final class DetectionJobMain {
           "checkpoint-interval",
           "state-backend",
           "checkpoint-dir",
-          "kafka-config");
+          "kafka-config",
+          "store");
 
   /** What {@link ParameterTool} gives for an argument without a value. */
   private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -62,9 +65,14 @@ public final class DetectionJobMain {
     try (Admin admin = Admin.create(job.kafka.client())) {
       DetectionTopics.ensure(admin, job.topics, job.packetsPartitions, Optional.empty());
     }
-    DetectionGraph.build(
-        env,
-        new DetectionGraph.Settings(job.kafka, job.topics, DetectionConfig.defaults(), job.jobId));
+    var outputs =
+        DetectionGraph.build(
+            env,
+            new DetectionGraph.Settings(
+                job.kafka, job.topics, DetectionConfig.defaults(), job.jobId));
+    if (job.store != null) {
+      FlowStoreSink.attach(outputs, job.topics, job.store);
+    }
     env.execute("hoptrace detection (" + job.jobId + ")");
   }
 
@@ -90,7 +98,8 @@ public final class DetectionJobMain {
       int packetsPartitions,
       Duration checkpointInterval,
       StateBackendKind stateBackend,
-      String checkpointDir) {
+      String checkpointDir,
+      String store) {
 
     /**
      * @throws IllegalArgumentException naming the argument that is missing or wrong
@@ -148,6 +157,11 @@ public final class DetectionJobMain {
       if (NO_VALUE.equals(kafkaConfig)) {
         throw new IllegalArgumentException("--kafka-config needs a FILE");
       }
+      String store = p.get("store");
+      if (NO_VALUE.equals(store)) {
+        throw new IllegalArgumentException("--store needs a DIR or URI");
+      }
+      store = store == null ? null : FlowStoreSink.uri(store);
       KafkaClientSettings kafka =
           KafkaClientSettings.load(bootstrap, kafkaConfig == null ? null : Path.of(kafkaConfig));
       return new Job(
@@ -157,7 +171,8 @@ public final class DetectionJobMain {
           partitions,
           interval,
           backend,
-          p.get("checkpoint-dir"));
+          p.get("checkpoint-dir"),
+          store);
     }
 
     /** Checkpoints and no Kryo ({@link DetectionGraph#configuration}), restarts, state backend. */

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
@@ -117,16 +118,20 @@ public final class FlinkHost implements DetectionHost {
     StreamExecutionEnvironment env =
         options.environment.apply(options.stateBackend.configure(conf, checkpointDir));
     env.setParallelism(options.parallelism);
-    DetectionGraph.build(
-        env,
-        new DetectionGraph.Settings(
-            kafkaClients.bootstrapServers(),
-            options.topics(),
-            options.detection(),
-            options.jobId,
-            options.tick,
-            DetectionGraph.NEVER_IDLE, // a replay: every partition ends with its marker
-            kafkaClients.connection()));
+    DataStream<SinkRecord> outputs =
+        DetectionGraph.build(
+            env,
+            new DetectionGraph.Settings(
+                kafkaClients.bootstrapServers(),
+                options.topics(),
+                options.detection(),
+                options.jobId,
+                options.tick,
+                DetectionGraph.NEVER_IDLE, // a replay: every partition ends with its marker
+                kafkaClients.connection()));
+    if (options.store != null) {
+      FlowStoreSink.attach(outputs, options.topics(), options.store);
+    }
     try {
       job = env.executeAsync("hoptrace detection (" + options.jobId + ")");
     } catch (Exception e) {
@@ -343,6 +348,7 @@ public final class FlinkHost implements DetectionHost {
     private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private Duration tick = DetectionGraph.DEFAULT_TICK;
     private StateBackendKind stateBackend = StateBackendKind.heap;
+    private String store;
     private Function<Configuration, StreamExecutionEnvironment> environment =
         conf -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
 
@@ -368,6 +374,15 @@ public final class FlinkHost implements DetectionHost {
         throw new IllegalArgumentException("parallelism must be >= 1");
       }
       this.parallelism = n;
+      return this;
+    }
+
+    /**
+     * Also writes the flow store with the job's {@link FlowStoreSink} to {@code store} (a local
+     * directory or a Flink file-system URI; default: none).
+     */
+    public Builder store(String store) {
+      this.store = FlowStoreSink.uri(store);
       return this;
     }
 

@@ -37,4 +37,27 @@ class DetectionJobMainTest {
                     "--bootstrap", "kafka:9093", "--kafka-config", missing.toString()))
         .hasMessage("--kafka-config " + missing + ": no such file");
   }
+
+  @Test
+  void storeIsAFlinkFileSystemUriOrALocalDirectoryMadeAbsolute() throws Exception {
+    assertThat(
+            DetectionJobMain.Job.parse(
+                    new String[] {"--bootstrap", "kafka:9093", "--store", "s3://bucket/history"})
+                .store())
+        .isEqualTo("s3://bucket/history");
+    assertThat(DetectionJobMain.Job.parse(new String[] {"--bootstrap", "kafka:9093"}).store())
+        .isNull();
+    Path dir = tmp.resolve("history");
+    assertThat(
+            DetectionJobMain.Job.parse(
+                    new String[] {"--bootstrap", "kafka:9093", "--store", dir.toString()})
+                .store())
+        .isEqualTo(dir.toUri().toString());
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    assertThatThrownBy(
+            () -> DetectionJobMain.checkArguments("--bootstrap", "k:1", "--store", file.toString()))
+        .hasMessage("--store " + file + ": not a directory");
+    assertThatThrownBy(() -> DetectionJobMain.checkArguments("--bootstrap", "k:1", "--store"))
+        .hasMessage("--store needs a DIR or URI");
+  }
 }

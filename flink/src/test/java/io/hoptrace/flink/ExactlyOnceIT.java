@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoptrace.decode.DecoderConfig;
 import io.hoptrace.embedded.EmbeddedKafka;
+import io.hoptrace.history.StoreQuery;
 import io.hoptrace.lab.Compared;
 import io.hoptrace.pipeline.DetectionHost;
 import io.hoptrace.replay.Analysis;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once under failure: the Flink job's only TaskManager is killed mid-replay, while the
@@ -45,7 +47,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * restarts (fixed-delay restart strategy) on a new TaskManager from its last completed checkpoint,
  * and a {@code read_committed} consumer then reads no record twice and every alert (its course from
  * FIRING to RESOLVED and final state), incident and conversation of an uninterrupted run of the
- * same recording. State on the heap ({@link RocksDbExactlyOnceIT}: in RocksDB).
+ * same recording; the job's flow store ({@link FlowStoreSink}) holds the same committed records,
+ * none twice. State on the heap ({@link RocksDbExactlyOnceIT}: in RocksDB).
  *
  * <p>Both runs replay the recording in real time (as sensors would publish it, without stopping for
  * the failure): the detection core extrapolates event time by wall time when input pauses (a silent
@@ -78,6 +81,8 @@ class ExactlyOnceIT {
     }
   }
 
+  @TempDir Path storeDir;
+
   /** Incremented by each kill: the MiniCluster's list of TaskManagers keeps the dead ones. */
   private static final AtomicInteger LIVE_TASK_MANAGER = new AtomicInteger();
 
@@ -99,7 +104,8 @@ class ExactlyOnceIT {
 
     Analysis.Result failed;
     Failure failure;
-    try (FlinkHost h = host("failed-" + backend, true, backend)) {
+    Path store = storeDir.resolve("failed-" + backend);
+    try (FlinkHost h = host("failed-" + backend, true, backend, store)) {
       failure = new Failure(cluster, "failed-" + backend, total / 4);
       Thread killer = new Thread(failure, "task-manager-killer");
       killer.start();
@@ -108,6 +114,8 @@ class ExactlyOnceIT {
       } finally {
         killer.join(WAIT.toMillis());
       }
+      // the job's flow store: parts committed with the same checkpoints as the Kafka transactions
+      StoreChecks.awaitStored(store, failed, false);
     }
 
     assertThat(failure.error).as("failure injection").isNull();
@@ -138,6 +146,20 @@ class ExactlyOnceIT {
     assertThat(EngineParityIT.incidents(failed.incidents()))
         .as("incidents")
         .isEqualTo(EngineParityIT.incidents(uninterrupted.incidents()));
+    // the store holds what Kafka holds, once: parts written after the last checkpoint before the
+    // kill stay in-progress (hidden) files that the views do not read
+    try (StoreQuery q = StoreQuery.open(store)) {
+      assertThat(
+              StoreChecks.column(
+                  q.sql("select conversation_id from final_flow_records order by 1")))
+          .as("stored final flows")
+          .containsExactlyElementsOf(StoreChecks.finals(failed));
+      for (String raw : List.of("alert_records", "incident_records", "flow_update_records")) {
+        assertThat(q.sql("select count(*) - count(distinct t) from " + raw + " t").rows())
+            .as("duplicated rows in " + raw)
+            .containsExactly(List.of(0L));
+      }
+    }
   }
 
   /** Records that occur more than once. */
@@ -174,8 +196,17 @@ class ExactlyOnceIT {
   }
 
   private static FlinkHost host(String name, boolean restart, StateBackendKind backend) {
-    return FlinkHost.builder()
-        .stateBackend(backend)
+    return host(name, restart, backend, null);
+  }
+
+  /** As above, writing the flow store to {@code store} when not null. */
+  private static FlinkHost host(
+      String name, boolean restart, StateBackendKind backend, Path store) {
+    FlinkHost.Builder b = FlinkHost.builder();
+    if (store != null) {
+      b.store(store.toString());
+    }
+    return b.stateBackend(backend)
         .bootstrapServers(kafka.bootstrapServers())
         .environment(
             conf -> StreamExecutionEnvironment.getExecutionEnvironment(restarts(conf, restart)))

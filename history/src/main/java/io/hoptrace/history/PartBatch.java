@@ -31,14 +31,23 @@ final class PartBatch implements AutoCloseable {
   record TempFile(Path temp, Path target) {}
 
   private final DuckDBConnection db;
+  private final String prefix;
   private final Map<Dataset, DuckDBAppender> appenders = new EnumMap<>(Dataset.class);
   private int records;
 
+  /** A batch in an in-memory DuckDB of its own. */
   PartBatch() throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:duckdb:");
-    this.db = c.unwrap(DuckDBConnection.class);
+    this(newDatabase(), "");
+  }
+
+  /**
+   * A batch staged in tables named {@code prefix}{@code stage_…} of the database of {@code db}, a
+   * connection of the batch's own (closed, its tables dropped, when the batch is).
+   */
+  PartBatch(DuckDBConnection db, String prefix) throws SQLException {
+    this.db = db;
+    this.prefix = prefix;
     try (Statement s = db.createStatement()) {
-      s.execute("SET autoinstall_known_extensions=false");
       s.execute(
           "CREATE TABLE "
               + stage(Dataset.FLOWS)
@@ -50,16 +59,40 @@ final class PartBatch implements AutoCloseable {
       for (Dataset d : List.of(Dataset.ALERTS, Dataset.INCIDENTS)) {
         s.execute("CREATE TABLE " + stage(d) + " (" + d.stagingDdl() + ")");
       }
+    } catch (SQLException e) {
+      db.close();
+      throw e;
     }
   }
 
+  /**
+   * A new in-memory DuckDB with {@code threads} worker threads (0: its default, one per core) and
+   * no extension downloads.
+   */
+  static DuckDBConnection newDatabase(int threads) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = c.createStatement()) {
+      s.execute("SET autoinstall_known_extensions=false");
+      if (threads > 0) {
+        s.execute("SET threads=" + threads);
+      }
+    }
+    return c.unwrap(DuckDBConnection.class);
+  }
+
+  private static DuckDBConnection newDatabase() throws SQLException {
+    return newDatabase(0);
+  }
+
   /** The staging table of a dataset; flow_updates and flow_hops rows come from the flows one. */
-  private static String stage(Dataset d) {
-    return "stage_" + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
+  private String stage(Dataset d) {
+    return prefix
+        + "stage_"
+        + (d == Dataset.ALERTS || d == Dataset.INCIDENTS ? d : Dataset.FLOWS).dir();
   }
 
   /** The rows of a dataset, with date and hour. */
-  private static String source(Dataset d) {
+  private String source(Dataset d) {
     return switch (d) {
       case FLOWS -> "(SELECT * FROM " + stage(d) + " WHERE final)";
       case FLOW_UPDATES -> "(SELECT * FROM " + stage(d) + " WHERE NOT final)";
@@ -119,37 +152,54 @@ final class PartBatch implements AutoCloseable {
     closeAppenders();
     List<TempFile> out = new ArrayList<>();
     for (Dataset d : Dataset.values()) {
-      String columns =
-          d == Dataset.FLOW_HOPS
-              ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
-              : d.selectFromStaging();
       for (long hour : hours(d)) {
         Path dir = layout.partition(d, hour);
         Files.createDirectories(dir);
         Path target = dir.resolve(StoreLayout.newPartName());
         Path temp = dir.resolve(target.getFileName() + StoreLayout.TMP_SUFFIX);
-        try (Statement s = db.createStatement()) {
-          s.execute(
-              "COPY (SELECT "
-                  + columns
-                  + " FROM "
-                  + source(d)
-                  + " WHERE date = DATE '"
-                  + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
-                  + "' AND hour = "
-                  + Math.floorMod(hour, 24)
-                  + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
-                  + ") TO '"
-                  + temp.toString().replace("'", "''")
-                  + "' (FORMAT parquet, ROW_GROUP_SIZE "
-                  + Dataset.ROW_GROUP_ROWS
-                  + ")");
-        }
+        copy(
+            d,
+            " WHERE date = DATE '"
+                + java.time.LocalDate.ofEpochDay(Math.floorDiv(hour, 24))
+                + "' AND hour = "
+                + Math.floorMod(hour, 24),
+            temp);
         StoreLayout.fsync(temp);
         out.add(new TempFile(temp, target));
       }
     }
     return out;
+  }
+
+  /**
+   * Writes every staged row of one dataset, whatever its hour, as one Parquet file (as {@link
+   * #writeTemp} writes each of its files; not forced to disk).
+   */
+  void writeAll(Dataset d, Path file) throws SQLException {
+    closeAppenders();
+    copy(d, "", file);
+  }
+
+  /** {@code COPY} of a dataset's staged rows matching {@code where} (SQL, may be empty). */
+  private void copy(Dataset d, String where, Path file) throws SQLException {
+    String columns =
+        d == Dataset.FLOW_HOPS
+            ? d.columns().stream().map(c -> c.name()).collect(Collectors.joining(", "))
+            : d.selectFromStaging();
+    try (Statement s = db.createStatement()) {
+      s.execute(
+          "COPY (SELECT "
+              + columns
+              + " FROM "
+              + source(d)
+              + where
+              + (d.sortOrder().isEmpty() ? "" : " ORDER BY " + d.sortOrder())
+              + ") TO '"
+              + file.toString().replace("'", "''")
+              + "' (FORMAT parquet, ROW_GROUP_SIZE "
+              + Dataset.ROW_GROUP_ROWS
+              + ")");
+    }
   }
 
   private List<Long> hours(Dataset d) throws SQLException {
@@ -189,6 +239,13 @@ final class PartBatch implements AutoCloseable {
   public void close() throws SQLException {
     try {
       closeAppenders();
+      if (!prefix.isEmpty()) {
+        try (Statement s = db.createStatement()) {
+          for (Dataset d : List.of(Dataset.FLOWS, Dataset.ALERTS, Dataset.INCIDENTS)) {
+            s.execute("DROP TABLE IF EXISTS " + stage(d));
+          }
+        }
+      }
     } finally {
       db.close();
     }
