@@ -15,6 +15,7 @@ import io.hoptrace.schema.FlowHopCounters;
 import io.hoptrace.schema.InterfaceRole;
 import io.hoptrace.schema.PacketSummary;
 import io.hoptrace.schema.PacketsRecordSerde;
+import io.hoptrace.synth.BulkCaptureGenerator;
 import io.hoptrace.synth.MixedCaptureGenerator;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,9 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * sensor before 2026-12-08, and what replays still do), and {@code form=flyweight}, the reducer
  * reading the decoder's flyweight and a summary built only for a packet kept ({@link
  * DecodedPacketView}). {@code traffic=mix} is the default synthetic mix (many short conversations,
- * DNS, ICMP: most packets are kept), {@code tcp} only its TCP conversations. The score is
- * packets/s; {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes allocated per packet. At the
- * end it prints the records published per packet.
+ * DNS, ICMP: most packets are kept), {@code tcp} only its TCP conversations (short ones too),
+ * {@code bulk} 32 long downloads at a time ({@link BulkCaptureGenerator}: what fills a busy
+ * uplink). The score is packets/s; {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes allocated
+ * per packet. At the end it prints the records published per packet.
  *
  * <pre>java -jar bench/target/benchmarks.jar SensorPathBenchmark -prof gc</pre>
  *
@@ -73,7 +75,7 @@ public class SensorPathBenchmark {
   @Param({"summary", "flyweight"})
   public String form;
 
-  @Param({"mix", "tcp"})
+  @Param({"mix", "tcp", "bulk"})
   public String traffic;
 
   private UnsafeBuffer buffer;
@@ -95,11 +97,14 @@ public class SensorPathBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    MixedCaptureGenerator gen =
-        traffic.equals("tcp")
-            ? new MixedCaptureGenerator(1, MixedCaptureGenerator.Kind.TCP)
-            : new MixedCaptureGenerator(1);
-    SnapFrames frames = new SnapFrames(gen, FRAMES, SNAPLEN);
+    SnapFrames frames =
+        switch (traffic) {
+          case "tcp" ->
+              new SnapFrames(
+                  new MixedCaptureGenerator(1, MixedCaptureGenerator.Kind.TCP), FRAMES, SNAPLEN);
+          case "bulk" -> new SnapFrames(new BulkCaptureGenerator(32, 20_000), FRAMES, SNAPLEN);
+          default -> new SnapFrames(new MixedCaptureGenerator(1), FRAMES, SNAPLEN);
+        };
     buffer = frames.buffer;
     offsets = frames.offsets;
     lengths = frames.lengths;

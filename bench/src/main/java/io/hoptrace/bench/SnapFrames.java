@@ -1,7 +1,10 @@
 package io.hoptrace.bench;
 
+import io.hoptrace.synth.BulkCaptureGenerator;
 import io.hoptrace.synth.MixedCaptureGenerator;
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,12 +20,21 @@ final class SnapFrames {
   final long[] ts;
 
   SnapFrames(MixedCaptureGenerator gen, int count, int snapLength) {
+    this(gen::next, gen::timestampNanos, count, snapLength);
+  }
+
+  SnapFrames(BulkCaptureGenerator gen, int count, int snapLength) {
+    this(gen::next, gen::timestampNanos, count, snapLength);
+  }
+
+  /** {@code count} frames from {@code next}, each captured at {@code ts} read after it. */
+  SnapFrames(Supplier<byte[]> next, LongSupplier time, int count, int snapLength) {
     byte[][] f = new byte[count][];
     ts = new long[count];
     int total = 0;
     for (int i = 0; i < count; i++) {
-      f[i] = gen.next();
-      ts[i] = gen.timestampNanos();
+      f[i] = next.get();
+      ts[i] = time.getAsLong();
       total += Math.min(snapLength, f[i].length);
     }
     buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(total));
