@@ -10,10 +10,12 @@ package io.hoptrace.capture;
  *     (on drops packets at high rates, see KNOWN-GOOD.md)
  * @param bufferBytes kernel ring buffer of a node interface; default {@value #DEFAULT_BUFFER_BYTES}
  *     (64 MiB); at least 1 MiB. A pod's interface and its node-side veth get at most {@value
- *     #POD_BUFFER_BYTES} ({@link #bufferBytesFor}): a node runs up to 110 pods, two hops each, and
- *     220 rings of 64 MiB would be 14 GiB of kernel memory
- * @param timeoutMillis read timeout, bounds the batching delay and how fast a stop is noticed;
- *     default {@value #DEFAULT_TIMEOUT_MILLIS}; 1..10000
+ *     #POD_BUFFER_BYTES}, a bridge at most {@value #BRIDGE_BUFFER_BYTES} ({@link #bufferBytesFor}):
+ *     a node runs up to 110 pods, two hops each, and 220 rings of 64 MiB would be 14 GiB of kernel
+ *     memory
+ * @param timeoutMillis read timeout, bounds the batching delay of buffered hops; default {@value
+ *     #DEFAULT_TIMEOUT_MILLIS}; 1..10000. Hops in immediate mode use at least {@value
+ *     #IMMEDIATE_TIMEOUT_MILLIS} ({@link #timeoutMillisFor})
  * @param filter BPF filter expression applied to every interface, or null for all packets
  */
 public record LiveCaptureConfig(
@@ -45,6 +47,25 @@ public record LiveCaptureConfig(
    * in docs/performance.md §8.1).
    */
   public static final int POD_BUFFER_BYTES = 256 << 10;
+
+  /**
+   * Ring of a bridge ({@code cni0}, {@code cbr0}): 16 MiB, a quarter of the other node interfaces'.
+   * Why less than the uplink and the VTEP, which keep {@link #bufferBytes}: a packet socket on a
+   * bridge device sees only what the bridge passes up to the node's own stack or sends from it (pod
+   * ↔ other node, service, outside) and flooded frames; a frame bridged from one pod's veth to
+   * another's does not cross the bridge device's taps. Its rate is at most the node's off-node pod
+   * traffic, which also crosses the pods' veths (each its own ring and thread) and the VTEP or
+   * uplink (64 MiB): a drop on the bridge is counted (the hop's drop gauge) and the packet is still
+   * seen on the hops before and after it. What 16 MiB hold: the ring is TPACKET_V3 (buffered mode),
+   * 64 blocks of 256 KiB, each retired when full or after the read timeout (100 ms); a packet takes
+   * its snaplen-sized capture (at most 256 bytes) plus ~80 bytes of header and alignment: ~50 000
+   * full-snaplen packets, 0.5 s of slack at 100 000 packets/s before the kernel drops while the
+   * capture thread is not scheduled (a Serial GC pause, a loaded node), and 6.4 s at low rates (one
+   * block per read timeout). 64 MiB counted 48 MiB more in the sensor's RSS for nothing the bench
+   * of docs/performance.md §8.2 could lose (no bridge drop at 64 or at 16 MiB, measured side by
+   * side under its load).
+   */
+  public static final int BRIDGE_BUFFER_BYTES = 16 << 20;
 
   public LiveCaptureConfig {
     if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
@@ -82,9 +103,38 @@ public record LiveCaptureConfig(
     return immediateMode || isPodHop(role);
   }
 
-  /** The ring size of a hop of {@code role}: {@link #POD_BUFFER_BYTES} at most for pod hops. */
+  /**
+   * Read timeout of a hop captured in immediate mode: 1 s. There it only says how long libpcap's
+   * {@code poll} sleeps on an idle handle (each packet wakes it at once; TPACKET_V2), not how long
+   * a packet waits; with 100 ms, 220 idle pod hops woke 2 200 times a second, 0.40 s of CPU per 10
+   * s of an idle 110-pod node (docs/performance.md §8.2). A stop does not wait for it: libpcap
+   * 1.10's {@code pcap_breakloop} wakes the poll (an eventfd; older versions notice at the
+   * timeout). In buffered mode (TPACKET_V3) the timeout is the kernel's block timeout, the batching
+   * delay, and stays {@link #timeoutMillis}.
+   */
+  public static final int IMMEDIATE_TIMEOUT_MILLIS = 1000;
+
+  /**
+   * The read timeout of a hop of {@code role}: at least {@link #IMMEDIATE_TIMEOUT_MILLIS} when it
+   * is captured in immediate mode ({@link #immediateModeFor}), else {@link #timeoutMillis}.
+   */
+  public int timeoutMillisFor(io.hoptrace.schema.InterfaceRole role) {
+    return immediateModeFor(role)
+        ? Math.max(timeoutMillis, IMMEDIATE_TIMEOUT_MILLIS)
+        : timeoutMillis;
+  }
+
+  /**
+   * The ring size of a hop of {@code role}: at most {@link #POD_BUFFER_BYTES} for pod hops, at most
+   * {@link #BRIDGE_BUFFER_BYTES} for a bridge, {@link #bufferBytes} for the other node interfaces.
+   */
   public int bufferBytesFor(io.hoptrace.schema.InterfaceRole role) {
-    return isPodHop(role) ? Math.min(bufferBytes, POD_BUFFER_BYTES) : bufferBytes;
+    if (isPodHop(role)) {
+      return Math.min(bufferBytes, POD_BUFFER_BYTES);
+    }
+    return role == io.hoptrace.schema.InterfaceRole.BRIDGE
+        ? Math.min(bufferBytes, BRIDGE_BUFFER_BYTES)
+        : bufferBytes;
   }
 
   /** A pod's own interface or its node-side veth: one pod's traffic, one of up to 220 hops. */
