@@ -10,9 +10,8 @@ package io.hoptrace.capture;
  *     (on drops packets at high rates, see KNOWN-GOOD.md)
  * @param bufferBytes kernel ring buffer of a node interface; default {@value #DEFAULT_BUFFER_BYTES}
  *     (64 MiB); at least 1 MiB. A pod's interface and its node-side veth get at most {@value
- *     #POD_BUFFER_BYTES}, a bridge at most {@value #BRIDGE_BUFFER_BYTES} ({@link #bufferBytesFor}):
- *     a node runs up to 110 pods, two hops each, and 220 rings of 64 MiB would be 14 GiB of kernel
- *     memory
+ *     #POD_BUFFER_BYTES} ({@link #bufferBytesFor}): a node runs up to 110 pods, two hops each, and
+ *     220 rings of 64 MiB would be 14 GiB of kernel memory
  * @param timeoutMillis read timeout, bounds the batching delay of buffered hops; default {@value
  *     #DEFAULT_TIMEOUT_MILLIS}; 1..10000. Hops in immediate mode use at least {@value
  *     #IMMEDIATE_TIMEOUT_MILLIS} ({@link #timeoutMillisFor})
@@ -34,7 +33,19 @@ public record LiveCaptureConfig(
   /** Largest snaplen, as libpcap's MAXIMUM_SNAPLEN. */
   public static final int MAX_SNAPLEN = CaptureFileReader.MAX_CAPLEN;
 
+  /**
+   * Ring of a node interface, the bridge ({@code cni0}) included: 64 MiB. TPACKET_V3 (buffered
+   * mode), 256 blocks of 256 KiB, each retired when full or after the read timeout; a packet takes
+   * its capture (at most the snaplen) plus ~80 bytes of header and alignment: ~200 000 packets at
+   * snaplen 256, ~460 000 small ones. A bridge sees only what it passes up to the node's stack or
+   * sends from it (not pod-to-pod frames bridged between veths), but that can be all of a node's
+   * pod traffic. 16 MiB for the bridge was measured (docs/performance.md §8.2): 48 MB less RSS for
+   * 110 pods, no drop at 24 000 captures/s, but under a 10 s overload (60 000 captures/s on 2
+   * loaded cores) {@code cni0} dropped 17-32 % in 2 of 3 runs where 64 MiB dropped none in 4: the
+   * ring is what carries a busy hop through a longer overload, so the bridge keeps 64 MiB.
+   */
   public static final int DEFAULT_BUFFER_BYTES = 64 << 20;
+
   public static final int DEFAULT_TIMEOUT_MILLIS = 100;
 
   /**
@@ -47,25 +58,6 @@ public record LiveCaptureConfig(
    * in docs/performance.md §8.1).
    */
   public static final int POD_BUFFER_BYTES = 256 << 10;
-
-  /**
-   * Ring of a bridge ({@code cni0}, {@code cbr0}): 16 MiB, a quarter of the other node interfaces'.
-   * Why less than the uplink and the VTEP, which keep {@link #bufferBytes}: a packet socket on a
-   * bridge device sees only what the bridge passes up to the node's own stack or sends from it (pod
-   * ↔ other node, service, outside) and flooded frames; a frame bridged from one pod's veth to
-   * another's does not cross the bridge device's taps. Its rate is at most the node's off-node pod
-   * traffic, which also crosses the pods' veths (each its own ring and thread) and the VTEP or
-   * uplink (64 MiB): a drop on the bridge is counted (the hop's drop gauge) and the packet is still
-   * seen on the hops before and after it. What 16 MiB hold: the ring is TPACKET_V3 (buffered mode),
-   * 64 blocks of 256 KiB, each retired when full or after the read timeout (100 ms); a packet takes
-   * its snaplen-sized capture (at most 256 bytes) plus ~80 bytes of header and alignment: ~50 000
-   * full-snaplen packets, 0.5 s of slack at 100 000 packets/s before the kernel drops while the
-   * capture thread is not scheduled (a Serial GC pause, a loaded node), and 6.4 s at low rates (one
-   * block per read timeout). 64 MiB counted 48 MiB more in the sensor's RSS for nothing the bench
-   * of docs/performance.md §8.2 could lose (no bridge drop at 64 or at 16 MiB, measured side by
-   * side under its load).
-   */
-  public static final int BRIDGE_BUFFER_BYTES = 16 << 20;
 
   public LiveCaptureConfig {
     if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
@@ -124,17 +116,9 @@ public record LiveCaptureConfig(
         : timeoutMillis;
   }
 
-  /**
-   * The ring size of a hop of {@code role}: at most {@link #POD_BUFFER_BYTES} for pod hops, at most
-   * {@link #BRIDGE_BUFFER_BYTES} for a bridge, {@link #bufferBytes} for the other node interfaces.
-   */
+  /** The ring size of a hop of {@code role}: {@link #POD_BUFFER_BYTES} at most for pod hops. */
   public int bufferBytesFor(io.hoptrace.schema.InterfaceRole role) {
-    if (isPodHop(role)) {
-      return Math.min(bufferBytes, POD_BUFFER_BYTES);
-    }
-    return role == io.hoptrace.schema.InterfaceRole.BRIDGE
-        ? Math.min(bufferBytes, BRIDGE_BUFFER_BYTES)
-        : bufferBytes;
+    return isPodHop(role) ? Math.min(bufferBytes, POD_BUFFER_BYTES) : bufferBytes;
   }
 
   /** A pod's own interface or its node-side veth: one pod's traffic, one of up to 220 hops. */

@@ -17,13 +17,13 @@ class LiveCaptureConfigTest {
     assertThat(c.bufferBytesFor(InterfaceRole.VTEP)).isEqualTo(64 * MIB);
     assertThat(c.bufferBytesFor(InterfaceRole.TUNNEL)).isEqualTo(64 * MIB);
     assertThat(c.bufferBytesFor(InterfaceRole.ANY)).isEqualTo(64 * MIB);
-    assertThat(c.bufferBytesFor(InterfaceRole.BRIDGE)).isEqualTo(16 * MIB);
+    assertThat(c.bufferBytesFor(InterfaceRole.BRIDGE)).isEqualTo(64 * MIB);
     assertThat(c.bufferBytesFor(InterfaceRole.VETH)).isEqualTo(256 << 10);
     assertThat(c.bufferBytesFor(InterfaceRole.POD)).isEqualTo(256 << 10);
   }
 
   @Test
-  void aSmallerBufferIsNeverEnlargedByTheRoleCaps() {
+  void aSmallerBufferIsNeverEnlargedByThePodCap() {
     LiveCaptureConfig c = LiveCaptureConfig.defaults().withBufferBytes(2 * MIB);
     assertThat(c.bufferBytesFor(InterfaceRole.UPLINK)).isEqualTo(2 * MIB);
     assertThat(c.bufferBytesFor(InterfaceRole.BRIDGE)).isEqualTo(2 * MIB);
