@@ -41,7 +41,7 @@ public record LiveCaptureConfig(
    * sends from it (not pod-to-pod frames bridged between veths), but that can be all of a node's
    * pod traffic. 16 MiB for the bridge was measured (docs/performance.md §8.2): 48 MB less RSS for
    * 110 pods, no drop at 24 000 captures/s, but under a 10 s overload (60 000 captures/s on 2
-   * loaded cores) {@code cni0} dropped 17-32 % in 2 of 3 runs where 64 MiB dropped none in 4: the
+   * loaded cores) {@code cni0} dropped 17-32 % in 2 of 3 runs where 64 MiB dropped none in 5: the
    * ring is what carries a busy hop through a longer overload, so the bridge keeps 64 MiB.
    */
   public static final int DEFAULT_BUFFER_BYTES = 64 << 20;
