@@ -18,6 +18,13 @@
 # JFR=1 records the idle phase (jdk.ExecutionSample) and prints the top frames; HISTO=1 prints the
 # heap's largest classes after the measures (a full GC: `jcmd GC.class_histogram`); IDLE2_GAP_S=N
 # measures IDLE_S seconds of idle once more N seconds later (the JIT compilers done).
+# TRIM=1 asks the JVM to give glibc's free memory back (`jcmd System.trim_native_heap`) after the
+# idle measures and prints VmRSS before and after (how much of the RSS is freed native memory).
+# LOAD_S=N (default 0: none) ends each variant with N seconds of UDP load: LOAD_PODS pods (default
+# 4) each send LOAD_PPS (default 5000) 64-byte datagrams per second to the bridge's address, in
+# bursts every 10 ms, so every datagram crosses the pod's eth0, its veth and cni0 (up to the node's
+# stack): CPU during the load, VmRSS after it, and the capture's packets and drops per hop from
+# the sensor's last status line (cni0, the loaded pods' hops, all hops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PODS=${PODS:-110}
@@ -188,6 +195,47 @@ run_variant() { # label dir java_opts extra env
       | awk '/stackTrace = \[/ { getline; gsub(/^ +/, ""); print }' | sort | uniq -c | sort -rn | head -10 \
       | sed 's/^/  JFR /'
   fi
+  if [[ ${TRIM:-0} == 1 ]]; then
+    local r0
+    r0=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$jvm/status")
+    jcmd "$jvm" System.trim_native_heap 2>&1 | tail -1 | sed 's/^/  trim: /'
+    printf '  trim: VmRSS %s MB before, %s MB after\n' "$r0" \
+      "$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$jvm/status")"
+  fi
+  if [[ ${LOAD_S:-0} -gt 0 ]]; then
+    local l0 l1 lp=()
+    l0=$(ticks "$jvm")
+    for i in $(seq 1 "${LOAD_PODS:-4}"); do
+      ip netns exec "${P}p$i" python3 - "${LOAD_PPS:-5000}" "$LOAD_S" > "$WORK/load-$label-$i" <<'PY' &
+import socket, sys, time
+pps, secs = int(sys.argv[1]), float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+per = max(1, pps // 100)  # a burst every 10 ms
+n, t0 = 0, time.monotonic()
+while True:
+    now = time.monotonic() - t0
+    if now >= secs:
+        break
+    due = int(now * pps) + per
+    while n < due:
+        try:
+            s.sendto(b"x" * 22, ("10.250.0.1", 9))  # 64-byte frames
+        except OSError:
+            pass
+        n += 1
+    time.sleep(0.01)
+print(n)
+PY
+      lp+=($!)
+    done
+    for p in "${lp[@]}"; do wait "$p" || true; done
+    sleep 2
+    l1=$(ticks "$jvm")
+    printf 'load: %d pods sent %d datagrams in %d s; sensor CPU %.2f s; VmRSS %s MB\n' \
+      "${LOAD_PODS:-4}" "$(cat "$WORK"/load-"$label"-* | awk '{ s += $1 } END { print s }')" "$LOAD_S" \
+      "$(echo "($l1 - $l0) / $HZ" | bc -l)" "$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$jvm/status")"
+    jcmd "$jvm" GC.heap_info 2>/dev/null | grep -E "total" | sed 's/^ */  heap after the load: /' || true
+  fi
   local k0
   k0=$(date +%s.%N)
   kill "$pid"
@@ -195,10 +243,18 @@ run_variant() { # label dir java_opts extra env
   printf 'stopped %.1f s after SIGTERM\n' "$(echo "$(date +%s.%N) - $k0" | bc)"
   kill -0 "$pid" 2>/dev/null && { echo "sensor $label did not stop on SIGTERM"; kill -9 "$pid"; }
   echo "sensor's last status: $(grep -E "^sent" "$log" | tail -1 | cut -c1-80) ..."
+  grep -E "^sent" "$log" | tail -1 | tr ';' '\n' | awk -v lp="${LOAD_PODS:-4}" '
+    / pkts, / { id = $1; sub(/:$/, "", id); n = $2; d = ($4 == "n/a" ? 0 : $4)
+      all += n; alld += d; hops++
+      if (id ~ /\/cni0$/) { printf "  cni0: %d pkts, %d dropped\n", n, d }
+      split(id, f, "/"); pod = f[2]; sub(/^.*p/, "", pod)
+      if (id ~ /\/veth[0-9]+$/) { v = id; sub(/^.*veth/, "", v); if (v + 0 <= lp) { ln += n; ld += d } }
+      else if (f[3] == "eth0" && pod ~ /^[0-9]+$/ && pod + 0 <= lp) { ln += n; ld += d } }
+    END { printf "  loaded pods'"'"' eth0 and veth hops: %d pkts, %d dropped; all %d hops: %d pkts, %d dropped\n", ln, ld, hops, all, alld }'
   return 0
 }
 
-while IFS='|' read -r label dir opts extra envs; do
+while IFS='|' read -r -u 3 label dir opts extra envs; do
   [[ -z $label ]] && continue
-  run_variant "$label" "$dir" "$opts" "$extra" "$envs"
-done <<< "$VARIANTS"
+  run_variant "$label" "$dir" "$opts" "$extra" "$envs" < /dev/null
+done 3<<< "$VARIANTS"

@@ -12,8 +12,9 @@ package io.hoptrace.capture;
  *     (64 MiB); at least 1 MiB. A pod's interface and its node-side veth get at most {@value
  *     #POD_BUFFER_BYTES} ({@link #bufferBytesFor}): a node runs up to 110 pods, two hops each, and
  *     220 rings of 64 MiB would be 14 GiB of kernel memory
- * @param timeoutMillis read timeout, bounds the batching delay and how fast a stop is noticed;
- *     default {@value #DEFAULT_TIMEOUT_MILLIS}; 1..10000
+ * @param timeoutMillis read timeout, bounds the batching delay of buffered hops; default {@value
+ *     #DEFAULT_TIMEOUT_MILLIS}; 1..10000. Hops in immediate mode use at least {@value
+ *     #IMMEDIATE_TIMEOUT_MILLIS} ({@link #timeoutMillisFor})
  * @param filter BPF filter expression applied to every interface, or null for all packets
  */
 public record LiveCaptureConfig(
@@ -32,7 +33,19 @@ public record LiveCaptureConfig(
   /** Largest snaplen, as libpcap's MAXIMUM_SNAPLEN. */
   public static final int MAX_SNAPLEN = CaptureFileReader.MAX_CAPLEN;
 
+  /**
+   * Ring of a node interface, the bridge ({@code cni0}) included: 64 MiB. TPACKET_V3 (buffered
+   * mode), 256 blocks of 256 KiB, each retired when full or after the read timeout; a packet takes
+   * its capture (at most the snaplen) plus ~80 bytes of header and alignment: ~200 000 packets at
+   * snaplen 256, ~460 000 small ones. A bridge sees only what it passes up to the node's stack or
+   * sends from it (not pod-to-pod frames bridged between veths), but that can be all of a node's
+   * pod traffic. 16 MiB for the bridge was measured (docs/performance.md §8.2): 48 MB less RSS for
+   * 110 pods, no drop at 24 000 captures/s, but under a 10 s overload (60 000 captures/s on 2
+   * loaded cores) {@code cni0} dropped 17-32 % in 2 of 3 runs where 64 MiB dropped none in 5: the
+   * ring is what carries a busy hop through a longer overload, so the bridge keeps 64 MiB.
+   */
   public static final int DEFAULT_BUFFER_BYTES = 64 << 20;
+
   public static final int DEFAULT_TIMEOUT_MILLIS = 100;
 
   /**
@@ -80,6 +93,27 @@ public record LiveCaptureConfig(
    */
   public boolean immediateModeFor(io.hoptrace.schema.InterfaceRole role) {
     return immediateMode || isPodHop(role);
+  }
+
+  /**
+   * Read timeout of a hop captured in immediate mode: 1 s. There it only says how long libpcap's
+   * {@code poll} sleeps on an idle handle (each packet wakes it at once; TPACKET_V2), not how long
+   * a packet waits; with 100 ms, 220 idle pod hops woke 2 200 times a second, 0.40 s of CPU per 10
+   * s of an idle 110-pod node (docs/performance.md §8.2). A stop does not wait for it: libpcap
+   * 1.10's {@code pcap_breakloop} wakes the poll (an eventfd; older versions notice at the
+   * timeout). In buffered mode (TPACKET_V3) the timeout is the kernel's block timeout, the batching
+   * delay, and stays {@link #timeoutMillis}.
+   */
+  public static final int IMMEDIATE_TIMEOUT_MILLIS = 1000;
+
+  /**
+   * The read timeout of a hop of {@code role}: at least {@link #IMMEDIATE_TIMEOUT_MILLIS} when it
+   * is captured in immediate mode ({@link #immediateModeFor}), else {@link #timeoutMillis}.
+   */
+  public int timeoutMillisFor(io.hoptrace.schema.InterfaceRole role) {
+    return immediateModeFor(role)
+        ? Math.max(timeoutMillis, IMMEDIATE_TIMEOUT_MILLIS)
+        : timeoutMillis;
   }
 
   /** The ring size of a hop of {@code role}: {@link #POD_BUFFER_BYTES} at most for pod hops. */

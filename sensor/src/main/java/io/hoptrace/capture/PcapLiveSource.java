@@ -115,7 +115,7 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
                 : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
         .immediateMode(c.immediateModeFor(hop.role()))
         .bufferSize(c.bufferBytesFor(hop.role()))
-        .timeoutMillis(c.timeoutMillis())
+        .timeoutMillis(c.timeoutMillisFor(hop.role()))
         .timestampPrecision(precision)
         .build();
   }
