@@ -30,7 +30,11 @@
 #   make one: java -cp sensor/target/classes io.hoptrace.synth.MixedCaptureGenerator /tmp/mix-1m.pcap 1000000 1
 # Env: RATES (default "50000 200000 500000 top"; "top" = --topspeed), REPEAT (2), PACKETS (1000000,
 #   at most the file's count), ROLES ("UPLINK VETH"), SUMMARIES (reduced), WARMUP (1000000),
-#   WARMUP_PPS (25000), NICE (0), HOPTRACE (path to the launcher), SENSOR_ARGS (extra options).
+#   WARMUP_PPS (25000), NICE (0), HOPTRACE (path to the launcher), SENSOR_ARGS (extra options),
+#   GAP (31: seconds of quiet before each replay, one more than the reducer's idle timeout, so
+#   that a replay of the same file is new traffic to the sensor's reducer — otherwise it meets the
+#   previous replay's flows again, takes the repeated sequence numbers for retransmissions and
+#   keeps them; live traffic does not repeat itself).
 set -euo pipefail
 file=${1:?usage: $0 CAPTURE.pcap}
 [[ -r $file ]] || { echo "cannot read $file" >&2; exit 2; }
@@ -50,6 +54,7 @@ SUMMARIES=${SUMMARIES:-reduced}
 WARMUP=${WARMUP:-1000000}
 WARMUP_PPS=${WARMUP_PPS:-25000}
 NICE=${NICE:-0}
+GAP=${GAP:-31}
 in_file=$(capinfos -M -c -T -r "$file" | awk -F'\t' 'NF>=2 {print $2; exit}')
 PACKETS=${PACKETS:-1000000}
 ((PACKETS > in_file)) && PACKETS=$in_file
@@ -144,6 +149,7 @@ stop_sensor() {
 fmt='%-6s %3s %-14s %9s %8s %9s %9s %8s %7s %7s %6s %6s\n'
 measure() { # measure ROLE RATE REP: one replay, captured by the sensor and a fresh tcpdump
   local tag="$1-$2-$3" td tlog s0 s1 t0 t1 b0 b1 r0 r1 c0 c1 d0 d1 sent_pps cap drop
+  sleep "$GAP" # the reducer forgets the previous replay's flows (idle 30 s): new traffic to it
   tlog=$WORK/tcpdump-$tag.log
   nice -n "$NICE" ip netns exec lcB tcpdump -n -i lcb0 -w /dev/null > "$tlog" 2>&1 &
   td=$!

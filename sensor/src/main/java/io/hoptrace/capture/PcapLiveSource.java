@@ -15,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures one interface through libpcap (pcap4j {@code loop} with a {@link RawPacketListener}: the
- * fastest pcap4j path), in the sensor's own network namespace ({@link #open}) or in another one
- * ({@link #openIn}: the handle is opened on a thread moved into that namespace, see {@link Netns}).
- * The byte array pcap4j allocates per packet is wrapped in one reused {@link UnsafeBuffer}.
+ * Captures one interface through libpcap, in the sensor's own network namespace ({@link #open}) or
+ * in another one ({@link #openIn}: the handle is opened on a thread moved into that namespace, see
+ * {@link Netns}). pcap4j opens and configures the handle; packets are read with {@link PcapNext}
+ * ({@code pcap_next_ex}, each packet read where libpcap holds it, no copy, no per-packet upcall),
+ * or where that is not available with pcap4j's {@code loop} and a {@link RawPacketListener} (the
+ * byte array it allocates per packet wrapped in one reused {@link UnsafeBuffer}).
  */
 final class PcapLiveSource implements CaptureSource, RawPacketListener {
 
@@ -156,6 +158,11 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
 
   @Override
   public void run() {
+    PcapNext reader = PcapNext.of(handle, nanoPrecision);
+    if (reader != null) {
+      readEach(reader);
+      return;
+    }
     try {
       handle.loop(-1, this);
     } catch (InterruptedException e) {
@@ -164,6 +171,44 @@ final class PcapLiveSource implements CaptureSource, RawPacketListener {
       if (!stopping) {
         error = "capture on " + hop.iface() + " failed: " + e.getMessage();
         LOG.warn(error);
+      }
+    }
+  }
+
+  /** Reads with {@link PcapNext} until stopped or an error. */
+  private void readEach(PcapNext reader) {
+    while (!stopping) {
+      int rc = reader.next();
+      if (rc == 1) {
+        deliver(reader.data(), reader.capturedLength(), reader.wireLength(), reader.tsNanos());
+      } else if (rc == -2) {
+        return; // breakLoop(): a normal stop
+      } else if (rc < 0) {
+        if (!stopping) {
+          error = "capture on " + hop.iface() + " failed: " + lastError();
+          LOG.warn(error);
+        }
+        return;
+      }
+    }
+  }
+
+  private String lastError() {
+    try {
+      return handle.getError();
+    } catch (NotOpenException e) {
+      return "handle closed";
+    }
+  }
+
+  private void deliver(UnsafeBuffer packet, int captured, int wire, long tsNanos) {
+    try {
+      handler.onPacket(hop, linkType, packet, 0, captured, wire, tsNanos);
+      delivered++;
+    } catch (RuntimeException e) {
+      long n = ++handlerErrors;
+      if (n == 1 || Long.bitCount(n) == 1) {
+        LOG.warn("packet handler failed on {} ({} times): {}", hop.id(), n, e.toString());
       }
     }
   }

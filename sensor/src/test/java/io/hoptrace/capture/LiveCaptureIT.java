@@ -74,6 +74,9 @@ class LiveCaptureIT {
 
   @Test
   void hostVethCaptureSeesTheEchoesWithNanosecondTimestamps() throws Exception {
+    assertThat(PcapNext.available())
+        .as("packets are read with pcap_next_ex (PcapNext), not pcap4j's loop")
+        .isTrue();
     HopContext hop = new HopContext("node1", null, hostIf, InterfaceRole.VETH);
     Recorder r = new Recorder();
     long before = System.currentTimeMillis() * 1_000_000L;
