@@ -29,10 +29,16 @@ public record ReducerConfig(
   public static final double DEFAULT_SAMPLE_RATE = 1.0 / 64;
 
   /**
-   * About 0.6 KB per entry in the JVM (two directions with their TCP state and duplicate rings, the
-   * key strings): 262 144 entries stay well within a 256 MB heap.
+   * 65 536 entries. An entry takes 1.12 KB of heap, measured (`ReducerTableMemory`, 1 M flows: +1
+   * 120 MB; docs/performance.md §14.1): two directions, each with its TCP state, duplicate ring and
+   * counters, the binary key, the flow key and Community ID texts, the map entry. 65 536 entries
+   * are ~73 MB: with the rings' 64 MB and the producer's 64 MB buffer they fit the Helm chart's
+   * sensor heap (512 Mi × 60 %). The earlier default, 262 144 (sized by an estimate of 0.6 KB),
+   * needed ~294 MB for the table alone. Evictions are counted ({@code
+   * hoptrace_sensor_flow_table_evictions_total}); {@code --max-flows} raises the bound with the
+   * heap.
    */
-  public static final int DEFAULT_MAX_FLOWS = 262_144;
+  public static final int DEFAULT_MAX_FLOWS = 65_536;
 
   private static final long SECOND = 1_000_000_000L;
 
@@ -55,7 +61,7 @@ public record ReducerConfig(
     }
   }
 
-  /** First 8 packets, 1/64 sampled, 1 s interval, 262 144 flows, 30 s idle, 200 ms pause. */
+  /** First 8 packets, 1/64 sampled, 1 s interval, 65 536 flows, 30 s idle, 200 ms pause. */
   public static ReducerConfig defaults() {
     return new ReducerConfig(
         DEFAULT_FIRST_PACKETS,
