@@ -1,11 +1,12 @@
 package io.hoptrace.flink;
 
-import static io.hoptrace.flink.StoreRecords.SECOND;
-import static io.hoptrace.flink.StoreRecords.T0;
+import static io.hoptrace.history.Records.SECOND;
+import static io.hoptrace.history.Records.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hoptrace.history.Dataset;
+import io.hoptrace.history.Records;
 import io.hoptrace.history.StoreFiles;
 import io.hoptrace.history.StoreLayout;
 import io.hoptrace.schema.Alert;
@@ -40,15 +41,15 @@ class FlowStoreSinkTest {
   @TempDir Path dir;
 
   private final FlowRecord finalFlow =
-      StoreRecords.flow("c1", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY");
+      Records.flow("c1", "10.244.0.2", "10.244.1.2", T0, "ONE_WAY");
   private final FlowRecord otherFinal =
-      StoreRecords.flow("c2", "10.244.0.3", "10.244.0.9", T0 + SECOND, "HEALTHY");
+      Records.flow("c2", "10.244.0.3", "10.244.0.9", T0 + SECOND, "HEALTHY");
   private final FlowRecord interim =
-      StoreRecords.flow("c3", "10.244.0.2", "10.244.1.7", 6, 443, T0 + 2 * SECOND, "OPEN", false);
-  private final Alert alert = StoreRecords.oneWay("a1", "c1", T0, AlertStatus.FIRING);
-  private final Alert resolved = StoreRecords.oneWay("a1", "c1", T0, AlertStatus.RESOLVED);
+      Records.flow("c3", "10.244.0.2", "10.244.1.7", 6, 443, T0 + 2 * SECOND, "OPEN", false);
+  private final Alert alert = Records.oneWay("a1", "c1", T0, AlertStatus.FIRING);
+  private final Alert resolved = Records.oneWay("a1", "c1", T0, AlertStatus.RESOLVED);
   private final Incident incident =
-      StoreRecords.incident("i1", T0, T0 + SECOND, AlertStatus.FIRING, List.of("a1"), 1);
+      Records.incident("i1", T0, T0 + SECOND, AlertStatus.FIRING, List.of("a1"), 1);
 
   private List<SinkRecord> outputs() {
     AvroSerde<FlowRecord> flows = AvroSerde.flowRecord();

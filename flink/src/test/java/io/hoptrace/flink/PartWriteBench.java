@@ -1,6 +1,7 @@
 package io.hoptrace.flink;
 
 import io.hoptrace.history.Dataset;
+import io.hoptrace.history.Records;
 import io.hoptrace.history.StoreFiles;
 import io.hoptrace.schema.AvroSerde;
 import io.hoptrace.schema.FiveTuple;
@@ -86,7 +87,7 @@ public final class PartWriteBench {
 
   private static List<FlowRecord> flows(int n) {
     SplittableRandom rnd = new SplittableRandom(42);
-    long first = StoreRecords.T0;
+    long first = Records.T0;
     List<FlowRecord> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       String src = "10.244." + rnd.nextInt(256) + "." + (2 + rnd.nextInt(250));

@@ -16,16 +16,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Hand-made flow, alert and incident records for the store's tests. */
-final class Records {
+/**
+ * Hand-made flow, alert and incident records for the store's tests (and, through this module's
+ * test-jar, the Flink store's).
+ */
+public final class Records {
   /** 2026-12-04T13:10:00Z in ns. */
-  static final long T0 = Instant.parse("2026-12-04T13:10:00Z").toEpochMilli() * 1_000_000L;
+  public static final long T0 = Instant.parse("2026-12-04T13:10:00Z").toEpochMilli() * 1_000_000L;
 
-  static final long SECOND = 1_000_000_000L;
+  public static final long SECOND = 1_000_000_000L;
 
   private Records() {}
 
-  static FlowRecord flow(
+  public static FlowRecord flow(
       String id,
       String src,
       String dst,
@@ -60,7 +63,7 @@ final class Records {
         .build();
   }
 
-  static FlowRecord flow(String id, String src, String dst, long first, String verdict) {
+  public static FlowRecord flow(String id, String src, String dst, long first, String verdict) {
     return flow(id, src, dst, 6, 8080, first, verdict, true);
   }
 
@@ -76,11 +79,11 @@ final class Records {
         .build();
   }
 
-  static Alert oneWay(String id, String conversation, long first, AlertStatus status) {
+  public static Alert oneWay(String id, String conversation, long first, AlertStatus status) {
     return oneWay(id, conversation, first, status, "node-b/ens33", "node-b/flannel.1");
   }
 
-  static Alert oneWay(
+  public static Alert oneWay(
       String id, String conversation, long first, AlertStatus status, String after, String before) {
     return Alert.newBuilder()
         .setId(id)
@@ -115,7 +118,7 @@ final class Records {
   }
 
   /** An incident of the segment node-b/ens33 > node-b/flannel.1 explaining {@code alertIds}. */
-  static Incident incident(
+  public static Incident incident(
       String id, long first, long last, AlertStatus status, List<String> alertIds, int firing) {
     return Incident.newBuilder()
         .setId(id)
