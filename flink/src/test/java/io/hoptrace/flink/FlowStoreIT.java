@@ -72,7 +72,7 @@ class FlowStoreIT {
       assertThat(blocked.rows())
           .isEqualTo(e.flows(new FlowFilter().dst("10.244.1.2").verdict("ONE_WAY")).rows());
       for (Dataset d : Dataset.values()) {
-        String raw = rawView(d);
+        String raw = StoreQuery.raw(d);
         String rows = "select t::varchar from " + raw + " t order by 1";
         assertThat(StoreChecks.column(q.sql(rows)))
             .as(d.dir())
@@ -81,16 +81,5 @@ class FlowStoreIT {
       assertThat(StoreChecks.column(q.sql("select count(*) from flow_hop_records")).get(0))
           .isNotEqualTo(0L);
     }
-  }
-
-  /** The raw view of a dataset ({@code StoreQuery}'s names). */
-  private static String rawView(Dataset d) {
-    return switch (d) {
-      case FLOWS -> "final_flow_records";
-      case FLOW_UPDATES -> "flow_update_records";
-      case ALERTS -> "alert_records";
-      case INCIDENTS -> "incident_records";
-      case FLOW_HOPS -> "flow_hop_records";
-    };
   }
 }

@@ -213,8 +213,8 @@ public final class StoreQuery implements AutoCloseable {
     return Set.copyOf(created);
   }
 
-  /** The raw view of a dataset: {@code flow_records}, {@code alert_records}, ... */
-  static String raw(Dataset d) {
+  /** The raw view of a dataset: {@code final_flow_records}, {@code alert_records}, ... */
+  public static String raw(Dataset d) {
     return switch (d) {
       case FLOWS -> "final_flow_records";
       case FLOW_UPDATES -> "flow_update_records";

@@ -190,12 +190,12 @@ public final class DecodedPacketView implements ReducerPacket {
   }
 
   @Override
-  public String outerSrc(String previous) {
+  public String outerSrc() {
     return texts.of(outer().outerSrc());
   }
 
   @Override
-  public String outerDst(String previous) {
+  public String outerDst() {
     return texts.of(outer().outerDst());
   }
 

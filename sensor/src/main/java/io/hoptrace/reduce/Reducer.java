@@ -274,8 +274,8 @@ public final class Reducer {
     EncapType encap = p.encapType();
     if (encap != null) {
       dc.encapType = encap;
-      dc.outerSrc = p.outerSrc(dc.outerSrc);
-      dc.outerDst = p.outerDst(dc.outerDst);
+      dc.outerSrc = p.outerSrc();
+      dc.outerDst = p.outerDst();
       dc.outerDport = p.outerDport();
     } else {
       dc.encapType = null;

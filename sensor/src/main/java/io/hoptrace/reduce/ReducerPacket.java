@@ -91,11 +91,11 @@ public interface ReducerPacket {
   /** The outermost encapsulation's type, null when the packet is not encapsulated. */
   EncapType encapType();
 
-  /** Its outer source address text; {@code previous} when equal to it (no new string). */
-  String outerSrc(String previous);
+  /** Its outer source address text. */
+  String outerSrc();
 
-  /** Its outer destination address text; {@code previous} when equal to it. */
-  String outerDst(String previous);
+  /** Its outer destination address text. */
+  String outerDst();
 
   int outerDport();
 

@@ -167,12 +167,12 @@ public final class SummaryPacket implements ReducerPacket {
   }
 
   @Override
-  public String outerSrc(String previous) {
+  public String outerSrc() {
     return outer.getOuterSrc();
   }
 
   @Override
-  public String outerDst(String previous) {
+  public String outerDst() {
     return outer.getOuterDst();
   }
 
